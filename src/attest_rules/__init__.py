@@ -1,0 +1,40 @@
+"""attest_rules: Kazakhstan's Rules for attestation of social workers as a versioned spec.
+
+Legal sources: Order No. 210 of the Deputy Prime Minister – Minister of Labour and Social
+Protection of the Population of the Republic of Kazakhstan of 8 June 2023 (registered 9 June 2023,
+No. 32744), approving the Rules for attestation of social workers in the field of social
+protection of the population, in force from 1 July 2023; amended by Order No. 403 of the Minister
+of Labour and Social Protection of the Population of 21 October 2024 (deletes the testing stage).
+
+Public API::
+
+    import attest_rules
+    reg = attest_rules.load()              # the bundled spec, or load(path)
+    reg.versions                           # base, amend-403 ...
+    text = reg.as_of("2025-01-01")         # Consolidated
+    text.provision("rules.4").text["kk"]
+    reg.diff("2024-10-01", "2025-01-01")   # list[Change]
+"""
+
+from .consolidation import Consolidated, Provision
+from .diff import Change
+from .errors import AttestRulesError, SpecError, SpecIssue
+from .loader import bundled_spec_path, load, load_bytes
+from .regulation import Regulation, Version
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AttestRulesError",
+    "Change",
+    "Consolidated",
+    "Provision",
+    "Regulation",
+    "SpecError",
+    "SpecIssue",
+    "Version",
+    "__version__",
+    "bundled_spec_path",
+    "load",
+    "load_bytes",
+]

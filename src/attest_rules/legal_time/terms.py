@@ -1,0 +1,128 @@
+"""Terms ("1 year", "6 months", "10 calendar days", "3 working days") and where they end on the
+calendar.
+
+Rounding is stated, not hidden: a term in months that starts on a day its last month does not
+have ends on that month's last day (Civil Code art. 174), and the explanation says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+
+class TermError(ValueError):
+    """A term that cannot be read or computed."""
+
+
+class Unit(StrEnum):
+    years = "years"
+    months = "months"
+    weeks = "weeks"
+    calendar_days = "calendar days"
+    working_days = "working days"
+
+
+_UNITS = {
+    "year": Unit.years,
+    "years": Unit.years,
+    "month": Unit.months,
+    "months": Unit.months,
+    "week": Unit.weeks,
+    "weeks": Unit.weeks,
+    "day": Unit.calendar_days,
+    "days": Unit.calendar_days,
+    "calendar day": Unit.calendar_days,
+    "calendar days": Unit.calendar_days,
+    "working day": Unit.working_days,
+    "working days": Unit.working_days,
+}
+_TERM = re.compile(r"^\s*(\d{1,4})\s+([a-z]+(?:\s+[a-z]+)?)\s*$")
+
+FEB29_CHOICES = ("february-28", "march-1")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A length of time as a norm states it: an amount and a unit."""
+
+    amount: int
+    unit: Unit
+
+    @classmethod
+    def parse(cls, text: str) -> Term:
+        """Read ``"1 year"``, ``"6 months"``, ``"3 working days"``, ``"10 calendar days"``."""
+        m = _TERM.match(text.lower())
+        unit = _UNITS.get(m.group(2)) if m else None
+        if m is None or unit is None:
+            raise TermError(
+                f"cannot read term {text!r}: expected a number and one of year(s), month(s), "
+                "week(s), calendar day(s), working day(s)"
+            )
+        amount = int(m.group(1))
+        if amount < 1:
+            raise TermError(f"a term must be at least 1, got {text!r}")
+        return cls(amount, unit)
+
+    def __str__(self) -> str:
+        unit = str(self.unit)
+        if self.amount == 1:
+            unit = unit.replace("days", "day").removesuffix("s")
+        return f"{self.amount} {unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class TermEnd:
+    """The last day of a term on the calendar, before any working-day shift."""
+
+    date: dt.date
+    steps: tuple[str, ...]
+    interpretations: tuple[tuple[str, str], ...] = ()
+
+
+def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermEnd:
+    """The last day of ``term`` counted from ``event`` in calendar units (Civil Code arts.
+    173–174). Working-day terms need a calendar and are computed by the calendar module."""
+    steps = [f"event {event.isoformat()}; the term starts the next day (Civil Code art. 173)"]
+    used: list[tuple[str, str]] = []
+    if term.unit is Unit.working_days:
+        raise TermError("a term in working days needs the working calendar")
+    if term.unit is Unit.calendar_days:
+        end = event + dt.timedelta(days=term.amount)
+        steps.append(f"{term}: the {term.amount}th day after the event is {end.isoformat()}")
+    elif term.unit is Unit.weeks:
+        end = event + dt.timedelta(weeks=term.amount)
+        steps.append(f"{term}: ends on the same weekday, {end.isoformat()} (art. 174)")
+    elif term.unit is Unit.months:
+        end = event + relativedelta(months=term.amount)
+        if end.day != event.day:
+            steps.append(
+                f"{term}: the last month has no day {event.day}; the term ends on its last day, "
+                f"{end.isoformat()} (art. 174)"
+            )
+        else:
+            steps.append(
+                f"{term}: ends on the same day of the last month, {end.isoformat()} (art. 174)"
+            )
+    else:
+        end = event + relativedelta(years=term.amount)
+        if event.month == 2 and event.day == 29 and end.day != 29:
+            if feb29 not in FEB29_CHOICES:
+                raise TermError(f"unknown choice {feb29!r} for term.year-from-29-february")
+            used.append(("term.year-from-29-february", feb29))
+            if feb29 == "march-1":
+                end = end + dt.timedelta(days=1)
+            steps.append(
+                f"{term} from 29 February: {end.year} has no 29 February; the term ends on "
+                f"{end.isoformat()} (interpretation term.year-from-29-february = {feb29})"
+            )
+        else:
+            steps.append(
+                f"{term}: ends on the same month and day of the last year, "
+                f"{end.isoformat()} (art. 174)"
+            )
+    return TermEnd(end, tuple(steps), tuple(used))
