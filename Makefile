@@ -1,0 +1,48 @@
+# Set-up and checks. `make demo` and `make test` each create .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SEED   ?= 20230701
+export HYPOTHESIS_PROFILE ?= ci
+
+.PHONY: demo test lint typecheck unit schema docs clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@echo "== attest-rules versions"
+	@$(BIN)/attest-rules versions
+	@echo
+	@echo "== attest-rules show --on today (the regulation as in force today)"
+	@$(BIN)/attest-rules show --on today
+
+test: $(VENV)/.installed-test lint typecheck unit
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-test
+	@echo "hypothesis profile: $(HYPOTHESIS_PROFILE), seed: $(SEED)"
+	$(BIN)/python -m pytest --hypothesis-seed=$(SEED) $(PYTEST_ARGS)
+
+# Regenerate the committed JSON Schema after changing src/attest_rules/model.py.
+schema: $(VENV)/.installed
+	$(BIN)/attest-rules schema spec > spec/regulation.schema.json
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build
