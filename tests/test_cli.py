@@ -1,0 +1,112 @@
+"""The command line: exit codes, located errors, readable and JSON output, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from attest_rules.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_passes_on_the_bundled_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check")
+    assert code == 0, err
+    assert "OK" in out
+
+
+def test_check_prints_file_line_col_and_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, spec_text: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        spec_text.replace("signed_on: 2023-06-08", "signed_on: 2023-02-30").replace(
+            "kind: preamble", "kind: preamble\n    kind: x"
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.startswith(str(bad))]
+    assert len(lines) == 2
+    for line in lines:
+        _, line_no, col, message = line.split(":", 3)
+        assert int(line_no) > 0 and int(col) > 0 and message.strip()
+    assert "Traceback" not in err
+
+
+def test_diff_lists_items_4_7_8_and_paragraph_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diff", "2024-10-01", "2025-01-01", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [c["provision_id"] for c in data["changes"]] == [
+        "rules.4",
+        "rules.7",
+        "rules.8",
+        "rules.par2",
+    ]
+    assert [p["provision_id"] for p in data["changes"][3]["parts"]] == [
+        "rules.9",
+        "rules.10",
+        "rules.11",
+        "rules.12",
+    ]
+    code, text, _ = run(capsys, "diff", "2024-10-01", "2025-01-01")
+    assert "repealed  rules.par2" in text and "replaced  rules.4" in text
+
+
+def test_show_4_in_each_period(capsys: pytest.CaptureFixture[str]) -> None:
+    _, before, _ = run(capsys, "show", "4", "--on", "2024-06-01")
+    assert "wording unknown" in before
+    assert "testing stage" in before
+    _, window, _ = run(capsys, "show", "4", "--on", "2024-11-15")
+    assert "inside the effective-date window" in window
+    assert "Аттестаттау мыналарды қамтиды:" in window  # the alternative reading
+    _, after, _ = run(capsys, "show", "4", "--on", "2025-01-01")
+    assert "Аттестаттау мыналарды қамтиды:" in after
+    assert "әңгімелесуден өту;" in after
+    assert "UNCERTAIN" not in after
+
+
+def test_show_languages_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    _, en, _ = run(capsys, "show", "rules.6", "--on", "2025-01-01", "--lang", "en")
+    assert "unofficial English gloss" in en
+    _, ru, _ = run(capsys, "show", "6", "--on", "2025-01-01", "--lang", "ru")
+    assert "no official ru text" in ru
+    code, out, _ = run(capsys, "show", "rules.9", "--on", "2025-01-01", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["provisions"][0]["status"] == "repealed"
+
+
+def test_show_whole_regulation_and_versions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "--on", "2025-01-01")
+    assert code == 0 and "annex2.col.9" in out and "order.annex2.4" in out
+    code, out, _ = run(capsys, "versions", "--format", "json")
+    assert [v["id"] for v in json.loads(out)] == ["base", "amend-403"]
+
+
+def test_user_errors_are_messages_not_tracebacks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "show", "99", "--on", "2025-01-01")
+    assert code == 1 and "no provision 'rules.99'" in err and "Traceback" not in err
+    code, _, err = run(capsys, "show", "4", "--on", "2020-01-01")
+    assert code == 1 and "not in force" in err
+    code, _, err = run(capsys, "show", "4", "--interpretation", "nope=x")
+    assert code == 1 and "unknown interpretation" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["show", "4", "--on", "2025-02-30"])
+    assert exit_info.value.code == 2
+    assert "not a date" in capsys.readouterr().err
+
+
+def test_schema_spec_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "schema", "spec")
+    committed = Path(__file__).resolve().parents[1] / "spec" / "regulation.schema.json"
+    assert out == committed.read_text(encoding="utf-8")

@@ -1,0 +1,52 @@
+"""The spec ships inside the wheel, so ``attest_rules.load()`` works from an installed wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+    )
+    wheel = next(tmp_path.glob("attest_rules-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        assert "attest_rules/spec/regulation_210.yaml" in names
+        assert "attest_rules/spec/regulation.schema.json" in names
+        assert "attest_rules/py.typed" in names
+        zf.extractall(tmp_path / "site")
+    site = str(tmp_path / "site")
+    probe = (
+        f"import sys; sys.path.insert(0, {site!r}); "
+        "import attest_rules; "
+        "p = attest_rules.bundled_spec_path(); "
+        "assert 'site' in p.parts, p; "
+        "r = attest_rules.load(); print(r.as_of('2025-01-01').version)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "amend-403"
