@@ -40,9 +40,10 @@ unit: $(VENV)/.installed-test
 	@echo "hypothesis profile: $(HYPOTHESIS_PROFILE), seed: $(SEED)"
 	$(BIN)/python -m pytest --hypothesis-seed=$(SEED) $(PYTEST_ARGS)
 
-# Regenerate the committed JSON Schema after changing src/attest_rules/model.py.
+# Regenerate the committed JSON Schemas after changing a pydantic model.
 schema: $(VENV)/.installed
 	$(BIN)/attest-rules schema spec > spec/regulation.schema.json
+	$(BIN)/attest-rules schema calendar > spec/calendar.schema.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build

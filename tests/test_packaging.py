@@ -31,6 +31,8 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         names = set(zf.namelist())
         assert "attest_rules/spec/regulation_210.yaml" in names
         assert "attest_rules/spec/regulation.schema.json" in names
+        assert "attest_rules/spec/calendar_kz.yaml" in names
+        assert "attest_rules/spec/calendar.schema.json" in names
         assert "attest_rules/py.typed" in names
         zf.extractall(tmp_path / "site")
     site = str(tmp_path / "site")
@@ -39,7 +41,9 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         "import attest_rules; "
         "p = attest_rules.bundled_spec_path(); "
         "assert 'site' in p.parts, p; "
-        "r = attest_rules.load(); print(r.as_of('2025-01-01').version)"
+        "r = attest_rules.load(); print(r.as_of('2025-01-01').version); "
+        "from attest_rules.legal_time import kz_calendar, deadline; "
+        "import datetime as dt; print(deadline(dt.date(2024, 12, 13), '3 working days').date)"
     )
     out = subprocess.run(
         [sys.executable, "-I", "-c", probe],
@@ -49,4 +53,4 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "amend-403"
+    assert out.stdout.split() == ["amend-403", "2024-12-19"]

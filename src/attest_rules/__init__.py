@@ -19,8 +19,9 @@ Public API::
 from .consolidation import Consolidated, Provision
 from .diff import Change
 from .errors import AttestRulesError, SpecError, SpecIssue
-from .loader import bundled_spec_path, load, load_bytes
+from .loader import load, load_bytes
 from .regulation import Regulation, Version
+from .resources import bundled_spec_path
 
 __version__ = "0.1.0"
 

@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
+from .cli_time import register as register_legal_time
 from .errors import AttestRulesError, SpecError
+from .legal_time import CalendarError, TermError
 from .loader import load
 from .render import (
     LANGS,
@@ -180,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("schema", cmd_schema, "print a JSON Schema", spec_option=False)
     p.add_argument("name", choices=SCHEMAS)
+
+    register_legal_time(sub, _date, _interpretation)
     return parser
 
 
@@ -194,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(issue, file=sys.stderr)
         print(f"{len(exc.errors)} error(s)", file=sys.stderr)
         return 1
-    except AttestRulesError as exc:
+    except (AttestRulesError, TermError, CalendarError) as exc:
         print(f"attest-rules: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -5,19 +5,31 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
+from .legal_time.corrections import CalendarFile
 from .model import SpecDocument
 
-SCHEMAS = ("spec",)
+MODELS: dict[str, tuple[type[BaseModel], str]] = {
+    "spec": (SpecDocument, "regulation.schema.json"),
+    "calendar": (CalendarFile, "calendar.schema.json"),
+}
+SCHEMAS = tuple(MODELS)
 
 
-def spec_schema() -> dict[str, Any]:
-    schema = SpecDocument.model_json_schema()
-    schema["$id"] = "https://attest-rules.invalid/schema/regulation.schema.json"
-    return schema
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema ``name`` (one of ``SCHEMAS``), generated from its pydantic model."""
+    model, file = MODELS[name]
+    generated = model.model_json_schema()
+    generated["$id"] = f"https://attest-rules.invalid/schema/{file}"
+    return generated
+
+
+def schema_file(name: str) -> str:
+    """The file name the schema ``name`` is committed under in ``spec/``."""
+    return MODELS[name][1]
 
 
 def schema_text(name: str) -> str:
     """The schema ``name`` as committed: indented JSON with a final newline."""
-    if name != "spec":
-        raise KeyError(name)
-    return json.dumps(spec_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(schema(name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,12 +1,31 @@
-"""Legal time: terms counted the way Kazakh law counts them.
+"""Legal time: terms counted the way Kazakh law counts them, on the Kazakhstan working calendar.
 
 Sources: Civil Code of the Republic of Kazakhstan, arts. 172–176 ("Calculation of terms"):
 art. 173 (a term starts the day after its event), art. 174 (the end of terms in years, months and
 weeks), art. 175 (a non-working last day moves to the next working day), art. 176 (an action can be
-done until 24:00 of the last day); Administrative Procedural Code, arts. 64 and 76 (terms in
-days). No other part of the library does date arithmetic of its own.
+done until 24:00 of the last day); Administrative Procedural Code (АППК) art. 64 p.3 (an
+application received on a non-working day is registered on the next working day) and art. 76
+(terms in days start the day after registration); Labour Code arts. 84–85 and the Law "On
+holidays" (the working calendar). No other part of the library does date arithmetic of its own.
 """
 
+from .calendar import CalendarError, DayInfo, WorkingCalendar, kz_calendar
+from .dates import ComputedDate, Explanation, deadline, earliest, validity_end
 from .terms import Term, TermEnd, TermError, Unit, term_end
 
-__all__ = ["Term", "TermEnd", "TermError", "Unit", "term_end"]
+__all__ = [
+    "CalendarError",
+    "ComputedDate",
+    "DayInfo",
+    "Explanation",
+    "Term",
+    "TermEnd",
+    "TermError",
+    "Unit",
+    "WorkingCalendar",
+    "deadline",
+    "earliest",
+    "kz_calendar",
+    "term_end",
+    "validity_end",
+]

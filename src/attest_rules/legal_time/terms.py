@@ -93,7 +93,7 @@ def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermE
         raise TermError("a term in working days needs the working calendar")
     if term.unit is Unit.calendar_days:
         end = event + dt.timedelta(days=term.amount)
-        steps.append(f"{term}: the {term.amount}th day after the event is {end.isoformat()}")
+        steps.append(f"{term}: the {ordinal(term.amount)} day after the event is {end.isoformat()}")
     elif term.unit is Unit.weeks:
         end = event + dt.timedelta(weeks=term.amount)
         steps.append(f"{term}: ends on the same weekday, {end.isoformat()} (art. 174)")
@@ -126,3 +126,9 @@ def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermE
                 f"{end.isoformat()} (art. 174)"
             )
     return TermEnd(end, tuple(steps), tuple(used))
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

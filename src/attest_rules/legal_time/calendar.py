@@ -1,0 +1,190 @@
+"""The Kazakhstan working calendar.
+
+Base: the ``holidays`` package, country KZ (five-day week, public holidays, holidays on a day off
+moved to the next working day, transfers of days off and weekend working days, Labour Code arts.
+84–85, Law "On holidays"). On top: the dated corrections of ``spec/calendar_kz.yaml``.
+
+Each year is computed once. The calendar keeps, over the span of years it has computed, one
+flag per day and a running count of working days, so that ``add_working_days`` and
+``working_days_between`` are an array look-up, not a walk over days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import holidays
+
+from .corrections import CalendarFile, Correction, load_calendar_file
+
+FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
+LAST_YEAR = 2100
+
+
+class CalendarError(ValueError):
+    """A date the calendar cannot answer for (outside 1991–2100)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayInfo:
+    """Why a day is working or not."""
+
+    date: dt.date
+    working: bool
+    reason: str
+
+
+class WorkingCalendar:
+    """A working-day calendar for Kazakhstan. Build it with :func:`kz_calendar`."""
+
+    def __init__(self, data: CalendarFile, *, source: str = "holidays KZ") -> None:
+        self.data = data
+        self.source = source
+        self._corrections: dict[dt.date, Correction] = {c.date: c for c in data.corrections}
+        self._confirmed_years = {y.year for y in data.years}
+        self._years: dict[int, bytes] = {}
+        self._first = 0
+        self._last = -1
+        self._base = 0  # ordinal of 1 January of the first computed year
+        self._flags = bytearray()
+        self._prefix = array("l")  # working days in [base, base + i]
+        self._workdays = array("l")  # ordinals of working days, ascending
+        base_years = holidays.country_holidays(
+            "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language="en_US"
+        )
+        self._holidays = base_years
+        workday_years = [d.year for d in base_years.weekend_workdays]
+        self.transfers_known_through = max(workday_years) if workday_years else FIRST_YEAR
+
+    # ---- per-year data -------------------------------------------------------------------
+
+    def _year_flags(self, year: int) -> bytes:
+        cached = self._years.get(year)
+        if cached is not None:
+            return cached
+        day = dt.date(year, 1, 1)
+        flags = bytearray()
+        while day.year == year:
+            correction = self._corrections.get(day)
+            working = correction.working if correction else self._holidays.is_working_day(day)
+            flags.append(1 if working else 0)
+            day += dt.timedelta(days=1)
+        self._years[year] = bytes(flags)
+        return self._years[year]
+
+    def _cover(self, first: int, last: int) -> None:
+        """Make the arrays span at least ``first``..``last`` (with a margin when growing)."""
+        if first < FIRST_YEAR or last > LAST_YEAR:
+            raise CalendarError(
+                f"the calendar covers {FIRST_YEAR}–{LAST_YEAR}; asked for {first}–{last}"
+            )
+        if self._first <= first and last <= self._last:
+            return
+        if self._last >= self._first:  # grow with a margin, so walking years is amortised
+            first = min(first, self._first)
+            last = max(last, self._last)
+        first = max(FIRST_YEAR, first - 1)
+        last = min(LAST_YEAR, last + 2)
+        flags = bytearray()
+        for year in range(first, last + 1):
+            flags += self._year_flags(year)
+        prefix = array("l")
+        workdays = array("l")
+        base = dt.date(first, 1, 1).toordinal()
+        count = 0
+        for i, flag in enumerate(flags):
+            if flag:
+                count += 1
+                workdays.append(base + i)
+            prefix.append(count)
+        self._first, self._last, self._base = first, last, base
+        self._flags, self._prefix, self._workdays = flags, prefix, workdays
+
+    def _index(self, day: dt.date) -> int:
+        self._cover(day.year, day.year)
+        return day.toordinal() - self._base
+
+    # ---- queries ---------------------------------------------------------------------------
+
+    def is_working_day(self, day: dt.date) -> bool:
+        index = self._index(day)  # may rebuild the arrays: index before reading them
+        return bool(self._flags[index])
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        return self.add_working_days(day, 1)
+
+    def working_day_on_or_after(self, day: dt.date) -> dt.date:
+        return day if self.is_working_day(day) else self.next_working_day(day)
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``day`` (``n`` ≥ 1); ``day`` itself is not counted."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        index = self._index(day)
+        target = self._prefix[index] + n
+        while target > len(self._workdays):
+            self._cover(self._first, self._last + 1)
+            target = self._prefix[day.toordinal() - self._base] + n
+        return dt.date.fromordinal(self._workdays[target - 1])
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days from ``start`` to ``end``, both included (0 when ``end`` < ``start``)."""
+        if end < start:
+            return 0
+        self._cover(start.year, end.year)
+        i, j = start.toordinal() - self._base, end.toordinal() - self._base
+        return self._prefix[j] - (self._prefix[i - 1] if i > 0 else 0)
+
+    def info(self, day: dt.date) -> DayInfo:
+        """Whether ``day`` is working, and why."""
+        working = self.is_working_day(day)
+        correction = self._corrections.get(day)
+        if correction is not None:
+            kind = "a working day" if correction.working else "a day off"
+            return DayInfo(day, working, f"{kind} by correction: {correction.reason.strip()}")
+        names = self._holidays.get_list(day)
+        weekday = day.strftime("%A")
+        if names:
+            return DayInfo(day, working, f"{weekday}, {'; '.join(names)}")
+        if working and day.weekday() >= 5:
+            return DayInfo(day, working, f"{weekday}, a working day by transfer of days off")
+        return DayInfo(day, working, weekday if not working else f"{weekday}, a working day")
+
+    def warnings_for(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
+        """What this calendar does not know for certain about the years ``first``..``last``."""
+        out: list[str] = []
+        for year in range(min(first, last).year, max(first, last).year + 1):
+            if year > self.transfers_known_through and year not in self._confirmed_years:
+                out.append(
+                    f"{year}: no data yet on transfers of days off ({self.source} has them "
+                    f"through {self.transfers_known_through}); the government may still move "
+                    "days off (Labour Code art. 85 p.3), so working days in this year may change"
+                )
+            estimated = [
+                f"{name} ({day.isoformat()})"
+                for day, name in sorted(self._holidays.items())
+                if day.year == year and "estimated" in name
+            ]
+            if estimated:
+                out.append(
+                    f"{year}: religious holiday dates are estimated by {self.source}: "
+                    + ", ".join(estimated)
+                )
+        return tuple(out)
+
+
+@functools.cache
+def _cached(path: str | None) -> WorkingCalendar:
+    data = load_calendar_file(path)
+    version = getattr(holidays, "__version__", "?")
+    return WorkingCalendar(data, source=f"holidays {version} (KZ)")
+
+
+def kz_calendar(corrections: str | Path | None = None) -> WorkingCalendar:
+    """The Kazakhstan working calendar with the bundled corrections (or those of a file)."""
+    return _cached(str(corrections) if corrections is not None else None)

@@ -1,0 +1,209 @@
+"""The three kinds of dates a term gives, each explaining itself.
+
+* a **deadline**, the last day for an action: a last day that is not a working day moves to the
+  next working day (Civil Code art. 175); a term in working days ends on its Nth working day
+  (Administrative Procedural Code art. 76), counted from registration where the event is the
+  receipt of an application (a receipt on a non-working day is registered on the next working
+  day, art. 64 p.3);
+* an **earliest** date ("not earlier than"): by default the last day of the term (interpretation
+  ``term.not-earlier-than``); it never moves;
+* a **validity end** ("granted for three years"): the last day of the term; it never moves.
+
+A year term from 29 February follows interpretation ``term.year-from-29-february``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from .calendar import WorkingCalendar, kz_calendar
+from .terms import Term, TermError, Unit, ordinal, term_end
+
+if TYPE_CHECKING:
+    from ..regulation import Regulation
+
+DateKind = Literal["deadline", "earliest", "validity_end"]
+NOT_EARLIER = "term.not-earlier-than"
+FEB29 = "term.year-from-29-february"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """How a date was reached: every step, the interpretations used and what is uncertain."""
+
+    kind: DateKind
+    event: dt.date
+    term: str
+    raw_end: dt.date
+    steps: tuple[str, ...]
+    interpretations: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    shifted_from: dt.date | None = None
+
+    def __str__(self) -> str:
+        lines = list(self.steps)
+        lines += [f"interpretation {k} = {v}" for k, v in self.interpretations.items()]
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "event": self.event.isoformat(),
+            "term": self.term,
+            "raw_end": self.raw_end.isoformat(),
+            "shifted_from": self.shifted_from.isoformat() if self.shifted_from else None,
+            "steps": list(self.steps),
+            "interpretations": dict(self.interpretations),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedDate:
+    """A date a term gives, with its explanation."""
+
+    date: dt.date
+    explanation: Explanation
+
+    def as_dict(self) -> dict[str, object]:
+        return {"date": self.date.isoformat(), "explanation": self.explanation.as_dict()}
+
+
+@functools.cache
+def _spec() -> Regulation:
+    from ..loader import load  # the spec is where interpretations live
+
+    return load()
+
+
+def _choices(overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """The spec's default choices with ``overrides`` applied; an unknown id or choice is an
+    error (``AttestRulesError``), never silently ignored."""
+    return _spec().choices(overrides)
+
+
+def _term(term: Term | str) -> Term:
+    return term if isinstance(term, Term) else Term.parse(term)
+
+
+def _calendar_end(
+    event: dt.date, term: Term, choices: Mapping[str, str]
+) -> tuple[dt.date, list[str], dict[str, str]]:
+    end = term_end(event, term, feb29=choices[FEB29])
+    return end.date, list(end.steps), dict(end.interpretations)
+
+
+def deadline(
+    event: dt.date,
+    term: Term | str,
+    *,
+    on_receipt: bool = False,
+    interpretations: Mapping[str, str] | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> ComputedDate:
+    """The last day for an action due ``term`` after ``event``.
+
+    ``on_receipt``: the event is the receipt of an application, registered on the next working
+    day when received on a non-working day (Administrative Procedural Code art. 64 p.3).
+    """
+    cal = calendar or kz_calendar()
+    t = _term(term)
+    choices = _choices(interpretations)
+    steps: list[str] = []
+    start = event
+    if on_receipt and not cal.is_working_day(event):
+        start = cal.next_working_day(event)
+        steps.append(
+            f"received {event.isoformat()} ({cal.info(event).reason}), a non-working day: "
+            f"registered on the next working day, {start.isoformat()} (АППК art. 64 p.3)"
+        )
+    used: dict[str, str] = {}
+    shifted: dt.date | None = None
+    if t.unit is Unit.working_days:
+        raw = end = cal.add_working_days(start, t.amount)
+        steps.append(
+            f"{t} counted from the day after {start.isoformat()} (АППК art. 76): the "
+            f"{ordinal(t.amount)} working day is {end.isoformat()}"
+        )
+    else:
+        raw, more, used = _calendar_end(start, t, choices)
+        steps += more
+        end = raw
+        if not cal.is_working_day(raw):
+            end = cal.next_working_day(raw)
+            shifted = raw
+            skipped = [cal.info(raw + dt.timedelta(days=i)) for i in range((end - raw).days)]
+            why = "; ".join(f"{d.date.isoformat()} {d.reason}" for d in skipped)
+            steps.append(
+                f"the last day is not a working day ({why}); it moves to the next working day, "
+                f"{end.isoformat()} (Civil Code art. 175)"
+            )
+    steps.append(f"deadline: {end.isoformat()} (until 24:00, Civil Code art. 176)")
+    return ComputedDate(
+        end,
+        Explanation(
+            "deadline",
+            event,
+            str(t),
+            raw,
+            tuple(steps),
+            used,
+            cal.warnings_for(event, end),
+            shifted,
+        ),
+    )
+
+
+def earliest(
+    event: dt.date,
+    term: Term | str,
+    *,
+    interpretations: Mapping[str, str] | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> ComputedDate:
+    """The first day an action is permitted "not earlier than ``term`` from ``event``"."""
+    t = _term(term)
+    if t.unit is Unit.working_days:
+        raise TermError("an earliest date is given by a calendar term, not working days")
+    choices = _choices(interpretations)
+    raw, steps, used = _calendar_end(event, t, choices)
+    choice = choices[NOT_EARLIER]
+    used[NOT_EARLIER] = choice
+    day = raw
+    if choice == "day-after-term":
+        day = raw + dt.timedelta(days=1)
+        steps.append(
+            f"the term must have fully passed: earliest is the next day, {day.isoformat()}"
+        )
+    elif choice == "last-day-of-term":
+        steps.append(f"earliest permitted day: the last day of the term, {day.isoformat()}")
+    else:
+        raise TermError(f"unknown choice {choice!r} for {NOT_EARLIER}")
+    steps.append("an earliest date does not move to a working day")
+    cal = calendar or kz_calendar()
+    return ComputedDate(
+        day,
+        Explanation(
+            "earliest", event, str(t), raw, tuple(steps), used, cal.warnings_for(event, day)
+        ),
+    )
+
+
+def validity_end(
+    event: dt.date,
+    term: Term | str,
+    *,
+    interpretations: Mapping[str, str] | None = None,
+) -> ComputedDate:
+    """The last day of validity of something granted for ``term`` from ``event``."""
+    t = _term(term)
+    if t.unit is Unit.working_days:
+        raise TermError("a validity is given by a calendar term, not working days")
+    raw, steps, used = _calendar_end(event, t, _choices(interpretations))
+    steps.append(f"valid until {raw.isoformat()} inclusive; a validity end does not move")
+    return ComputedDate(raw, Explanation("validity_end", event, str(t), raw, tuple(steps), used))

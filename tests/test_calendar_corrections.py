@@ -1,0 +1,85 @@
+"""Dated corrections are data an analyst edits; a bad file is rejected with located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from attest_rules import SpecError
+from attest_rules.legal_time import deadline, kz_calendar
+from attest_rules.legal_time.corrections import load_calendar_file
+
+GOOD = """format: 1
+country: KZ
+corrections:
+  - date: 2024-06-18
+    working: false
+    reason: a test day off
+    source: this test
+years:
+  - year: 2027
+    transfers: confirmed
+    source: this test
+"""
+
+
+def test_a_correction_wins_over_the_base_calendar(tmp_path: Path) -> None:
+    path = tmp_path / "cal.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    cal = kz_calendar(path)
+    assert not cal.is_working_day(dt.date(2024, 6, 18))
+    assert "a day off by correction: a test day off" in cal.info(dt.date(2024, 6, 18)).reason
+    assert kz_calendar().is_working_day(dt.date(2024, 6, 18))  # the bundled one is untouched
+    assert deadline(dt.date(2024, 6, 14), "2 working days", calendar=cal).date == dt.date(
+        2024, 6, 19
+    )
+
+
+def test_a_confirmed_year_is_no_longer_reported(tmp_path: Path) -> None:
+    path = tmp_path / "cal.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    cal = kz_calendar(path)
+    warnings = cal.warnings_for(dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    assert not any("transfers" in w for w in warnings)
+    assert any(
+        "transfers" in w
+        for w in kz_calendar().warnings_for(dt.date(2027, 1, 1), dt.date(2027, 1, 1))
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "fragment"),
+    [
+        ("working: false", "working: nope", 5, "valid boolean"),
+        ("date: 2024-06-18", "date: 2024-06-31", 4, "bad date"),
+        ("    source: this test\nyears", "    sourc: this test\nyears", 7, "unknown key 'sourc'"),
+        ("  - year: 2027", "  - year: 2027\n    year: 2028", 10, "duplicate key 'year'"),
+    ],
+)
+def test_bad_calendar_files_are_located(
+    tmp_path: Path, old: str, new: str, line: int, fragment: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(GOOD.replace(old, new), encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_calendar_file(path)
+    found = [e for e in info.value.errors if fragment in e.message]
+    assert found, info.value.errors
+    assert found[0].line == line
+    assert found[0].file == str(path)
+
+
+def test_two_corrections_for_one_date(tmp_path: Path) -> None:
+    twice = GOOD.replace("years:", GOOD.split("corrections:\n")[1].split("years:")[0] + "years:")
+    path = tmp_path / "twice.yaml"
+    path.write_text(twice, encoding="utf-8")
+    with pytest.raises(SpecError, match="second correction for 2024-06-18"):
+        load_calendar_file(path)
+
+
+def test_the_bundled_calendar_file_loads() -> None:
+    data = load_calendar_file()
+    assert [c.date for c in data.corrections] == [dt.date(2024, 6, 17)]
+    assert all(c.source.strip() for c in data.corrections)
