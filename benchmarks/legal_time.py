@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import random
 import time
 from collections.abc import Callable
+from typing import Any
 
 import holidays
 
@@ -56,38 +58,21 @@ def main() -> None:
     def walk_count(a: dt.date, b: dt.date) -> int:
         return sum(base.is_working_day(a + dt.timedelta(days=i)) for i in range((b - a).days + 1))
 
-    i = 0
-
-    def ours_add() -> object:
-        nonlocal i
-        i = (i + 1) % 64
-        return cal.add_working_days(starts[i], spans[i])
-
-    def theirs_add() -> object:
-        nonlocal i
-        i = (i + 1) % 64
-        return walk_add(starts[i], spans[i])
-
     ends = [s + dt.timedelta(days=2 * n) for s, n in zip(starts, spans, strict=True)]
 
-    def ours_count() -> object:
-        nonlocal i
-        i = (i + 1) % 64
-        return cal.working_days_between(starts[i], ends[i])
-
-    def theirs_count() -> object:
-        nonlocal i
-        i = (i + 1) % 64
-        return walk_count(starts[i], ends[i])
+    def cycling(func: Callable[[dt.date, Any], object], second: list[Any]) -> Callable[[], object]:
+        """A no-argument call that walks through the sample arguments in turn."""
+        pairs = itertools.cycle(list(zip(starts, second, strict=True)))
+        return lambda: func(*next(pairs))
 
     assert all(  # noqa: S101 - the two must agree before their speed means anything
         cal.add_working_days(s, n) == walk_add(s, n) for s, n in zip(starts, spans, strict=True)
     )
     results = {
-        "add_working_days_us": per_call(ours_add, calls),
-        "add_working_days_walk_us": per_call(theirs_add, max(calls // 10, 20)),
-        "working_days_between_us": per_call(ours_count, calls),
-        "working_days_between_walk_us": per_call(theirs_count, max(calls // 10, 20)),
+        "add_working_days_us": per_call(cycling(cal.add_working_days, spans), calls),
+        "add_working_days_walk_us": per_call(cycling(walk_add, spans), max(calls // 10, 20)),
+        "working_days_between_us": per_call(cycling(cal.working_days_between, ends), calls),
+        "working_days_between_walk_us": per_call(cycling(walk_count, ends), max(calls // 10, 20)),
     }
     results["add_ratio"] = results["add_working_days_walk_us"] / results["add_working_days_us"]
     results["between_ratio"] = (

@@ -8,12 +8,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .checks import check_document
-from .errors import SpecError, SpecIssue
+from .errors import SpecError
 from .model import SpecDocument
 from .regulation import Regulation, build_snapshots, build_versions
 from .resources import bundled_spec_path
 from .validation import under, validation_issues
-from .yamlsource import read_yaml
+from .yamlsource import read_file, read_yaml
 
 
 def load(path: str | Path | None = None) -> Regulation:
@@ -23,14 +23,7 @@ def load(path: str | Path | None = None) -> Regulation:
     path inside the document.
     """
     spec_path = Path(path) if path is not None else bundled_spec_path()
-    name = str(spec_path)
-    try:
-        raw = spec_path.read_bytes()
-    except OSError as exc:
-        raise SpecError(
-            [SpecIssue(name, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
-        ) from None
-    return load_bytes(raw, name)
+    return load_bytes(read_file(spec_path), str(spec_path))
 
 
 def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:

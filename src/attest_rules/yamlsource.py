@@ -21,13 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import DocPath, Severity, SpecIssue, format_path
+from .errors import DocPath, Severity, SpecError, SpecIssue, format_path
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_NODES = 200_000
@@ -83,6 +84,15 @@ class _Budget(Exception):
 
 def _mark_of(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of ``path``; a file that cannot be read is a located ``SpecError``."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        issue = SpecIssue(str(path), 1, 1, "", f"cannot read: {exc.strerror or exc}")
+        raise SpecError([issue]) from None
 
 
 def read_yaml(

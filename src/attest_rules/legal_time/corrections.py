@@ -12,7 +12,7 @@ from ..errors import SpecError, SpecIssue
 from ..model import SpecDate
 from ..resources import bundled_data_path
 from ..validation import validation_issues
-from ..yamlsource import read_yaml
+from ..yamlsource import read_file, read_yaml
 
 CALENDAR_NAME = "calendar_kz.yaml"
 
@@ -63,14 +63,7 @@ def bundled_calendar_path() -> Path:
 def load_calendar_file(path: str | Path | None = None) -> CalendarFile:
     """Read and check a calendar file; errors are located like spec errors."""
     file = Path(path) if path is not None else bundled_calendar_path()
-    name = str(file)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise SpecError(
-            [SpecIssue(name, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
-        ) from None
-    located = read_yaml(raw, name)
+    located = read_yaml(read_file(file), str(file))
     if located.issues:
         raise SpecError(located.issues)
     try:
