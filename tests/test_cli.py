@@ -75,6 +75,20 @@ def test_show_4_in_each_period(capsys: pytest.CaptureFixture[str]) -> None:
     assert "UNCERTAIN" not in after
 
 
+def test_show_a_provision_that_only_the_alternative_reading_has(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "show", "rules.4.1", "--on", "2024-11-15")
+    assert code == 0
+    assert "(rules.4.1 is not in this text)" in out
+    assert "әңгімелесуден өту;" in out
+    assert "rules.13" not in out  # not the whole regulation
+    _, out, _ = run(capsys, "show", "rules.4.1", "--on", "2024-11-15", "--format", "json")
+    data = json.loads(out)
+    assert data["provisions"] == []
+    assert [p["id"] for p in data["alternative"]["provisions"]] == ["rules.4.1"]
+
+
 def test_show_languages_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     _, en, _ = run(capsys, "show", "rules.6", "--on", "2025-01-01", "--lang", "en")
     assert "unofficial English gloss" in en

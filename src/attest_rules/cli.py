@@ -87,9 +87,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         if alt is None or not alt.has(pid):
             text.provision(pid)  # raises the error that names the date
     if args.format == "json":
-        _emit(consolidated_json(text, pid if pid is None or text.has(pid) else None))
+        _emit(consolidated_json(text, pid))
     else:
-        print(render_show(reg, text, pid if pid is None or text.has(pid) else None, args.lang))
+        print(render_show(reg, text, pid, args.lang))
     return 0
 
 

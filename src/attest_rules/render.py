@@ -117,21 +117,29 @@ def render_provisions(items: Iterable[Provision], lang: str, base_depth: int = 0
     return "\n".join(out)
 
 
+def _items(text: Consolidated, pid: str | None) -> tuple[Provision, ...]:
+    """``pid`` and what is under it (nothing where this text lacks it), or the whole text."""
+    if pid is None:
+        return text.provisions
+    return text.subtree(pid) if text.has(pid) else ()
+
+
 def render_show(reg: Regulation, text: Consolidated, pid: str | None, lang: str) -> str:
     lines = _status_header(reg, text)
-    items = text.subtree(pid) if pid else text.provisions
-    base = items[0].depth if pid else 0
-    lines.append("")
-    lines.append(render_provisions(items, lang, base))
+    items = _items(text, pid)
     alt = text.alternative
-    if alt is not None:
-        alt_items = alt.subtree(pid) if pid and alt.has(pid) else (() if pid else alt.provisions)
-        if tuple(alt_items) != tuple(items):
-            lines.append("")
-            lines.append(f"With {', '.join(alt.uncertain_versions)} in force:")
-            lines.append(
-                render_provisions(alt_items, lang, base) if alt_items else "  (no such provision)"
-            )
+    alt_items = _items(alt, pid) if alt is not None else ()
+    base = (items or alt_items)[0].depth if pid and (items or alt_items) else 0
+    lines.append("")
+    lines.append(
+        render_provisions(items, lang, base) if items else f"  ({pid} is not in this text)"
+    )
+    if alt is not None and alt_items != items:
+        lines.append("")
+        lines.append(f"With {', '.join(alt.uncertain_versions)} in force:")
+        lines.append(
+            render_provisions(alt_items, lang, base) if alt_items else f"  ({pid} is not in it)"
+        )
     return "\n".join(lines)
 
 
@@ -196,7 +204,7 @@ def provision_json(p: Provision) -> dict[str, Any]:
 
 
 def consolidated_json(text: Consolidated, pid: str | None) -> dict[str, Any]:
-    items = text.subtree(pid) if pid else text.provisions
+    items = _items(text, pid)
     out: dict[str, Any] = {
         "on": text.on.isoformat(),
         "version": text.version,
@@ -208,8 +216,7 @@ def consolidated_json(text: Consolidated, pid: str | None) -> dict[str, Any]:
         "provisions": [provision_json(p) for p in items],
     }
     if text.alternative is not None:
-        alt = text.alternative
-        out["alternative"] = consolidated_json(alt, pid if (pid is None or alt.has(pid)) else None)
+        out["alternative"] = consolidated_json(text.alternative, pid)
     return out
 
 
