@@ -103,6 +103,12 @@ def test_a_repeated_provision_id(spec_text: str, load_variant: Variant) -> None:
     assert "first at provisions[6]" in e.message
 
 
+def test_a_repeated_id_inside_an_amendment(load_variant: Variant) -> None:
+    errors = errors_of(lambda: load_variant("- id: rules.7.list.2\n", "- id: rules.7.list.1\n"))
+    e = only(errors, "duplicate provision id 'rules.7.list.1'")
+    assert e.path == "versions[1].changes[1].provision.children[1].id"
+
+
 def test_two_versions_on_one_date(load_variant: Variant) -> None:
     errors = errors_of(lambda: load_variant("earliest: 2024-11-01", "earliest: 2023-07-01"))
     only(errors, "impossible")  # before the amending act was signed

@@ -87,22 +87,20 @@ def check_document(doc: SpecDocument) -> list[Problem]:
 
     # Provision ids: unique within the base text and within each amendment's new wording.
     known: set[str] = set()
-    base_seen: dict[str, DocPath] = {}
+    seen: dict[tuple[str, DocPath], DocPath] = {}  # (id, its text: base or one change) → path
     list_counts: dict[int, int] = {}
     for p in placed_provisions(doc):
         known.add(p.spec.id)
-        if p.path[0] == "provisions":
-            if p.spec.id in base_seen:
-                add(
-                    (
-                        (*p.path, "id"),
-                        f"duplicate provision id {p.spec.id!r} (first at "
-                        f"{format_path(base_seen[p.spec.id])})",
-                        "error",
-                    )
+        scope = p.path[:1] if p.path[0] == "provisions" else p.path[:4]
+        first = seen.setdefault((p.spec.id, scope), p.path)
+        if first != p.path:
+            add(
+                (
+                    (*p.path, "id"),
+                    f"duplicate provision id {p.spec.id!r} (first at {format_path(first)})",
+                    "error",
                 )
-            else:
-                base_seen[p.spec.id] = p.path
+            )
         index = 0
         if p.spec.kind is Kind.list_entry and p.parent is not None:
             key = id(p.parent)
