@@ -21,6 +21,7 @@ from .model import (
     ProvisionSpec,
     RepealOp,
     ReplaceOp,
+    RuleSpec,
 )
 
 Status = Literal["in_force", "repealed"]
@@ -61,6 +62,7 @@ class Provision:
     inline: bool = False
     inferred: tuple[Inference, ...] = ()
     notes: tuple[MetaText, ...] = ()
+    rules: tuple[RuleSpec, ...] = ()
 
     @property
     def text_known(self) -> bool:
@@ -258,6 +260,7 @@ def _frozen(pid: str, n: _Node, depth: int) -> Provision:
         inline=spec.inline,
         inferred=tuple(spec.inferred),
         notes=tuple(n.notes),
+        rules=tuple(spec.rules),
     )
 
 

@@ -12,6 +12,7 @@ from .errors import SpecError
 from .model import SpecDocument
 from .regulation import Regulation, build_snapshots, build_versions
 from .resources import bundled_spec_path
+from .rulebook import build_rulebook
 from .validation import under, validation_issues
 from .yamlsource import read_file, read_yaml
 
@@ -55,6 +56,10 @@ def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
     versions, version_problems = build_versions(document)
     snapshots, tree_problems = build_snapshots(document, versions)
     issues += [located.issue(p, m) for p, m in (*version_problems, *tree_problems)]
+    rulebook = None
+    if not any(i.severity == "error" for i in issues):
+        rulebook, rule_problems = build_rulebook(document, tuple(v.id for v in versions), snapshots)
+        issues += [located.issue(p, m) for p, m in rule_problems]
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise SpecError(errors)
@@ -66,4 +71,5 @@ def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
         snapshots=snapshots,
         warnings=tuple(i for i in issues if i.severity == "warning"),
         locations={p: (m.line, m.column) for p, m in located.values.items()},
+        rulebook=rulebook,
     )

@@ -92,6 +92,56 @@ class Inference(_Strict):
     basis: list[ProvisionId] = Field(description="Provisions the inference rests on")
 
 
+Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
+
+
+class Choose(_Strict):
+    """A value that depends on an interpretive choice: one expression per choice."""
+
+    by: Ident = Field(description="The interpretation whose choice decides")
+    cases: dict[str, str] = Field(description="Choice id → expression; every choice covered")
+
+
+class OutcomeSpec(_Strict):
+    """One possible answer. Outcomes are tried in order; the first whose ``when`` holds is the
+    answer. The last has no ``when``: it is the answer when none before it holds."""
+
+    id: Ident
+    status: Status
+    when: str | None = Field(default=None, description="Condition (an expression)")
+    reason: str = Field(description="Why, in English; {name} shows a value")
+    cites: list[ProvisionId] = Field(default_factory=list, description="Narrower citations")
+
+
+class CiteWhen(_Strict):
+    """Citations that apply when a condition holds (item 7's good reason that was given)."""
+
+    when: str
+    cites: list[ProvisionId] = Field(min_length=1)
+
+
+class RuleSpec(_Strict):
+    """A question the provision settles, as data: what it reads, how it decides, why."""
+
+    id: Ident = Field(description="The question's id, stable across versions")
+    question: str
+    event: str = Field(description="Expression giving the date whose version applies")
+    reads: list[str] = Field(default_factory=list, description="The facts it reads (checked)")
+    terms: list[str] = Field(default_factory=list, description="The terms it uses (checked)")
+    interpretations: list[Ident] = Field(
+        default_factory=list, description="The interpretations it relies on (checked)"
+    )
+    cites: list[ProvisionId] = Field(default_factory=list)
+    cite_when: list[CiteWhen] = Field(default_factory=list)
+    applies: str | None = Field(default=None, description="When false: not applicable")
+    let: dict[str, str | Choose] = Field(default_factory=dict, description="Named values")
+    values: list[str] = Field(default_factory=list, description="Named values to report")
+    outcomes: list[OutcomeSpec] = Field(default_factory=list)
+    undetermined: str | None = Field(
+        default=None, description="Where the wording is unknown: why no answer can be given"
+    )
+
+
 class Kind(StrEnum):
     preamble = "preamble"
     rules = "rules"
@@ -132,6 +182,7 @@ class ProvisionSpec(_Strict):
         "its parent's text (item 7's good reasons)",
     )
     inferred: list[Inference] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=list, description="The questions it settles")
     children: list[ProvisionSpec] = Field(default_factory=list)
 
 

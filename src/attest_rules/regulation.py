@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .consolidation import Consolidated, Provision, Tree
 from .diff import Change, diff_consolidated
 from .errors import AttestRulesError, DocPath, SpecIssue
 from .legal_time import Term, TermError, term_end
 from .model import Act, ChangeOp, Interpretation, Restoration, SpecDocument, Window
+from .rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from .evaluator import Evaluator
+    from .facts import Case
+    from .results import Evaluation
 
 # Interpretations the engine itself consults, with the choices it knows how to apply.
 # Every other interpretation is consulted by rules in the spec.
@@ -94,12 +100,16 @@ class Regulation:
         snapshots: tuple[tuple[Provision, ...], ...],
         warnings: tuple[SpecIssue, ...] = (),
         locations: Mapping[DocPath, tuple[int, int]] | None = None,
+        rulebook: Rulebook | None = None,
     ) -> None:
         self.document = document
         self.file = file
         self.content_hash = content_hash
         self.versions = versions
         self._snapshots = snapshots
+        self._indexes = [{p.id: p for p in snap} for snap in snapshots]
+        self.rulebook = rulebook or Rulebook({}, (), {}, {}, {})
+        self._evaluator: Evaluator | None = None
         self.warnings = warnings
         self.locations = dict(locations or {})
         self.acts: dict[str, Act] = {a.id: a for a in document.acts}
@@ -122,6 +132,42 @@ class Regulation:
     def snapshot(self, version_id: str) -> tuple[Provision, ...]:
         """The whole text as consolidated up to and including ``version_id``."""
         return self._snapshots[self.version(version_id).index]
+
+    def provision_index(self, version_id: str) -> Mapping[str, Provision]:
+        """Provision id → provision, in the text consolidated up to ``version_id``."""
+        return self._indexes[self.version(version_id).index]
+
+    def version_indices(self, day: dt.date, choices: Mapping[str, str]) -> tuple[int, int | None]:
+        """The snapshot in force on ``day`` and, inside an effective-date window under
+        ``report-both``, the snapshot with the uncertain amendment(s) applied."""
+        statuses = [v.status_on(day, choices) for v in self.versions]
+        certain = 0
+        while certain < len(statuses) and statuses[certain] == "in_force":
+            certain += 1
+        if certain == 0:
+            first = self.versions[0].starts(choices)
+            since = first.isoformat() if first else "an unknown date"
+            raise AttestRulesError(
+                f"the regulation was not in force on {day.isoformat()} (in force from {since})"
+            )
+        pending = certain
+        while pending < len(statuses) and statuses[pending] != "not_yet":
+            pending += 1
+        return certain - 1, (pending - 1 if pending > certain else None)
+
+    def evaluate(
+        self,
+        case: Case | Mapping[str, Any],
+        on: dt.date | str | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> Evaluation:
+        """Answer every question the Rules settle for ``case`` (facts, or a ``Case``)."""
+        if self._evaluator is None:
+            from .evaluator import Evaluator  # the evaluator imports this module
+
+            self._evaluator = Evaluator(self)
+        day = _as_date(on) if on is not None else None
+        return self._evaluator.evaluate(case, day, interpretations)
 
     def choices(self, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
         """The interpretive choices in effect: the spec's defaults with ``overrides`` applied."""
@@ -146,19 +192,9 @@ class Regulation:
         """The regulation as in force on ``on`` (a date or ``YYYY-MM-DD``)."""
         day = _as_date(on)
         choices = self.choices(interpretations)
-        statuses = [v.status_on(day, choices) for v in self.versions]
-        certain = 0
-        while certain < len(statuses) and statuses[certain] == "in_force":
-            certain += 1
-        if certain == 0:
-            first = self.versions[0].starts(choices)
-            since = first.isoformat() if first else "an unknown date"
-            raise AttestRulesError(
-                f"the regulation was not in force on {day.isoformat()} (in force from {since})"
-            )
-        pending = certain
-        while pending < len(statuses) and statuses[pending] != "not_yet":
-            pending += 1
+        primary, alternative_index = self.version_indices(day, choices)
+        certain = primary + 1
+        pending = (alternative_index + 1) if alternative_index is not None else certain
         applied = tuple(v.id for v in self.versions[:certain])
         relevant = {k: v for k, v in choices.items() if k in ENGINE_INTERPRETATIONS}
         assumed = next(

@@ -1,0 +1,242 @@
+"""Evaluating a case: every question the Rules settle, each under the version in force on its
+own event date (or on ``on``), inside an effective-date window under both versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .consolidation import Provision
+from .errors import AttestRulesError
+from .expr.compiler import Env, Missing
+from .facts import Case, parse_case
+from .legal_time import WorkingCalendar, kz_calendar
+from .results import Answer, Citation, DateReason, Evaluation, Inputs
+from .rulebook import PLACEHOLDER, CompiledRule
+
+if TYPE_CHECKING:
+    from .regulation import Regulation
+
+
+def citation(p: Provision) -> Citation:
+    """Cite ``p`` in the wording (and so the version) it has."""
+    return Citation(
+        provision_id=p.id,
+        number=p.number,
+        kind=p.kind,
+        version=p.version,
+        text_kk=p.text["kk"] if p.text is not None else None,
+        anchor=p.id.replace(".", "-"),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A value as it goes into a result: JSON-ready, ``None`` where unknown."""
+    if isinstance(value, Missing):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _fill(template: str, values: Mapping[str, Any]) -> str:
+    def one(match: Any) -> str:
+        value = values.get(match.group(1))
+        if isinstance(value, Missing) or value is None:
+            return "unknown"
+        if isinstance(value, list):
+            return ", ".join(str(_plain(v)) for v in value) or "none"
+        return str(_plain(value))
+
+    return PLACEHOLDER.sub(one, template)
+
+
+class Evaluator:
+    """Evaluates cases against one loaded regulation."""
+
+    def __init__(self, reg: Regulation, calendar: WorkingCalendar | None = None) -> None:
+        self.reg = reg
+        self.book = reg.rulebook
+        self.calendar = calendar or kz_calendar()
+
+    def evaluate(
+        self,
+        case: Case | Mapping[str, Any],
+        on: dt.date | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> Evaluation:
+        parsed = case if isinstance(case, Case) else parse_case(case)
+        overrides = dict(interpretations or {})
+        choices = self.reg.choices(overrides)
+        facts = parsed.model_dump()
+        answers = [self._question(q, facts, choices, on) for q in self.book.questions]
+        return Evaluation(
+            library_version=__version__,
+            spec_id=self.reg.id,
+            spec_hash=self.reg.content_hash,
+            case_id=parsed.id,
+            inputs=Inputs(
+                case=parsed.model_dump(mode="json", exclude_none=True),
+                on=on,
+                interpretations=overrides,
+            ),
+            interpretations=choices,
+            overridden=sorted(overrides),
+            answers=answers,
+        )
+
+    def _question(
+        self, q: str, facts: Mapping[str, Any], choices: Mapping[str, str], on: dt.date | None
+    ) -> Answer:
+        title = self.book.titles[q]
+        selector = self.book.events[q]
+        env = Env(facts, choices, self.calendar)
+        day = on if on is not None else selector.event(env)
+        if isinstance(day, Missing):
+            gate = selector.applies(env) if selector.applies is not None else True
+            if gate is False:  # the event did not happen
+                return Answer(
+                    question=q,
+                    title=title,
+                    status="not_applicable",
+                    reasons=[f"does not apply: {selector.spec.applies}"],
+                )
+            missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
+            return Answer(
+                question=q,
+                title=title,
+                status="undetermined",
+                missing=sorted(missing),
+                reasons=[
+                    f"the date that selects the version in force ({selector.event_text}) "
+                    "is not known"
+                ],
+            )
+        try:
+            primary, alternative = self.reg.version_indices(day, choices)
+        except AttestRulesError as exc:
+            return Answer(
+                question=q, title=title, status="not_applicable", event_date=day, reasons=[str(exc)]
+            )
+        answer = self._in_version(q, title, primary, facts, choices, day)
+        if alternative is None:
+            return answer
+        other = self._in_version(q, title, alternative, facts, choices, day)
+        return answer.model_copy(
+            update={
+                "uncertain": True,
+                "depends_on_version": answer.key() != other.key(),
+                "alternative": other.model_copy(update={"uncertain": True}),
+                "reasons": [
+                    *answer.reasons,
+                    f"{day.isoformat()} is inside the effective-date "
+                    f"window of {other.version}; under it: {other.status}"
+                    + (f" ({other.outcome})" if other.outcome else ""),
+                ],
+            }
+        )
+
+    def _in_version(
+        self,
+        q: str,
+        title: str,
+        index: int,
+        facts: Mapping[str, Any],
+        choices: Mapping[str, str],
+        day: dt.date,
+    ) -> Answer:
+        version = self.reg.versions[index]
+        base = {"question": q, "title": title, "version": version.id, "event_date": day}
+        rule = self.book.by_version[version.id].get(q)
+        if rule is None:
+            home = self.book.homes[q]
+            p = self.reg.provision_index(version.id).get(home)
+            if p is not None and p.status == "repealed":
+                why = f"{home} was repealed by {p.version}; no norm in force settles this"
+            else:
+                why = f"no provision of version {version.id} settles this"
+            cites = [citation(p)] if p is not None else []
+            return Answer(**base, status="not_applicable", reasons=[why], citations=cites)
+        return Answer(**base, **self._run(rule, version.id, facts, choices))
+
+    def _run(
+        self, rule: CompiledRule, version: str, facts: Mapping[str, Any], choices: Mapping[str, str]
+    ) -> dict[str, Any]:
+        spec = rule.spec
+        index = self.reg.provision_index(version)
+        cite_ids = [rule.provision_id, *spec.cites]
+        used = {k: choices[k] for k in sorted(rule.usage.interpretations)}
+        out: dict[str, Any] = {"interpretations": used}
+
+        def finish(
+            status: str,
+            reasons: list[str],
+            env: Env | None = None,
+            outcome: str | None = None,
+            missing: frozenset[str] = frozenset(),
+            more_cites: tuple[str, ...] = (),
+        ) -> dict[str, Any]:
+            ids = list(dict.fromkeys([*cite_ids, *more_cites]))
+            out.update(
+                status=status,
+                outcome=outcome,
+                reasons=reasons,
+                missing=sorted(missing),
+                citations=[citation(index[i]) for i in ids if i in index],
+            )
+            if env is not None:
+                out["values"] = {n: _plain(env.locals.get(n)) for n in spec.values}
+                out["dates"] = [
+                    DateReason(
+                        label=label,
+                        date=c.date,
+                        steps=list(c.explanation.steps),
+                        interpretations=dict(c.explanation.interpretations),
+                        warnings=list(c.explanation.warnings),
+                    )
+                    for label, c in env.dates.items()
+                ]
+            return out
+
+        if spec.undetermined is not None:
+            return finish("undetermined", [spec.undetermined.strip()])
+        env = Env(facts, choices, self.calendar)
+        if rule.applies is not None:
+            applies = rule.applies(env)
+            if isinstance(applies, Missing):
+                return finish(
+                    "undetermined",
+                    [f"whether this applies ({spec.applies}) depends on facts not given"],
+                    env,
+                    missing=applies.paths,
+                )
+            if not applies:
+                return finish("not_applicable", [f"does not apply: {spec.applies}"], env)
+        for let in rule.lets:
+            if let.compute is not None:
+                env.locals[let.name] = let.compute(env)
+            else:
+                env.locals[let.name] = dict(let.cases)[choices[str(let.by)]](env)
+        for outcome, when in rule.outcomes:
+            holds = True if when is None else when(env)
+            if isinstance(holds, Missing):
+                return finish(
+                    "undetermined",
+                    [
+                        f"cannot decide whether '{outcome.id}' holds "
+                        f"({outcome.when}): facts are missing"
+                    ],
+                    env,
+                    missing=holds.paths,
+                )
+            if holds is True:
+                reasons = [_fill(outcome.reason, env.locals)]
+                reasons += [f"{n} = {_fill('{' + n + '}', env.locals)}" for n in spec.values]
+                return finish(
+                    outcome.status, reasons, env, outcome.id, more_cites=tuple(outcome.cites)
+                )
+        raise AssertionError("the last outcome always holds")  # pragma: no cover
