@@ -24,8 +24,8 @@ demo: $(VENV)/.installed
 	@echo "== attest-rules versions"
 	@$(BIN)/attest-rules versions
 	@echo
-	@echo "== attest-rules show --on today (the regulation as in force today)"
-	@$(BIN)/attest-rules show --on today
+	@echo "== attest-rules evaluate examples/*.yaml (every question, its clause and reasons)"
+	@$(BIN)/attest-rules evaluate examples/*.yaml
 
 test: $(VENV)/.installed-test lint typecheck unit
 
@@ -44,6 +44,8 @@ unit: $(VENV)/.installed-test
 schema: $(VENV)/.installed
 	$(BIN)/attest-rules schema spec > spec/regulation.schema.json
 	$(BIN)/attest-rules schema calendar > spec/calendar.schema.json
+	$(BIN)/attest-rules schema case > spec/case.schema.json
+	$(BIN)/attest-rules schema result > spec/result.schema.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build

@@ -33,6 +33,8 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         assert "attest_rules/spec/regulation.schema.json" in names
         assert "attest_rules/spec/calendar_kz.yaml" in names
         assert "attest_rules/spec/calendar.schema.json" in names
+        assert "attest_rules/spec/case.schema.json" in names
+        assert "attest_rules/spec/result.schema.json" in names
         assert "attest_rules/py.typed" in names
         zf.extractall(tmp_path / "site")
     site = str(tmp_path / "site")

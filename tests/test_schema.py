@@ -61,3 +61,12 @@ def test_schema_catches_what_an_editor_should_flag(tmp_path: Path) -> None:
     data["provisions"][0]["numbr"] = "x"
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
     assert errors
+
+
+def test_example_cases_validate_against_the_case_schema() -> None:
+    schema = json.loads((ROOT / "spec" / "case.schema.json").read_text(encoding="utf-8"))
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    assert examples
+    for path in examples:
+        instance = _jsonable(yaml.safe_load(path.read_text(encoding="utf-8")))
+        jsonschema.Draft202012Validator(schema).validate(instance)

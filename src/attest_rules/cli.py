@@ -12,8 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
+from .cli_eval import register as register_evaluation
 from .cli_time import register as register_legal_time
 from .errors import AttestRulesError, SpecError
+from .facts import FactsError
 from .legal_time import CalendarError, TermError
 from .loader import load
 from .render import (
@@ -184,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=SCHEMAS)
 
     register_legal_time(sub, _date, _interpretation)
+    register_evaluation(sub, _date, _interpretation)
     return parser
 
 
@@ -197,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for issue in exc.errors:
             print(issue, file=sys.stderr)
         print(f"{len(exc.errors)} error(s)", file=sys.stderr)
+        return 1
+    except FactsError as exc:
+        print(f"attest-rules: {exc}", file=sys.stderr)
         return 1
     except (AttestRulesError, TermError, CalendarError) as exc:
         print(f"attest-rules: {exc}", file=sys.stderr)

@@ -215,7 +215,7 @@ class Evaluator:
                     missing=applies.paths,
                 )
             if not applies:
-                return finish("not_applicable", [f"does not apply: {spec.applies}"], env)
+                return finish("not_applicable", [f"does not apply: {spec.applies}"])
         for let in rule.lets:
             if let.compute is not None:
                 env.locals[let.name] = let.compute(env)
@@ -236,7 +236,8 @@ class Evaluator:
             if holds is True:
                 reasons = [_fill(outcome.reason, env.locals)]
                 reasons += [f"{n} = {_fill('{' + n + '}', env.locals)}" for n in spec.values]
+                extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
                 return finish(
-                    outcome.status, reasons, env, outcome.id, more_cites=tuple(outcome.cites)
+                    outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra)
                 )
         raise AssertionError("the last outcome always holds")  # pragma: no cover

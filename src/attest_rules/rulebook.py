@@ -174,6 +174,7 @@ class _RuleCompiler:
             tuple(lets),
             tuple(outcomes),
             usage,
+            cite_when=tuple(cite_when),
         )
 
     def _let(

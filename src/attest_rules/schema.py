@@ -7,12 +7,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .facts import Case
 from .legal_time.corrections import CalendarFile
 from .model import SpecDocument
+from .results import Evaluation
 
 MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "spec": (SpecDocument, "regulation.schema.json"),
     "calendar": (CalendarFile, "calendar.schema.json"),
+    "case": (Case, "case.schema.json"),
+    "result": (Evaluation, "result.schema.json"),
 }
 SCHEMAS = tuple(MODELS)
 

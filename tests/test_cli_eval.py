@@ -1,0 +1,110 @@
+"""``attest-rules evaluate``, ``replay``, ``test`` and the JSON-lines batch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from attest_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = str(ROOT / "examples" / "quorate-session-2025.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_evaluate_text_is_for_a_person(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", EXAMPLE)
+    assert code == 0
+    assert "decision.vote: satisfied (tie-decided-for-by-chair) [version amend-403]" in out
+    assert "§ rules.6 6. [base]: Аттестаттау комиссиясының отырысы" in out
+    assert "deadline: 2026-03-02 (until 24:00, Civil Code art. 176)" in out
+
+
+def test_evaluate_json_is_a_record_that_replays(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--interpretation",
+        "quorum.composition=members-and-secretary",
+    )
+    assert code == 0
+    record = tmp_path / "record.json"
+    record.write_text(out, encoding="utf-8")
+    data = json.loads(out)
+    assert data["overridden"] == ["quorum.composition"]
+    assert data["spec_hash"].startswith("sha256:")
+    code, out, _ = run(capsys, "replay", str(record))
+    assert code == 0 and "all 21 answers match" in out
+    data["answers"][4]["outcome"] = "not-quorate"
+    record.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run(capsys, "replay", str(record))
+    assert code == 1
+    assert "session.quorum" in out and "not reproducible" in out
+
+
+def test_bad_facts_exit_1_naming_the_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("commission: {members: [A, B], chair: Z}\n", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(bad))
+    assert code == 1
+    assert "commission.chair: 'Z' is not a member" in err
+    assert "Traceback" not in err
+
+
+def test_batch_streams_json_lines_and_reports_bad_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "one", "session": {"date": "2025-03-03"}})
+        + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "three", "worker": {"iin": "x"}})
+        + "\n"
+        + json.dumps({"id": "four"})
+        + "\n",
+        encoding="utf-8",
+    )
+    sink = tmp_path / "out.jsonl"
+    code, _, _ = run(capsys, "evaluate", "--jsonl", str(source), str(sink))
+    lines = [json.loads(line) for line in sink.read_text(encoding="utf-8").splitlines()]
+    assert code == 1
+    assert [line.get("case_id", line.get("line")) for line in lines] == ["one", 2, 3, "four"]
+    assert "worker.iin" in lines[2]["error"]
+
+
+def test_test_command_runs_case_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "test", str(ROOT / "tests" / "cases" / "recording.yaml"))
+    assert code == 0
+    assert out.strip().endswith("5 passed, 0 failed")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        "cases:\n  - name: wrong\n    case: {session: {date: 2025-03-03, recording: none}}\n"
+        "    expect:\n      session.recording: {status: satisfied}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "test", str(wrong))
+    assert code == 1
+    assert "expected 'satisfied', got 'violated'" in out
+    assert "clause: rules.13 [base]" in out
+
+
+def test_schemas_for_case_and_result(capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("case", "result"):
+        code, out, _ = run(capsys, "schema", name)
+        assert code == 0
+        assert json.loads(out)["title"].startswith("attest_rules")

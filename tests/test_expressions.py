@@ -1,0 +1,160 @@
+"""The rule language: parsing, type-checking against the facts model, and safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+import attest_rules
+from attest_rules import Regulation, SpecError
+from attest_rules.expr.compiler import Env, Missing, compile_expr
+from attest_rules.expr.syntax import ExprSyntaxError, parse
+from attest_rules.expr.typecheck import Checker, ExprTypeError, Usage
+from attest_rules.legal_time import kz_calendar
+from attest_rules.rulebook import FACTS
+
+Variant = Callable[[str, str], Regulation]
+QUORUM = "when: attending * 3 >= composition * 2"
+
+
+def check(text: str) -> tuple[str, Usage]:
+    usage = Usage()
+    kind = Checker(FACTS).check(parse(text), usage)
+    return str(kind), usage
+
+
+def run(text: str, facts: dict[str, object]) -> object:
+    env = Env(
+        facts,
+        {"term.not-earlier-than": "last-day-of-term", "term.year-from-29-february": "february-28"},
+        kz_calendar(),
+    )
+    return compile_expr(parse(text))(env)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("session.dat > 1", "unknown fact session.dat (did you mean 'date'?)"),
+        ("sesion.date", "unknown name 'sesion' (did you mean 'session'?)"),
+        ("session.date > 5", "cannot compare a date with a number"),
+        ("session.date + 1", "works on numbers"),
+        ('session.language == "kz"', "'kz' is not one of kk, other, ru"),
+        ("count(session.date)", "count needs a list"),
+        ("earliest(session.date, 3 working days)", "takes a calendar term"),
+        ("unknown_fn(1)", "unknown function 'unknown_fn'"),
+        ("worker", "a whole record"),
+        ("happened(worker)", "not a section that may be absent"),
+        ('1 if session.appeared else "x"', "the two branches give"),
+        ("session.appeared and 1", "each side of 'and' must be a yes/no value"),
+    ],
+)
+def test_type_errors_name_the_problem(text: str, fragment: str) -> None:
+    with pytest.raises(ExprTypeError) as info:
+        check(text)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '__import__("os").system("echo pwned")',
+        'exec("print(1)")',
+        'eval("1")',
+        'open("/etc/passwd")',
+        "session.__class__",
+        "session.date.__class__.__mro__",
+        "(lambda: 1)()",
+        "[x for x in session.present]",
+        'getattr(session, "date")',
+        "session.date; import os",
+        '1 if True else os.system("x")',
+    ],
+)
+def test_injection_attempts_are_rejected(text: str) -> None:
+    with pytest.raises((ExprSyntaxError, ExprTypeError)):
+        check(text)
+
+
+@pytest.mark.parametrize(
+    ("injected", "fragment"),
+    [
+        ('__import__("os") == 0', "unknown function '__import__'"),
+        ('__import__("os").system("touch /tmp/pwned") == 0', "cannot read the expression"),
+    ],
+)
+def test_injection_is_rejected_when_the_spec_loads(
+    load_variant: Variant, injected: str, fragment: str
+) -> None:
+    with pytest.raises(SpecError) as info:
+        load_variant(QUORUM, f"when: {injected}")
+    (error,) = info.value.errors
+    assert fragment in error.message
+    assert error.path.endswith("outcomes[0].when")
+    assert error.line > 1
+
+
+def test_a_type_error_in_the_spec_is_located(spec_text: str, load_variant: Variant) -> None:
+    with pytest.raises(SpecError) as info:
+        load_variant(QUORUM, "when: attending * 3 >= session.date")
+    (error,) = info.value.errors
+    assert "cannot compare a number with a date" in error.message
+    assert error.line == spec_text[: spec_text.index(QUORUM)].count("\n") + 1
+
+
+def test_undeclared_reads_are_errors(load_variant: Variant) -> None:
+    old = "reads: [session.date, session.recording]"
+    with pytest.raises(SpecError, match=r"used but not listed: session\.recording"):
+        load_variant(old, "reads: [session.date]")
+    with pytest.raises(SpecError, match=r"not used: worker\.iin"):
+        load_variant(old, "reads: [session.date, session.recording, worker.iin]")
+
+
+def test_every_choice_of_an_interpretation_needs_a_case(load_variant: Variant) -> None:
+    with pytest.raises(SpecError, match="give one expression for each choice"):
+        load_variant(
+            "          members-and-secretary: count(commission.members) + 1\n",
+            "          members-and-secretrary: count(commission.members) + 1\n",
+        )
+
+
+def test_no_eval_or_exec_in_the_library() -> None:
+    import pathlib
+    import re
+
+    src = pathlib.Path(attest_rules.__file__).parent
+    pattern = re.compile(r"(^|[^_.a-zA-Z])(eval|exec|compile)\(")
+    offenders = [
+        f"{path.name}:{n}"
+        for path in src.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and "re.compile" not in line
+    ]
+    assert offenders == []
+
+
+def test_kleene_logic_decides_what_can_be_decided() -> None:
+    facts: dict[str, object] = {"session": {"appeared": None, "present": ["A"]}}
+    assert run("session.appeared and false", facts) is False
+    assert run("session.appeared or true", facts) is True
+    unknown = run("session.appeared and true", facts)
+    assert isinstance(unknown, Missing)
+    assert unknown.paths == frozenset({"session.appeared"})
+    assert run('"A" in session.present', facts) is True
+    assert run('count(each p in session.present where p == "A")', facts) == 1
+
+
+def test_dates_are_computed_through_legal_time() -> None:
+    facts: dict[str, object] = {"worker": {"appointed_on": dt.date(2023, 3, 15)}}
+    assert run("earliest(worker.appointed_on, 1 year)", facts) == dt.date(2024, 3, 15)
+    assert run("deadline(worker.appointed_on, 3 working days)", facts) == dt.date(2023, 3, 20)
+
+
+def test_syntax_errors_give_an_offset() -> None:
+    with pytest.raises(ExprSyntaxError) as info:
+        parse("session.date >= >= 1")
+    assert info.value.offset == 16
+    with pytest.raises(ExprSyntaxError):
+        parse("x" * 3000)
