@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AttestRulesError
-from .model import SpecDate
+from .model import SpecDate, document_config
 from .yamlsource import read_file, read_yaml
 
 Category = Literal["second", "first", "higher"]
@@ -158,14 +158,7 @@ class Complaint(_Facts):
 class Case(_Facts):
     """Everything known about one worker's attestation. A case file is this, in YAML or JSON."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "attest_rules case",
-        },
-    )
+    model_config = document_config("attest_rules case")
 
     id: str | None = None
     worker: Worker = Field(default_factory=Worker)

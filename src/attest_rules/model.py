@@ -52,6 +52,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+def document_config(title: str) -> ConfigDict:
+    """The config of a model that is a whole document: strict, frozen, with a schema title."""
+    return ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": title,
+        },
+    )
+
+
 class LangText(_Strict):
     """Official wording, by language. ``kk`` is the text we hold; ``ru`` has room for the official
     Russian text once someone enters it."""
@@ -328,14 +340,7 @@ class Source(_Strict):
 class SpecDocument(_Strict):
     """A regulation spec: one YAML document per law."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "attest_rules regulation spec",
-        },
-    )
+    model_config = document_config("attest_rules regulation spec")
 
     format: Literal[1] = Field(description="Spec format version")
     id: Ident

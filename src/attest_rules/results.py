@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .model import document_config
+
 Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
 
 
@@ -78,14 +80,7 @@ class Inputs(_Result):
 class Evaluation(_Result):
     """The answers to every question for one case; also the replayable decision record."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "attest_rules evaluation (decision record)",
-        },
-    )
+    model_config = document_config("attest_rules evaluation (decision record)")
 
     format: Literal[1] = 1
     library_version: str

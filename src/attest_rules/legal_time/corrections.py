@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import SpecError, SpecIssue
-from ..model import SpecDate
+from ..model import SpecDate, document_config
 from ..resources import bundled_data_path
 from ..validation import validation_issues
 from ..yamlsource import read_file, read_yaml
@@ -41,14 +41,7 @@ class YearNote(_Strict):
 class CalendarFile(_Strict):
     """Corrections to the Kazakhstan working calendar on top of the holidays package."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "attest_rules working-calendar corrections",
-        },
-    )
+    model_config = document_config("attest_rules working-calendar corrections")
 
     format: Literal[1]
     country: Literal["KZ"]
