@@ -57,6 +57,11 @@ class WorkingCalendar:
             "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language="en_US"
         )
         self._holidays = base_years
+        self._estimated: dict[int, list[str]] = {}
+        for day, name in sorted(base_years.items()):
+            if "estimated" in name:
+                self._estimated.setdefault(day.year, []).append(f"{name} ({day.isoformat()})")
+        self._warnings: dict[int, tuple[str, ...]] = {}
         workday_years = [d.year for d in base_years.weekend_workdays]
         self.transfers_known_through = max(workday_years) if workday_years else FIRST_YEAR
 
@@ -159,23 +164,28 @@ class WorkingCalendar:
         """What this calendar does not know for certain about the years ``first``..``last``."""
         out: list[str] = []
         for year in range(min(first, last).year, max(first, last).year + 1):
-            if year > self.transfers_known_through and year not in self._confirmed_years:
-                out.append(
-                    f"{year}: no data yet on transfers of days off ({self.source} has them "
-                    f"through {self.transfers_known_through}); the government may still move "
-                    "days off (Labour Code art. 85 p.3), so working days in this year may change"
-                )
-            estimated = [
-                f"{name} ({day.isoformat()})"
-                for day, name in sorted(self._holidays.items())
-                if day.year == year and "estimated" in name
-            ]
-            if estimated:
-                out.append(
-                    f"{year}: religious holiday dates are estimated by {self.source}: "
-                    + ", ".join(estimated)
-                )
+            out.extend(self._year_warnings(year))
         return tuple(out)
+
+    def _year_warnings(self, year: int) -> tuple[str, ...]:
+        cached = self._warnings.get(year)
+        if cached is not None:
+            return cached
+        out: list[str] = []
+        if year > self.transfers_known_through and year not in self._confirmed_years:
+            out.append(
+                f"{year}: no data yet on transfers of days off ({self.source} has them "
+                f"through {self.transfers_known_through}); the government may still move "
+                "days off (Labour Code art. 85 p.3), so working days in this year may change"
+            )
+        estimated = self._estimated.get(year)
+        if estimated:
+            out.append(
+                f"{year}: religious holiday dates are estimated by {self.source}: "
+                + ", ".join(estimated)
+            )
+        self._warnings[year] = tuple(out)
+        return self._warnings[year]
 
 
 @functools.cache
