@@ -55,6 +55,15 @@ def _fill(template: str, values: Mapping[str, Any]) -> str:
     return PLACEHOLDER.sub(one, template)
 
 
+def compute_lets(rule: CompiledRule, env: Env) -> None:
+    """Compute a rule's named values, in order, into ``env.locals``."""
+    for let in rule.lets:
+        if let.compute is not None:
+            env.locals[let.name] = let.compute(env)
+        else:
+            env.locals[let.name] = dict(let.cases)[env.choices[str(let.by)]](env)
+
+
 class Evaluator:
     """Evaluates cases against one loaded regulation."""
 
@@ -216,11 +225,7 @@ class Evaluator:
                 )
             if not applies:
                 return finish("not_applicable", [f"does not apply: {spec.applies}"])
-        for let in rule.lets:
-            if let.compute is not None:
-                env.locals[let.name] = let.compute(env)
-            else:
-                env.locals[let.name] = dict(let.cases)[choices[str(let.by)]](env)
+        compute_lets(rule, env)
         for outcome, when in rule.outcomes:
             holds = True if when is None else when(env)
             if isinstance(holds, Missing):

@@ -49,6 +49,8 @@ class CompiledRule:
     outcomes: tuple[tuple[OutcomeSpec, Compiled | None], ...]
     usage: Usage
     cite_when: tuple[tuple[Compiled, tuple[str, ...]], ...] = ()
+    applies_node: Node | None = None
+    outcome_nodes: tuple[Node | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class _RuleCompiler:
                 lets.append(let[0])
                 checker.scope[name] = let[1]
         outcomes: list[tuple[OutcomeSpec, Compiled | None]] = []
+        outcome_nodes: list[Node | None] = []
         for i, outcome in enumerate(spec.outcomes):
             opath: DocPath = (*path, "outcomes", i)
             last = i == len(spec.outcomes) - 1
@@ -131,6 +134,9 @@ class _RuleCompiler:
             if outcome.when is not None:
                 when = self.expression(outcome.when, (*opath, "when"), checker, BOOL, usage)
                 compiled = compile_expr(when[0]) if when else None
+                outcome_nodes.append(when[0] if when else None)
+            else:
+                outcome_nodes.append(None)
             for name in PLACEHOLDER.findall(outcome.reason):
                 if name not in spec.let:
                     self.problems.append(
@@ -175,6 +181,8 @@ class _RuleCompiler:
             tuple(outcomes),
             usage,
             cite_when=tuple(cite_when),
+            applies_node=applies[0] if applies else None,
+            outcome_nodes=tuple(outcome_nodes),
         )
 
     def _let(
