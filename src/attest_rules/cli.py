@@ -13,6 +13,7 @@ from typing import Any
 
 from . import __version__
 from .cli_eval import register as register_evaluation
+from .cli_monitor import register as register_monitor
 from .cli_time import register as register_legal_time
 from .errors import AttestRulesError, SpecError
 from .facts import FactsError
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_legal_time(sub, _date, _interpretation)
     register_evaluation(sub, _date, _interpretation)
+    register_monitor(sub)
     return parser
 
 
