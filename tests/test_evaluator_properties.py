@@ -116,3 +116,12 @@ def test_answers_do_not_depend_on_the_order_of_lists(case: dict[str, Any], rnd: 
 @given(cases())
 def test_evaluation_is_deterministic(case: dict[str, Any]) -> None:
     assert REG.evaluate(case) == REG.evaluate(case)
+
+
+@given(cases())
+def test_the_answers_only_path_agrees_with_the_full_evaluation(case: dict[str, Any]) -> None:
+    from attest_rules.evaluator import Evaluator
+    from attest_rules.facts import parse_case
+
+    fast = Evaluator(REG).decide_all(parse_case(case).model_dump())
+    assert fast == {a.question: (a.status, a.outcome) for a in REG.evaluate(case).answers}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .consolidation import Provision
@@ -13,6 +14,7 @@ from .errors import AttestRulesError
 from .expr.compiler import Env, Missing
 from .facts import Case, parse_case
 from .legal_time import WorkingCalendar, kz_calendar
+from .model import OutcomeSpec
 from .results import Answer, Citation, DateReason, Evaluation, Inputs
 from .rulebook import PLACEHOLDER, CompiledRule
 
@@ -53,6 +55,39 @@ def _fill(template: str, values: Mapping[str, Any]) -> str:
         return str(_plain(value))
 
     return PLACEHOLDER.sub(one, template)
+
+
+Stage = Literal["unknown_wording", "applies_unknown", "not_applicable", "when_unknown", "outcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a rule decided, and at which stage: the core shared by every way of answering."""
+
+    status: str
+    outcome: OutcomeSpec | None
+    missing: frozenset[str]
+    stage: Stage
+
+
+def decide(rule: CompiledRule, env: Env) -> Decided:
+    """Run ``rule`` against ``env``: whether it applies, its named values, its first outcome."""
+    if rule.spec.undetermined is not None:
+        return Decided("undetermined", None, frozenset(), "unknown_wording")
+    if rule.applies is not None:
+        applies = rule.applies(env)
+        if isinstance(applies, Missing):
+            return Decided("undetermined", None, applies.paths, "applies_unknown")
+        if not applies:
+            return Decided("not_applicable", None, frozenset(), "not_applicable")
+    compute_lets(rule, env)
+    for outcome, when in rule.outcomes:
+        holds = True if when is None else when(env)
+        if isinstance(holds, Missing):
+            return Decided("undetermined", outcome, holds.paths, "when_unknown")
+        if holds is True:
+            return Decided(outcome.status, outcome, frozenset(), "outcome")
+    raise AssertionError("the last outcome always holds")  # pragma: no cover
 
 
 def compute_lets(rule: CompiledRule, env: Env) -> None:
@@ -97,6 +132,39 @@ class Evaluator:
             overridden=sorted(overrides),
             answers=answers,
         )
+
+    def decide_all(
+        self,
+        facts: Mapping[str, Any],
+        on: dt.date | None = None,
+        choices: Mapping[str, str] | None = None,
+    ) -> dict[str, tuple[str, str | None]]:
+        """Answers only: status and outcome per question, from validated facts (a
+        ``Case.model_dump()``), under the version in force on each event date. The fast path
+        for batches; :meth:`evaluate` gives the same statuses with reasons and citations."""
+        chosen = choices if choices is not None else self.reg.defaults
+        book, cal = self.book, self.calendar
+        out: dict[str, tuple[str, str | None]] = {}
+        for q in book.questions:
+            selector = book.events[q]
+            env = Env(facts, chosen, cal)
+            day = on if on is not None else selector.event(env)
+            if isinstance(day, Missing):
+                gate = selector.applies(env) if selector.applies is not None else None
+                out[q] = ("not_applicable", None) if gate is False else ("undetermined", None)
+                continue
+            try:
+                primary, _ = self.reg.version_indices(day, chosen)
+            except AttestRulesError:
+                out[q] = ("not_applicable", None)
+                continue
+            rule = book.by_version[self.reg.versions[primary].id].get(q)
+            if rule is None:
+                out[q] = ("not_applicable", None)
+                continue
+            d = decide(rule, env)  # the selector only read the event: env is still clean
+            out[q] = (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
+        return out
 
     def _question(
         self, q: str, facts: Mapping[str, Any], choices: Mapping[str, str], on: dt.date | None
@@ -211,38 +279,29 @@ class Evaluator:
                 ]
             return out
 
-        if spec.undetermined is not None:
-            return finish("undetermined", [spec.undetermined.strip()])
         env = Env(facts, choices, self.calendar)
-        if rule.applies is not None:
-            applies = rule.applies(env)
-            if isinstance(applies, Missing):
-                return finish(
-                    "undetermined",
-                    [f"whether this applies ({spec.applies}) depends on facts not given"],
-                    env,
-                    missing=applies.paths,
-                )
-            if not applies:
-                return finish("not_applicable", [f"does not apply: {spec.applies}"])
-        compute_lets(rule, env)
-        for outcome, when in rule.outcomes:
-            holds = True if when is None else when(env)
-            if isinstance(holds, Missing):
-                return finish(
-                    "undetermined",
-                    [
-                        f"cannot decide whether '{outcome.id}' holds "
-                        f"({outcome.when}): facts are missing"
-                    ],
-                    env,
-                    missing=holds.paths,
-                )
-            if holds is True:
-                reasons = [_fill(outcome.reason, env.locals)]
-                reasons += [f"{n} = {_fill('{' + n + '}', env.locals)}" for n in spec.values]
-                extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
-                return finish(
-                    outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra)
-                )
-        raise AssertionError("the last outcome always holds")  # pragma: no cover
+        d = decide(rule, env)
+        if d.stage == "unknown_wording":
+            return finish("undetermined", [str(spec.undetermined).strip()])
+        if d.stage == "applies_unknown":
+            return finish(
+                "undetermined",
+                [f"whether this applies ({spec.applies}) depends on facts not given"],
+                env,
+                missing=d.missing,
+            )
+        if d.stage == "not_applicable":
+            return finish("not_applicable", [f"does not apply: {spec.applies}"])
+        outcome = d.outcome
+        assert outcome is not None  # noqa: S101 - the remaining stages name an outcome
+        if d.stage == "when_unknown":
+            return finish(
+                "undetermined",
+                [f"cannot decide whether '{outcome.id}' holds ({outcome.when}): facts are missing"],
+                env,
+                missing=d.missing,
+            )
+        reasons = [_fill(outcome.reason, env.locals)]
+        reasons += [f"{n} = {_fill('{' + n + '}', env.locals)}" for n in spec.values]
+        extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
+        return finish(outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra))

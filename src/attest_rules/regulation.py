@@ -108,6 +108,7 @@ class Regulation:
         self.versions = versions
         self._snapshots = snapshots
         self._indexes = [{p.id: p for p in snap} for snap in snapshots]
+        self._indices_cache: dict[tuple[dt.date, str, str], tuple[int, int | None]] = {}
         self.rulebook = rulebook or Rulebook({}, (), {}, {}, {})
         self._evaluator: Evaluator | None = None
         self.warnings = warnings
@@ -140,6 +141,17 @@ class Regulation:
     def version_indices(self, day: dt.date, choices: Mapping[str, str]) -> tuple[int, int | None]:
         """The snapshot in force on ``day`` and, inside an effective-date window under
         ``report-both``, the snapshot with the uncertain amendment(s) applied."""
+        key = (day, choices[EFFECTIVE_WINDOW], choices[EFFECTIVE_COUNTING])
+        cached = self._indices_cache.get(key)
+        if cached is not None:
+            return cached
+        if len(self._indices_cache) > 1 << 16:  # bounded: a batch runs in constant memory
+            self._indices_cache.clear()
+        result = self._version_indices(day, choices)
+        self._indices_cache[key] = result
+        return result
+
+    def _version_indices(self, day: dt.date, choices: Mapping[str, str]) -> tuple[int, int | None]:
         statuses = [v.status_on(day, choices) for v in self.versions]
         certain = 0
         while certain < len(statuses) and statuses[certain] == "in_force":

@@ -9,6 +9,7 @@ fact can therefore never turn a decided answer into an undecided one.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -40,13 +41,15 @@ class Missing:
 
 def missing_of(*values: Any) -> Missing | None:
     """The union of the ``Missing`` among ``values``, or ``None`` if all are known."""
+    found = [v for v in values if v.__class__ is Missing]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
     paths: frozenset[str] = frozenset()
-    found = False
-    for v in values:
-        if isinstance(v, Missing):
-            paths |= v.paths
-            found = True
-    return Missing(paths) if found else None
+    for v in found:
+        paths |= v.paths
+    return Missing(paths)
 
 
 class Env:
@@ -151,18 +154,31 @@ def compile_expr(node: Node) -> Compiled:
 
 
 def _path(names: tuple[str, ...]) -> Compiled:
-    full = ".".join(names)
+    absent = Missing(frozenset({".".join(names)}))  # one per path, shared by every lookup
     head, rest = names[0], names[1:]
+    if len(rest) == 1:  # the common case, section.fact, without a loop
+        (name,) = rest
+
+        def get_fact(env: Env) -> Any:
+            value = env.locals[head] if head in env.locals else env.facts.get(head)
+            if value is None:
+                return absent
+            if value.__class__ is Missing:
+                return value
+            found = value.get(name)
+            return absent if found is None else found
+
+        return get_fact
 
     def get(env: Env) -> Any:
         value = env.locals[head] if head in env.locals else env.facts.get(head)
-        if isinstance(value, Missing):
+        if value is not None and value.__class__ is Missing:
             return value
         for name in rest:
             if value is None:
-                return Missing(frozenset({full}))
+                return absent
             value = value.get(name)
-        return Missing(frozenset({full})) if value is None else value
+        return absent if value is None else value
 
     return get
 
@@ -270,17 +286,25 @@ def _each(func: str, var: str, source: Compiled, cond: Compiled) -> Compiled:
 _UNSET = object()
 
 _DATE_FUNCS: dict[str, Callable[..., ComputedDate]] = {
-    "earliest": lambda d, t, env: _earliest(
-        d, t, interpretations=env.choices, calendar=env.calendar
+    "earliest": lambda d, t, choices, cal: _earliest(d, t, interpretations=choices, calendar=cal),
+    "deadline": lambda d, t, choices, cal: _deadline(d, t, interpretations=choices, calendar=cal),
+    "deadline_on_receipt": lambda d, t, choices, cal: _deadline(
+        d, t, on_receipt=True, interpretations=choices, calendar=cal
     ),
-    "deadline": lambda d, t, env: _deadline(
-        d, t, interpretations=env.choices, calendar=env.calendar
-    ),
-    "deadline_on_receipt": lambda d, t, env: _deadline(
-        d, t, on_receipt=True, interpretations=env.choices, calendar=env.calendar
-    ),
-    "validity_end": lambda d, t, env: _validity_end(d, t, interpretations=env.choices),
+    "validity_end": lambda d, t, choices, cal: _validity_end(d, t, interpretations=choices),
 }
+_NOT_EARLIER = "term.not-earlier-than"
+_FEB29 = "term.year-from-29-february"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _dated(
+    name: str, day: Any, term: Any, not_earlier: str, feb29: str, calendar: WorkingCalendar
+) -> ComputedDate:
+    """A legal-time date: a pure function of its arguments, so computed once and remembered
+    (bounded, so a long batch runs in constant memory)."""
+    choices = {k: v for k, v in ((_NOT_EARLIER, not_earlier), (_FEB29, feb29)) if v}
+    return _DATE_FUNCS[name](day, term, choices, calendar)
 
 
 def _call(node: Node) -> Compiled:
@@ -288,7 +312,6 @@ def _call(node: Node) -> Compiled:
     args = [compile_expr(a) for a in arg_nodes]
     label = render(node)
     if name in _DATE_FUNCS:
-        compute = _DATE_FUNCS[name]
         date_of, term_of = args
 
         def date_call(env: Env) -> Any:
@@ -296,7 +319,14 @@ def _call(node: Node) -> Compiled:
             missing = missing_of(day, term)
             if missing:
                 return missing
-            result = compute(day, term, env)
+            result = _dated(
+                name,
+                day,
+                term,
+                env.choices.get(_NOT_EARLIER, ""),
+                env.choices.get(_FEB29, ""),
+                env.calendar,
+            )
             env.dates[label] = result
             return result.date
 
