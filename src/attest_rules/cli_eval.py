@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from .casefiles import run_files
 from .errors import AttestRulesError
+from .evaluator import Evaluator
 from .facts import FactsError, load_case, parse_case
 from .loader import load
 from .records import read_record, render_replay, replay
@@ -81,14 +82,20 @@ def _batch(reg: Regulation, source: TextIO, sink: TextIO, args: argparse.Namespa
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
     bad = 0
+    evaluator = Evaluator(reg) if args.answers_only else None
+    choices = reg.choices(dict(args.interpretation))
     for number, line in enumerate(source, start=1):
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-            ev = reg.evaluate(
-                parse_case(data, f"line {number}"), args.on, dict(args.interpretation)
-            )
+            case = parse_case(json.loads(line), f"line {number}")
+            if evaluator is not None:
+                answers = evaluator.decide_all(case.model_dump(), args.on, choices)
+                sink.write(
+                    json.dumps({"case_id": case.id, "answers": answers}, ensure_ascii=False) + "\n"
+                )
+                continue
+            ev = reg.evaluate(case, args.on, dict(args.interpretation))
             sink.write(ev.model_dump_json() + "\n")
         except (ValueError, FactsError, AttestRulesError) as exc:
             bad += 1
@@ -185,6 +192,11 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
         nargs=2,
         metavar=("IN", "OUT"),
         help="batch: a case per JSON line in, an evaluation per line out ('-' for stdin/stdout)",
+    )
+    p.add_argument(
+        "--answers-only",
+        action="store_true",
+        help="with --jsonl: write only each question's status and outcome (fast)",
     )
     p.set_defaults(func=cmd_evaluate)
     common(p)

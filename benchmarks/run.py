@@ -1,0 +1,281 @@
+"""Side by side, from one run: the compiled evaluator (answers only, and with reasons and
+citations), a hand-written Python function answering the same questions, the durable_rules
+engine, spec load + compile time, and the peak memory of a JSON-lines batch through the CLI.
+
+Usage: python benchmarks/run.py [--quick]
+
+Every engine is first checked to give the same answers on the cases it is timed on. The last
+line is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attest_rules
+from attest_rules.evaluator import Evaluator
+from attest_rules.facts import Case, parse_case
+
+sys.path.insert(0, str(Path(__file__).parent))
+import handwritten
+
+NAMES = list("ABCDEFGH")
+DOCS = [
+    "written_application",
+    "personnel_sheet",
+    "diploma_copy",
+    "work_book_copy",
+    "certificate_copy",
+    "qualification_recognition",
+]
+
+
+def _day(rng: random.Random, start: dt.date, span: int) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange(span))
+
+
+def make_case(rng: random.Random, n: int) -> dict[str, Any]:
+    """A complete, consistent case (every fact known), drawn from ``rng``."""
+    members = rng.sample(NAMES, rng.choice([4, 5, 5, 6, 7]))
+    present = [m for m in members if rng.random() < 0.8]
+    votes = [
+        {"member": m, "vote": rng.choice(["for", "against"])} for m in present if rng.random() < 0.9
+    ]
+    session = _day(rng, dt.date(2023, 7, 3), 1250)
+    appointed = session - dt.timedelta(days=rng.randrange(200, 2500))
+    leave = rng.random() < 0.2
+    leave_start = appointed + dt.timedelta(days=rng.randrange(1, 60))
+    refused, attested = rng.random() < 0.2, rng.random() < 0.5
+    appeared = rng.random() < 0.85
+    decision = session + dt.timedelta(days=rng.randrange(0, 2))
+    received = decision + dt.timedelta(days=rng.randrange(10, 200))
+    decided = received + dt.timedelta(days=rng.randrange(0, 20))
+    registered = decision + dt.timedelta(days=rng.randrange(1, 30))
+    reviewed = registered + dt.timedelta(days=rng.randrange(0, 10))
+    pre_trial, court = rng.random() < 0.7, rng.random() < 0.4
+    iso = dt.date.isoformat
+    case: dict[str, Any] = {
+        "id": f"bench-{n}",
+        "worker": {
+            "iin": f"{n:012d}"[-12:],
+            "full_name": f"Worker {n}",
+            "appointed_on": iso(appointed),
+            "childcare_leave": leave,
+            "childcare_leave_started_on": iso(leave_start) if leave else None,
+            "returned_from_childcare_leave_on": iso(
+                leave_start + dt.timedelta(days=rng.randrange(30, 150))
+            )
+            if leave
+            else None,
+            "refused_before": refused,
+            "last_refusal_on": iso(session - dt.timedelta(days=rng.randrange(30, 200)))
+            if refused
+            else None,
+            "attested_before": attested,
+            "last_attested_on": iso(session - dt.timedelta(days=rng.randrange(300, 1300)))
+            if attested
+            else None,
+        },
+        "commission": {"members": members, "chair": rng.choice(members), "secretary": "S"},
+        "session": {
+            "date": iso(session),
+            "present": present,
+            "votes": votes,
+            "appeared": appeared,
+            "absence_reason": None
+            if appeared
+            else rng.choice(["leave", "business_trip", "temporary_incapacity", "other"]),
+            "returned_to_work_on": None if appeared else iso(session + dt.timedelta(days=5)),
+            "rescheduled_on": None
+            if appeared
+            else iso(session + dt.timedelta(days=rng.randrange(6, 60))),
+            "identity": rng.choice(["identity_document", "digital_id", "none"]),
+            "qualification_document": rng.random() < 0.9,
+            "informed_of_stages": rng.random() < 0.9,
+            "language": rng.choice(["kk", "ru", "kk", "other"]),
+            "devices_violation": (dv := rng.random() < 0.1),
+            "violation_act": dv and rng.random() < 0.8,
+            "removed": dv and rng.random() < 0.8,
+            "recording": rng.choice(["audio", "video", "audio_video", "none"]),
+        },
+        "application": {
+            "submitted_on": iso(session - dt.timedelta(days=rng.randrange(5, 40))),
+            "has_previous_certificate": rng.random() < 0.4,
+            "documents": [d for d in DOCS if rng.random() < 0.9],
+        },
+        "decision": {
+            "date": iso(decision),
+            "protocol_number": str(n),
+            "outcome": rng.choice(["second", "first", "higher", "refusal"]),
+        },
+        "certificate": {
+            "issued_on": iso(decision + dt.timedelta(days=rng.randrange(0, 7))),
+            "information_sent_on": iso(decision + dt.timedelta(days=rng.randrange(0, 7))),
+        },
+    }
+    if rng.random() < 0.3:
+        case["revocation"] = {
+            "received_on": iso(received),
+            "decided_on": iso(decided),
+            "outcome": rng.choice(["no_grounds", "revoked"]),
+            "worker_notified_on": iso(decided + dt.timedelta(days=rng.randrange(0, 6))),
+            "authority_informed_on": iso(decided + dt.timedelta(days=rng.randrange(0, 6))),
+        }
+    if rng.random() < 0.3:
+        case["complaint"] = {
+            "pre_trial_filed": pre_trial,
+            "registered_on": iso(registered) if pre_trial else None,
+            "reviewed_on": iso(reviewed) if pre_trial else None,
+            "went_to_court": court,
+            "court_filed_on": iso(reviewed + dt.timedelta(days=rng.randrange(-3, 30)))
+            if court
+            else None,
+        }
+    return case
+
+
+def rate(func: Callable[[Any], object], items: list[Any], repeat: int = 3) -> float:
+    """Calls per second: the best of ``repeat`` passes over ``items``."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for item in items:
+            func(item)
+        best = min(best, time.perf_counter() - started)
+    return len(items) / best
+
+
+def batch_peak_rss_mb(cases: int, seed: int) -> tuple[float, float]:
+    """Peak RSS (MB) of `attest-rules evaluate --jsonl IN - --answers-only` over ``cases`` cases
+    written to a file line by line, and the seconds it took."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "cases.jsonl"
+        rng = random.Random(seed)
+        with source.open("w", encoding="utf-8") as out:
+            for n in range(cases):
+                out.write(json.dumps(make_case(rng, n)) + "\n")
+        # The CLI in a fresh process that reports its own peak RSS (RUSAGE_CHILDREN would be
+        # the maximum over every child so far).
+        probe = (
+            "import resource, runpy, sys\n"
+            f"sys.argv = ['attest-rules', 'evaluate', '--jsonl', {str(source)!r}, '-', "
+            "'--answers-only']\n"
+            "try:\n    runpy.run_module('attest_rules.cli', run_name='__main__')\n"
+            "except SystemExit as exc:\n    code = exc.code\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        )
+        started = time.perf_counter()
+        with open(os.devnull, "w") as sink:
+            proc = subprocess.run(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-c", probe],
+                stdout=sink,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        elapsed = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise SystemExit(f"the batch failed (exit {proc.returncode}): {proc.stderr[-500:]}")
+        peak_kb = int(proc.stderr.strip().splitlines()[-1])
+        return peak_kb / 1024, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small samples, a 20,000-case batch")
+    args = parser.parse_args()
+    n_cases = 300 if args.quick else 2000
+    n_durable = 60 if args.quick else 300
+    batch = 20_000 if args.quick else 1_000_000
+
+    started = time.perf_counter()
+    for _ in range(5):
+        reg = attest_rules.load()
+    load_ms = (time.perf_counter() - started) / 5 * 1000
+
+    rng = random.Random(20230701)
+    raw = [make_case(rng, n) for n in range(n_cases)]
+    cases = [parse_case(c) for c in raw]
+    facts = [c.model_dump() for c in cases]
+    evaluator = Evaluator(reg)
+
+    from attest_rules.rete.engine import DurableEngine
+
+    durable = DurableEngine(reg)
+    for case, f in zip(cases, facts, strict=True):  # equal answers before any timing
+        mine = evaluator.decide_all(f)
+        if mine != handwritten.answer(f):
+            diff = {
+                q: (mine[q], handwritten.answer(f)[q])
+                for q in mine
+                if mine[q] != handwritten.answer(f)[q]
+            }
+            raise SystemExit(f"hand-written and compiled disagree on {case.id}: {diff}")
+    for case, f in list(zip(cases, facts, strict=True))[:n_durable]:
+        mine = evaluator.decide_all(f)
+        theirs = durable.answer(case)
+        if any(theirs[q] is not None and theirs[q] != mine[q] for q in mine):
+            raise SystemExit(f"durable_rules and compiled disagree on {case.id}")
+
+    compiled = rate(evaluator.decide_all, facts)
+    traced = rate(lambda c: reg.evaluate(c), cases[: max(n_cases // 4, 50)])
+    hand = rate(handwritten.answer, facts)
+    durable_rate = rate(durable.answer, cases[:n_durable], repeat=1)
+    validate = rate(lambda c: Case.model_validate(c), raw)
+    rss_small, _ = batch_peak_rss_mb(batch // 10, 7)
+    rss, batch_s = batch_peak_rss_mb(batch, 11)
+
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, one core used")
+    print(
+        f"cases: {n_cases} generated complete cases, 21 questions each "
+        f"(durable_rules on {n_durable})"
+    )
+    print(f"spec load + compile             {load_ms:9.1f} ms")
+    print(f"compiled, answers only          {compiled:9.0f} cases/s")
+    print(f"compiled, reasons + citations   {traced:9.0f} cases/s")
+    print(
+        f"hand-written Python             {hand:9.0f} cases/s   "
+        f"compiled is {hand / compiled:5.2f}x slower"
+    )
+    print(
+        f"durable_rules                   {durable_rate:9.0f} cases/s   "
+        f"compiled is {compiled / durable_rate:5.1f}x faster"
+    )
+    print(f"case validation (pydantic)      {validate:9.0f} cases/s")
+    print(
+        f"batch of {batch:,} cases via the CLI: {batch_s:6.1f} s, peak RSS {rss:6.1f} MB "
+        f"(batch of {batch // 10:,}: {rss_small:6.1f} MB)"
+    )
+    print(
+        json.dumps(
+            {
+                "compiled_per_s": round(compiled),
+                "traced_per_s": round(traced),
+                "handwritten_per_s": round(hand),
+                "durable_per_s": round(durable_rate, 1),
+                "load_ms": round(load_ms, 1),
+                "batch_peak_rss_mb": round(rss, 1),
+                "batch_cases": batch,
+                "batch_seconds": round(batch_s, 1),
+                "batch_small_peak_rss_mb": round(rss_small, 1),
+                "handwritten_over_compiled": round(hand / compiled, 2),
+                "compiled_over_durable": round(compiled / durable_rate, 1),
+                "validate_per_s": round(validate),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
