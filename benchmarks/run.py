@@ -21,24 +21,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import attest_rules
 from attest_rules.evaluator import Evaluator
-from attest_rules.facts import Case, parse_case
+from attest_rules.facts import Case, Document, parse_case
 
 sys.path.insert(0, str(Path(__file__).parent))
 import handwritten
 
 NAMES = list("ABCDEFGH")
-DOCS = [
-    "written_application",
-    "personnel_sheet",
-    "diploma_copy",
-    "work_book_copy",
-    "certificate_copy",
-    "qualification_recognition",
-]
+DOCS = list(get_args(Document))
 
 
 def _day(rng: random.Random, start: dt.date, span: int) -> dt.date:

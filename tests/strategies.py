@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
+
+from attest_rules.facts import Document
 
 NAMES = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
 DATES = st.dates(min_value=dt.date(2023, 7, 1), max_value=dt.date(2026, 12, 31))
@@ -57,16 +59,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
             "has_previous_certificate": draw(st.booleans()),
             "documents": draw(
                 st.lists(
-                    st.sampled_from(
-                        [
-                            "written_application",
-                            "personnel_sheet",
-                            "diploma_copy",
-                            "work_book_copy",
-                            "certificate_copy",
-                            "qualification_recognition",
-                        ]
-                    ),
+                    st.sampled_from(get_args(Document)),
                     unique=True,
                 )
             ),

@@ -51,30 +51,24 @@ class SafeHost:
         with self._lock:
             self._host.set_rulesets(rulesets)
 
-    def post(self, ruleset: str, message: dict[str, Any]) -> bool:
-        """Post ``message``; ``False`` when no rule matched it."""
+    def _call(self, method: str, ruleset: str, item: dict[str, Any]) -> bool:
         with self._lock:
             try:
-                self._host.post(ruleset, message)
+                getattr(self._host, method)(ruleset, item)
             except self._not_handled:
                 return False
             return True
+
+    def post(self, ruleset: str, message: dict[str, Any]) -> bool:
+        """Post an event; ``False`` when no rule matched it (it is then dropped)."""
+        return self._call("post", ruleset, message)
 
     def assert_fact(self, ruleset: str, fact: dict[str, Any]) -> bool:
-        with self._lock:
-            try:
-                self._host.assert_fact(ruleset, fact)
-            except self._not_handled:
-                return False
-            return True
+        """Assert a fact (every matching rule fires, and it stays until retracted)."""
+        return self._call("assert_fact", ruleset, fact)
 
     def retract_fact(self, ruleset: str, fact: dict[str, Any]) -> bool:
-        with self._lock:
-            try:
-                self._host.retract_fact(ruleset, fact)
-            except self._not_handled:
-                return False
-            return True
+        return self._call("retract_fact", ruleset, fact)
 
     def delete_state(self, ruleset: str, sid: str) -> None:
         """Forget a session: durable_rules keeps at most 1024 live sessions per ruleset."""
