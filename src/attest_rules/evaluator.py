@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from . import __version__
 from .consolidation import Provision
 from .errors import AttestRulesError
+from .expr.codegen import Unknown
 from .expr.compiler import Env, Missing
+from .expr.typecheck import FEB29, NOT_EARLIER
 from .facts import Case, parse_case
+from .fastpath import FastEvent, FastRule, compile_rule
 from .legal_time import WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
 from .results import Answer, Citation, DateReason, Evaluation, Inputs
@@ -106,6 +109,8 @@ class Evaluator:
         self.reg = reg
         self.book = reg.rulebook
         self.calendar = calendar or kz_calendar()
+        self._fast: dict[tuple[str, str], FastRule] | None = None
+        self._fast_events: dict[str, FastEvent] = {}
 
     def evaluate(
         self,
@@ -141,30 +146,55 @@ class Evaluator:
     ) -> dict[str, tuple[str, str | None]]:
         """Answers only: status and outcome per question, from validated facts (a
         ``Case.model_dump()``), under the version in force on each event date. The fast path
-        for batches; :meth:`evaluate` gives the same statuses with reasons and citations."""
+        for batches; :meth:`evaluate` gives the same statuses with reasons and citations.
+
+        Each rule runs as generated straight-line code while every fact it touches is known,
+        and falls back to the three-valued closures the moment one is not."""
         chosen = choices if choices is not None else self.reg.defaults
-        book, cal = self.book, self.calendar
+        if self._fast is None:
+            self._fast = {
+                (v, q): compile_rule(rule)[0]
+                for v, table in self.book.by_version.items()
+                for q, rule in table.items()
+            }
+            self._fast_events = {q: compile_rule(rule)[1] for q, rule in self.book.events.items()}
+        fast, fast_events = self._fast, self._fast_events
+        ne, fb = chosen.get(NOT_EARLIER, ""), chosen.get(FEB29, "")
+        cal, versions, tables = self.calendar, self.reg.versions, self.book.by_version
         out: dict[str, tuple[str, str | None]] = {}
-        for q in book.questions:
-            selector = book.events[q]
-            env = Env(facts, chosen, cal)
-            day = on if on is not None else selector.event(env)
-            if isinstance(day, Missing):
-                gate = selector.applies(env) if selector.applies is not None else None
-                out[q] = ("not_applicable", None) if gate is False else ("undetermined", None)
-                continue
+        for q in self.book.questions:
             try:
+                day = on if on is not None else fast_events[q](facts, chosen, cal, ne, fb)
                 primary, _ = self.reg.version_indices(day, chosen)
-            except AttestRulesError:
-                out[q] = ("not_applicable", None)
-                continue
-            rule = book.by_version[self.reg.versions[primary].id].get(q)
-            if rule is None:
-                out[q] = ("not_applicable", None)
-                continue
-            d = decide(rule, env)  # the selector only read the event: env is still clean
-            out[q] = (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
+                vid = versions[primary].id
+                if q not in tables[vid]:
+                    out[q] = ("not_applicable", None)
+                    continue
+                out[q] = fast[(vid, q)](facts, chosen, cal, ne, fb)
+            except (Unknown, AttestRulesError):
+                out[q] = self._decide_slowly(q, facts, on, chosen)
         return out
+
+    def _decide_slowly(
+        self, q: str, facts: Mapping[str, Any], on: dt.date | None, chosen: Mapping[str, str]
+    ) -> tuple[str, str | None]:
+        """One question through the three-valued closures."""
+        book, cal = self.book, self.calendar
+        selector = book.events[q]
+        env = Env(facts, chosen, cal)
+        day = on if on is not None else selector.event(env)
+        if isinstance(day, Missing):
+            gate = selector.applies(env) if selector.applies is not None else None
+            return ("not_applicable", None) if gate is False else ("undetermined", None)
+        try:
+            primary, _ = self.reg.version_indices(day, chosen)
+        except AttestRulesError:
+            return ("not_applicable", None)
+        rule = book.by_version[self.reg.versions[primary].id].get(q)
+        if rule is None:
+            return ("not_applicable", None)
+        d = decide(rule, env)  # the selector only read the event: env is still clean
+        return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
 
     def _question(
         self, q: str, facts: Mapping[str, Any], choices: Mapping[str, str], on: dt.date | None

@@ -33,6 +33,8 @@ class Let:
     compute: Compiled | None  # None when it depends on a choice
     by: str | None = None
     cases: tuple[tuple[str, Compiled], ...] = ()
+    node: Node | None = None
+    case_nodes: tuple[tuple[str, Node], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class CompiledRule:
     cite_when: tuple[tuple[Compiled, tuple[str, ...]], ...] = ()
     applies_node: Node | None = None
     outcome_nodes: tuple[Node | None, ...] = ()
+    event_node: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,7 @@ class _RuleCompiler:
             cite_when=tuple(cite_when),
             applies_node=applies[0] if applies else None,
             outcome_nodes=tuple(outcome_nodes),
+            event_node=event[0],
         )
 
     def _let(
@@ -190,7 +194,9 @@ class _RuleCompiler:
     ) -> tuple[Let, Type] | None:
         if isinstance(value, str):
             result = self.expression(value, path, checker, None, usage)
-            return (Let(name, compile_expr(result[0])), result[1]) if result else None
+            if result is None:
+                return None
+            return Let(name, compile_expr(result[0]), node=result[0]), result[1]
         interp = self.interpretations.get(value.by)
         if interp is None:
             self.problems.append(((*path, "by"), f"no interpretation {value.by!r}"))
@@ -206,19 +212,21 @@ class _RuleCompiler:
             return None
         usage.interpretations.add(value.by)
         cases: list[tuple[str, Compiled]] = []
+        case_nodes: list[tuple[str, Node]] = []
         kinds: set[Type] = set()
         for choice, text in value.cases.items():
             result = self.expression(text, (*path, "cases", choice), checker, None, usage)
             if result is None:
                 return None
             cases.append((choice, compile_expr(result[0])))
+            case_nodes.append((choice, result[0]))
             kinds.add(result[1])
         if len(kinds) != 1:
             self.problems.append(
                 ((*path, "cases"), "every choice must give the same kind of value")
             )
             return None
-        return Let(name, None, value.by, tuple(cases)), kinds.pop()
+        return Let(name, None, value.by, tuple(cases), case_nodes=tuple(case_nodes)), kinds.pop()
 
     def _declarations(self, spec: RuleSpec, path: DocPath, usage: Usage) -> None:
         """What a rule says it reads, uses and relies on must be what it does."""

@@ -1,0 +1,223 @@
+"""Straight-line Python for a rule, generated from its checked AST, for the answers-only path.
+
+The closures of :mod:`.compiler` carry three-valued logic for unknown facts. When every fact a
+rule touches is known, plain Python logic gives the same answer, much faster: each rule gets a
+generated function that reads facts directly and raises :class:`Unknown` the moment it meets an
+unknown one, and the caller then falls back to the closures. A generated function that returns
+has read only known values, and on known values Kleene logic is Boolean logic, so the two paths
+cannot disagree (a property test holds them equal).
+
+Safety: nothing of the spec's text is pasted into the source. Names come from the facts model or
+from identifiers the type checker accepted, always prefixed (``L_``, ``E_``); literals are
+emitted with ``repr`` or as constants (``D0``, ``T0``); and the generated source is parsed with
+:mod:`ast` and checked against a whitelist of node types and names before it is compiled, with
+no builtins but ``sum``, ``any``, ``all``, ``max``, ``min`` and ``len``.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..legal_time import Term
+from .compiler import _dated
+from .syntax import Node
+from .types import Record
+
+
+class Unknown(Exception):
+    """A fact the generated code needed is not known: use the three-valued path."""
+
+
+class CodegenError(ValueError):
+    """Generated source that failed the whitelist (a bug in this module, never the spec's)."""
+
+
+def _k(value: Any) -> Any:
+    if value is None:
+        raise Unknown
+    return value
+
+
+def _day(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> dt.date:
+    """A legal-time date (memoised, the same function the closures use)."""
+    return _dated(name, day, term, ne, fb, cal).date
+
+
+def _floordiv(a: int, b: int) -> int:
+    if b == 0:
+        raise Unknown  # the three-valued path says why
+    return a // b
+
+
+_BUILTINS: dict[str, Any] = {"sum": sum, "any": any, "all": all, "max": max, "min": min, "len": len}
+_HELPERS: dict[str, Any] = {"_k": _k, "_floordiv": _floordiv, "_day": _day}
+_PARAMS = ("f", "ch", "cal", "ne", "fb")
+_NAME = re.compile(r"^(L_|E_)[a-z_][a-z0-9_]*$|^(T|D|X)\d+$|^rule$|^event$")
+_ALLOWED_NODES = (
+    ast.Module,
+    ast.FunctionDef,
+    ast.arguments,
+    ast.arg,
+    ast.Return,
+    ast.If,
+    ast.Assign,
+    ast.Compare,
+    ast.BoolOp,
+    ast.UnaryOp,
+    ast.BinOp,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Subscript,
+    ast.Tuple,
+    ast.List,
+    ast.GeneratorExp,
+    ast.ListComp,
+    ast.comprehension,
+    ast.Load,
+    ast.Store,
+    ast.And,
+    ast.Or,
+    ast.Not,
+    ast.USub,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Is,
+    ast.IsNot,
+)
+_CMP = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
+
+
+class Generator:
+    """Generates one module of functions; constants go into its namespace."""
+
+    def __init__(self, facts: Record) -> None:
+        self.facts = facts
+        self.consts: dict[str, Any] = {}
+        self._counter = 0
+
+    def _const(self, prefix: str, value: Any) -> str:
+        for name, existing in self.consts.items():
+            if name.startswith(prefix) and existing == value and type(existing) is type(value):
+                return name
+        name = f"{prefix}{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def expr(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        op, args = node.op, node.args
+        if op == "lit":
+            value, kind = args
+            if kind == "date":
+                assert isinstance(value, dt.date)  # noqa: S101
+                return self._const("D", value)
+            if kind == "term":
+                assert isinstance(value, Term)  # noqa: S101
+                return self._const("T", value)
+            return repr(value)
+        if op == "path":
+            return self._path(args, lets, each)
+        if op == "list":
+            return "[" + ", ".join(self.expr(a, lets, each) for a in args) + "]"
+        if op == "not":
+            return f"(not {self.expr(args[0], lets, each)})"
+        if op == "neg":
+            return f"(-{self.expr(args[0], lets, each)})"
+        if op in ("and", "or"):
+            return f"({self.expr(args[0], lets, each)} {op} {self.expr(args[1], lets, each)})"
+        if op == "if":
+            cond, then, other = (self.expr(a, lets, each) for a in args)
+            return f"({then} if {cond} else {other})"
+        if op == "each":
+            func, var, source, cond = args
+            inner = each | {var}
+            src = self.expr(source, lets, each)
+            test = self.expr(cond, lets, inner)
+            if func == "count":
+                return f"sum(1 for E_{var} in {src} if {test})"
+            return f"{func}({test} for E_{var} in {src})"
+        if op == "call":
+            return self._call(node, lets, each)
+        left, right = (self.expr(a, lets, each) for a in args)
+        if op == "//":
+            return f"_floordiv({left}, {right})"
+        if op in _CMP or op in ("+", "-", "*"):
+            return f"({left} {op} {right})"
+        raise CodegenError(f"no code for operator {op!r}")
+
+    def _path(self, names: tuple[str, ...], lets: frozenset[str], each: frozenset[str]) -> str:
+        head, rest = names[0], names[1:]
+        if head in each:
+            code = f"E_{head}"
+        elif head in lets:
+            code = f"L_{head}"
+        else:
+            code = f"f[{head!r}]"
+            section = self.facts.field(head)
+            if isinstance(section, Record) and section.section:
+                code = f"_k({code})"
+        for name in rest:
+            code = f"_k({code}[{name!r}])"
+        return code if rest or head in each or head in lets else f"_k({code})"
+
+    def _call(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        name, arg_nodes = node.args
+        args = [self.expr(a, lets, each) for a in arg_nodes]
+        if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
+            return f"_day({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
+        if name == "count":
+            return f"len({args[0]})"
+        if name in ("max", "min"):
+            return f"{name}({', '.join(args)})"
+        if name == "difference":
+            self._counter += 1
+            x = f"X{self._counter}"
+            return f"[{x} for {x} in {args[0]} if {x} not in {args[1]}]"
+        if name == "happened":
+            return f"(f[{arg_nodes[0].args[0]!r}] is not None)"
+        raise CodegenError(f"no code for function {name!r}")
+
+
+def check_source(source: str) -> ast.Module:
+    """Parse generated source and refuse anything outside the whitelist."""
+    tree = ast.parse(source)
+    allowed_names = set(_PARAMS) | set(_HELPERS) | set(_BUILTINS)
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise CodegenError(f"generated code holds a {type(node).__name__}")
+        if isinstance(node, ast.Name) and node.id not in allowed_names and not _NAME.match(node.id):
+            raise CodegenError(f"generated code names {node.id!r}")
+        if isinstance(node, ast.Subscript) and not (
+            isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+        ):
+            raise CodegenError("generated code indexes with something other than a fact name")
+        if isinstance(node, ast.Call) and not (
+            isinstance(node.func, ast.Name) and node.func.id in (*_HELPERS, *_BUILTINS)
+        ):
+            raise CodegenError("generated code calls something that is not whitelisted")
+        if isinstance(node, ast.FunctionDef) and node.name not in ("rule", "event"):
+            raise CodegenError(f"generated code defines {node.name!r}")
+    return tree
+
+
+def build(source: str, consts: dict[str, Any], label: str) -> dict[str, Callable[..., Any]]:
+    """Check and compile generated source; return the functions it defines."""
+    tree = check_source(source)
+    namespace: dict[str, Any] = {"__builtins__": dict(_BUILTINS), **_HELPERS, **consts}
+    code = compile(tree, f"<generated: {label}>", "exec")
+    exec(code, namespace)  # noqa: S102 - checked above: generated from the typed AST only
+    return {name: namespace[name] for name in ("rule", "event") if name in namespace}
