@@ -157,16 +157,27 @@ class Evaluator:
                 for v, table in self.book.by_version.items()
                 for q, rule in table.items()
             }
-            self._fast_events = {q: compile_rule(rule)[1] for q, rule in self.book.events.items()}
+            by_source: dict[str, FastEvent] = {}  # one function per distinct event
+            for q, rule in self.book.events.items():
+                by_source.setdefault(rule.event_text, compile_rule(rule)[1])
+                self._fast_events[q] = by_source[rule.event_text]
         fast, fast_events = self._fast, self._fast_events
         ne, fb = chosen.get(NOT_EARLIER, ""), chosen.get(FEB29, "")
         cal, versions, tables = self.calendar, self.reg.versions, self.book.by_version
+        days: dict[FastEvent, Any] = {}  # questions that share an event compute it once
+        vids: dict[Any, str] = {}
         out: dict[str, tuple[str, str | None]] = {}
         for q in self.book.questions:
             try:
-                day = on if on is not None else fast_events[q](facts, chosen, cal, ne, fb)
-                primary, _ = self.reg.version_indices(day, chosen)
-                vid = versions[primary].id
+                day: Any = on
+                if day is None:
+                    event = fast_events[q]
+                    day = days.get(event)
+                    if day is None:
+                        day = days[event] = event(facts, chosen, cal, ne, fb)
+                vid = vids.get(day)
+                if vid is None:
+                    vid = vids[day] = versions[self.reg.version_indices(day, chosen)[0]].id
                 if q not in tables[vid]:
                     out[q] = ("not_applicable", None)
                     continue
