@@ -76,58 +76,29 @@ def test_the_differential_test_catches_a_broken_compilation() -> None:
 # ---- the traps ------------------------------------------------------------------------------
 
 
-def _run(expr: str, facts: dict[str, Any]) -> bool:
-    """Compile one condition, post one message, say whether it held."""
+def _raw(condition: dict[str, Any], message: dict[str, Any]) -> bool:
+    """Register one rule with ``condition`` on a fresh host, post ``message``: did it fire?"""
     host = SafeHost("trap")
-    cc = ConditionCompiler(frozenset())
     fired: list[str] = []
     name = host.name("t")
-    host.register(
-        {
-            name: {
-                "yes": {
-                    "pri": 0,
-                    "all": [{"m": cc.condition(parse(expr))}],
-                    "run": lambda c: fired.append("yes"),
-                },
-            }
-        }
-    )
+    host.register({name: {"r": {"all": [{"m": condition}], "run": lambda c: fired.append("r")}}})
+    host.post(name, {**message, "sid": "0"})
+    return fired == ["r"]
+
+
+def _run(expr: str, facts: dict[str, Any]) -> bool:
+    """Compile one condition of the spec's language, post its message: did it hold?"""
+    cc = ConditionCompiler(frozenset())
+    condition = cc.condition(parse(expr))
     message = build_message(cc.fields, Env(facts, {}, kz_calendar()))
     assert message is not None
-    host.post(name, {**message, "sid": "0"})
-    return fired == ["yes"]
+    return _raw(condition, message)
 
 
 def test_trap_integer_division_truncates_so_conditions_never_divide() -> None:
-    host = SafeHost("trap")
-    fired: list[str] = []
-    name = host.name("div")
-    host.register(
-        {
-            name: {
-                "q": {
-                    "all": [
-                        {
-                            "m": {
-                                "$gte": {
-                                    "present": {
-                                        "$mul": {
-                                            "$l": {"$div": {"$l": {"$m": "members"}, "$r": 3}},
-                                            "$r": 2,
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    ],
-                    "run": lambda c: fired.append("quorate"),
-                }
-            }
-        }
-    )
-    host.post(name, {"sid": "0", "present": 3, "members": 5})
-    assert fired == ["quorate"]  # durable_rules: 3 >= 5 / 3 * 2 = 2, wrong for 3 of 5
+    two_thirds = {"$mul": {"$l": {"$div": {"$l": {"$m": "members"}, "$r": 3}}, "$r": 2}}
+    # durable_rules: 3 >= 5 / 3 * 2 = 2, wrong for 3 of 5
+    assert _raw({"$gte": {"present": two_thirds}}, {"present": 3, "members": 5})
     assert "$div" not in json.dumps(ENGINE.definitions, default=str)
     case = {
         "commission": {"members": list("ABCDE"), "chair": "A", "secretary": "S"},
@@ -144,21 +115,8 @@ def test_trap_arithmetic_on_the_left_becomes_a_derived_field() -> None:
 
 
 def test_trap_iall_is_false_on_an_empty_list() -> None:
-    host = SafeHost("trap")
-    fired: list[str] = []
-    name = host.name("iall")
-    host.register(
-        {
-            name: {
-                "r": {
-                    "all": [{"m": {"$iall": {"xs": {"$neq": {"$i": "A"}}}}}],
-                    "run": lambda c: fired.append("all"),
-                }
-            }
-        }
-    )
-    host.post(name, {"sid": "0", "xs": []})
-    assert fired == []  # durable_rules: "every element differs from A" is false on []
+    # durable_rules: "every element differs from A" is false on []
+    assert not _raw({"$iall": {"xs": {"$neq": {"$i": "A"}}}}, {"xs": []})
     assert _run('"A" not in session.present', {"session": {"present": []}})
     assert _run('"A" not in session.present', {"session": {"present": ["B"]}})
     assert not _run('"A" not in session.present', {"session": {"present": ["A", "B"]}})
@@ -174,14 +132,8 @@ def test_trap_no_negation_is_pushed_down(a: bool, b: bool) -> None:
 
 
 def test_trap_loose_typing_is_kept_out_by_typed_facts() -> None:
-    host = SafeHost("trap")
-    fired: list[str] = []
-    name = host.name("loose")
-    host.register(
-        {name: {"r": {"all": [{"m": {"$gte": {"v": 7}}}], "run": lambda c: fired.append("ge")}}}
-    )
-    host.post(name, {"sid": "0", "v": "8"})
-    assert fired == ["ge"]  # durable_rules compares the text "8" with the number 7
+    # durable_rules compares the text "8" with the number 7
+    assert _raw({"$gte": {"v": 7}}, {"v": "8"})
     with pytest.raises(attest_rules.facts.FactsError):
         ENGINE.answer({"session": {"date": "2025-03-03", "present": "ABCD"}})
     assert _run(

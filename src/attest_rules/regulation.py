@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from .consolidation import Consolidated, Provision, Tree
@@ -217,15 +218,16 @@ class Regulation:
             ),
             None,
         )
+        reading = partial(
+            Consolidated,
+            day,
+            applied[-1],
+            applied,
+            self._snapshots[certain - 1],
+            interpretations=relevant,
+        )
         if pending == certain:
-            return Consolidated(
-                day,
-                applied[-1],
-                applied,
-                self._snapshots[certain - 1],
-                assumed=assumed,
-                interpretations=relevant,
-            )
+            return reading(assumed=assumed)
         later = tuple(v.id for v in self.versions[certain:pending])
         alternative = Consolidated(
             day,
@@ -236,16 +238,7 @@ class Regulation:
             uncertain_versions=later,
             interpretations=relevant,
         )
-        return Consolidated(
-            day,
-            applied[-1],
-            applied,
-            self._snapshots[certain - 1],
-            uncertain=True,
-            uncertain_versions=later,
-            alternative=alternative,
-            interpretations=relevant,
-        )
+        return reading(uncertain=True, uncertain_versions=later, alternative=alternative)
 
     def diff(
         self,
