@@ -3,6 +3,7 @@ and determinism (Hypothesis, fixed profile)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import given
@@ -118,10 +119,28 @@ def test_evaluation_is_deterministic(case: dict[str, Any]) -> None:
     assert REG.evaluate(case) == REG.evaluate(case)
 
 
-@given(cases())
-def test_the_answers_only_path_agrees_with_the_full_evaluation(case: dict[str, Any]) -> None:
+def _readings() -> st.SearchStrategy[dict[str, str]]:
+    """Any reading of any interpretation: the fast path is specialised to its choices."""
+    options = {
+        i.id: [i.default.id, *(a.id for a in i.alternatives)] for i in REG.interpretations.values()
+    }
+    return st.fixed_dictionaries({}, optional={k: st.sampled_from(v) for k, v in options.items()})
+
+
+_FAST = None  # one evaluator across examples, so its per-choices compilations are reused
+
+
+@given(
+    cases(), _readings(), st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2027, 1, 1)))
+)
+def test_the_answers_only_path_agrees_with_the_full_evaluation(
+    case: dict[str, Any], readings: dict[str, str], on: dt.date | None
+) -> None:
     from attest_rules.evaluator import Evaluator
     from attest_rules.facts import parse_case
 
-    fast = Evaluator(REG).decide_all(parse_case(case).model_dump())
-    assert fast == {a.question: (a.status, a.outcome) for a in REG.evaluate(case).answers}
+    global _FAST
+    _FAST = _FAST or Evaluator(REG)
+    fast = _FAST.decide_all(parse_case(case).model_dump(), on, REG.choices(readings))
+    full = REG.evaluate(case, on, readings)
+    assert fast == {a.question: (a.status, a.outcome) for a in full.answers}

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from . import __version__
 from .consolidation import Provision
 from .errors import AttestRulesError
-from .expr.codegen import Unknown
 from .expr.compiler import Env, Missing
 from .expr.typecheck import FEB29, NOT_EARLIER
 from .facts import Case, parse_case
-from .fastpath import FastEvent, FastRule, compile_rule
+from .fastpath import FastCase, compile_case
 from .legal_time import WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
+from .regulation import EFFECTIVE_COUNTING, EFFECTIVE_WINDOW
 from .results import Answer, Citation, DateReason, Evaluation, Inputs
 from .rulebook import PLACEHOLDER, CompiledRule
 
@@ -102,6 +102,29 @@ def compute_lets(rule: CompiledRule, env: Env) -> None:
             env.locals[let.name] = dict(let.cases)[env.choices[str(let.by)]](env)
 
 
+class _VersionOf:
+    """The id of the version in force on a day under one set of choices ('' when none is),
+    remembered per day (bounded: a batch runs in constant memory)."""
+
+    __slots__ = ("_cache", "_choices", "_reg")
+
+    def __init__(self, reg: Regulation, choices: Mapping[str, str]) -> None:
+        self._reg, self._choices = reg, dict(choices)
+        self._cache: dict[dt.date, str] = {}
+
+    def __call__(self, day: dt.date) -> str:
+        vid = self._cache.get(day)
+        if vid is None:
+            if len(self._cache) > 1 << 16:
+                self._cache.clear()
+            try:
+                vid = self._reg.versions[self._reg.version_indices(day, self._choices)[0]].id
+            except AttestRulesError:
+                vid = ""  # not in force on that day: nothing applies
+            self._cache[day] = vid
+        return vid
+
+
 class Evaluator:
     """Evaluates cases against one loaded regulation."""
 
@@ -109,8 +132,9 @@ class Evaluator:
         self.reg = reg
         self.book = reg.rulebook
         self.calendar = calendar or kz_calendar()
-        self._fast: dict[tuple[str, str], FastRule] | None = None
-        self._fast_events: dict[str, FastEvent] = {}
+        self._case: FastCase | None = None  # specialised to the choices it was built for
+        self._case_choices: dict[str, str] | None = None
+        self._version_of: dict[tuple[str | None, str | None], _VersionOf] = {}
 
     def evaluate(
         self,
@@ -151,40 +175,21 @@ class Evaluator:
         Each rule runs as generated straight-line code while every fact it touches is known,
         and falls back to the three-valued closures the moment one is not."""
         chosen = choices if choices is not None else self.reg.defaults
-        if self._fast is None:
-            self._fast = {
-                (v, q): compile_rule(rule)[0]
-                for v, table in self.book.by_version.items()
-                for q, rule in table.items()
-            }
-            by_source: dict[str, FastEvent] = {}  # one function per distinct event
-            for q, rule in self.book.events.items():
-                by_source.setdefault(rule.event_text, compile_rule(rule)[1])
-                self._fast_events[q] = by_source[rule.event_text]
-        fast, fast_events = self._fast, self._fast_events
         ne, fb = chosen.get(NOT_EARLIER, ""), chosen.get(FEB29, "")
-        cal, versions, tables = self.calendar, self.reg.versions, self.book.by_version
-        days: dict[FastEvent, Any] = {}  # questions that share an event compute it once
-        vids: dict[Any, str] = {}
-        out: dict[str, tuple[str, str | None]] = {}
-        for q in self.book.questions:
-            try:
-                day: Any = on
-                if day is None:
-                    event = fast_events[q]
-                    day = days.get(event)
-                    if day is None:
-                        day = days[event] = event(facts, chosen, cal, ne, fb)
-                vid = vids.get(day)
-                if vid is None:
-                    vid = vids[day] = versions[self.reg.version_indices(day, chosen)[0]].id
-                if q not in tables[vid]:
-                    out[q] = ("not_applicable", None)
-                    continue
-                out[q] = fast[(vid, q)](facts, chosen, cal, ne, fb)
-            except (Unknown, AttestRulesError):
-                out[q] = self._decide_slowly(q, facts, on, chosen)
-        return out
+        if chosen != self._case_choices:
+            bound = (ne, fb, self.calendar)
+            self._case, self._case_choices = compile_case(self.book, chosen, bound), dict(chosen)
+        key = (chosen.get(EFFECTIVE_WINDOW), chosen.get(EFFECTIVE_COUNTING))
+        version_of = self._version_of.get(key)
+        if version_of is None:
+            version_of = self._version_of[key] = _VersionOf(self.reg, chosen)
+        try:
+            assert self._case is not None  # noqa: S101 - compiled just above
+            return self._case(
+                facts, chosen, self.calendar, ne, fb, on, version_of, self._decide_slowly
+            )
+        except AttestRulesError:  # a date legal time cannot compute: the closures say which
+            return {q: self._decide_slowly(q, facts, on, chosen) for q in self.book.questions}
 
     def _decide_slowly(
         self, q: str, facts: Mapping[str, Any], on: dt.date | None, chosen: Mapping[str, str]

@@ -1,49 +1,93 @@
-"""Generated straight-line functions for every rule: the answers-only fast path.
+"""The answers-only fast path: one generated function answering every question of a case.
 
-See :mod:`attest_rules.expr.codegen`. :func:`rule_source` writes one rule as Python source from
-its checked AST; :func:`compile_rule` checks and compiles it.
+See :mod:`attest_rules.expr.codegen`. :func:`rule_body` writes one rule as Python statements
+from its checked AST; :func:`case_source` puts every rule of every version into one function,
+specialised to one set of interpretation choices; :func:`compile_case` checks and compiles it.
+:func:`rule_source` writes a single rule as a function of its own, for reading and for tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .expr.codegen import Generator, build
-from .rulebook import FACTS, CompiledRule
+from .expr.syntax import Node
+from .rulebook import FACTS, CompiledRule, Rulebook
 
-FastRule = Callable[..., tuple[str, str | None]]
-FastEvent = Callable[..., Any]
+FastCase = Callable[..., dict[str, tuple[str, str | None]]]
 SIGNATURE = "(f, ch, cal, ne, fb)"
+DRIVER = "(f, ch, cal, ne, fb, on, V, S)"
 
 
-def rule_source(rule: CompiledRule, gen: Generator) -> str:
-    lines = [f"def rule{SIGNATURE}:"]
+def _lets_used(rule: CompiledRule, choices: Mapping[str, str]) -> set[str]:
+    """The named values an outcome needs under ``choices``, directly or through another named
+    value: only these are computed on the answers-only path (``evaluate`` reports them all)."""
+    names = {let.name for let in rule.lets}
+
+    def refs(node: Node | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.args[0] for n in node.walk() if n.op == "path" and n.args[0] in names}
+
+    used: set[str] = set()
+    for node in rule.outcome_nodes:
+        used |= refs(node)
+    for let in reversed(rule.lets):  # a value only refers to values defined before it
+        if let.name in used:
+            used |= refs(let.node)
+            if let.by is not None:
+                used |= refs(dict(let.case_nodes)[choices[let.by]])
+    return used
+
+
+def rule_body(
+    rule: CompiledRule, gen: Generator, target: str, choices: Mapping[str, str] | None = None
+) -> list[str]:
+    """``rule`` as statements that set ``target`` to its (status, outcome id). With ``choices``,
+    specialised to them: each choice-dependent value is the chosen reading only, and values no
+    outcome needs are left out. Without, the choice is read from ``ch`` at run time."""
     if rule.spec.undetermined is not None:
-        lines.append("    return ('undetermined', None)")
-        return "\n".join(lines)
+        return [f"{target} = ('undetermined', None)"]
+    lines: list[str] = []
+    pad = ""
     if rule.applies_node is not None:
-        lines.append(f"    if not {gen.expr(rule.applies_node, frozenset(), frozenset())}:")
-        lines.append("        return ('not_applicable', None)")
+        applies = gen.expr(rule.applies_node, frozenset(), frozenset())
+        lines += [f"if not {applies}:", f"    {target} = NA", "else:"]
+        pad = "    "
     lets: frozenset[str] = frozenset()
+    used = _lets_used(rule, choices) if choices is not None else {let.name for let in rule.lets}
     for let in rule.lets:
+        if let.name not in used:
+            continue
         if let.node is not None:
             code = gen.expr(let.node, lets, frozenset())
+        elif choices is not None:
+            code = gen.expr(dict(let.case_nodes)[choices[str(let.by)]], lets, frozenset())
         else:
             code = "None"
             for choice, case_node in reversed(let.case_nodes):
                 value = gen.expr(case_node, lets, frozenset())
                 code = f"({value} if ch[{let.by!r}] == {choice!r} else {code})"
-        lines.append(f"    L_{let.name} = {code}")
+        lines.append(f"{pad}{gen.let_name(let.name)} = {code}")
         lets = lets | {let.name}
+    keyword = "if"
     for (outcome, _), node in zip(rule.outcomes, rule.outcome_nodes, strict=True):
-        result = f"return ({outcome.status!r}, {outcome.id!r})"
-        if node is None:
-            lines.append(f"    {result}")
-        else:
-            lines.append(f"    if {gen.expr(node, lets, frozenset())}:")
-            lines.append(f"        {result}")
-    return "\n".join(lines)
+        result = f"{target} = ({outcome.status!r}, {outcome.id!r})"
+        if node is None:  # the last outcome, which always holds
+            lines += [f"{pad}else:", f"{pad}    {result}"] if keyword == "elif" else [pad + result]
+            break
+        lines += [f"{pad}{keyword} {gen.expr(node, lets, frozenset())}:", f"{pad}    {result}"]
+        keyword = "elif"
+    else:
+        raise AssertionError(f"{rule.spec.id}: the last outcome always holds")  # pragma: no cover
+    return lines
+
+
+def rule_source(rule: CompiledRule, gen: Generator) -> str:
+    """``rule`` as a function of its own, reading its choices at run time."""
+    body = rule_body(rule, gen, "A0")
+    return "\n".join([f"def rule{SIGNATURE}:", *("    " + line for line in body), "    return A0"])
 
 
 def event_source(rule: CompiledRule, gen: Generator) -> str:
@@ -53,8 +97,74 @@ def event_source(rule: CompiledRule, gen: Generator) -> str:
     )
 
 
-def compile_rule(rule: CompiledRule) -> tuple[FastRule, FastEvent]:
-    gen = Generator(FACTS)
-    source = rule_source(rule, gen) + "\n\n" + event_source(rule, gen) + "\n"
-    functions = build(source, gen.consts, f"{rule.provision_id} {rule.spec.id}")
-    return functions["rule"], functions["event"]
+def case_source(
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """One function answering every question of a case under ``choices``: each distinct event
+    computed once, the version in force on it looked up once (``V``), then each question's rule
+    for that version, inline. A question falls back to the three-valued path (``S``) when a fact
+    it needs is unknown, except where its event did not happen and its gate says so (no
+    revocation, no complaint): that is decided here, as the closures would decide it."""
+    gen = Generator(FACTS, bound)
+    event_of: dict[str, int] = {}  # event text → index
+    selectors: list[CompiledRule] = []
+    for q in book.questions:
+        rule = book.events[q]
+        if rule.event_text not in event_of:
+            event_of[rule.event_text] = len(selectors)
+            selectors.append(rule)
+    names = [f"EV{i}" for i in range(len(selectors))]
+    lines = [f"def case{DRIVER}:"]
+    gen.hoisted = True  # each top-level fact read once
+    lines += [f"    R_{name} = f[{name!r}]" for name, _ in FACTS.fields]
+    lines.append("    if on is None:")
+    for name, rule in zip(names, selectors, strict=True):
+        assert rule.event_node is not None  # noqa: S101 - every compiled rule has its event
+        if rule.event_node.op == "path":  # a fact: None when unknown, no exception raised
+            lines.append(f"        {name} = {gen.optional(rule.event_node)}")
+            continue
+        event = gen.expr(rule.event_node, frozenset(), frozenset())
+        lines += [
+            "        try:",
+            f"            {name} = {event}",
+            "        except Unknown:",
+            f"            {name} = None",
+        ]
+    lines += ["    else:", f"        {' = '.join(names)} = on"]
+    lines += [f"    V{name} = None if {name} is None else V({name})" for name in names]
+    answers: list[str] = []
+    for n, q in enumerate(book.questions):
+        selector = book.events[q]
+        ev = names[event_of[selector.event_text]]
+        answer = f"A{n}"
+        answers.append(f"{q!r}: {answer}")
+        slow = f"S({q!r}, f, on, ch)"
+        lines += ["    try:", f"        if {ev} is None:"]
+        if selector.applies_node is None:
+            lines.append(f"            {answer} = {slow}")
+        else:
+            gate = gen.expr(selector.applies_node, frozenset(), frozenset())
+            lines.append(f"            {answer} = {slow} if {gate} else NA")
+        for vid, table in book.by_version.items():
+            rule = table.get(q)
+            if rule is not None:
+                gen.let_prefix = f"L{len(answers)}{vid.replace('-', '')}_"
+                lines.append(f"        elif V{ev} == {vid!r}:")
+                lines += ["            " + line for line in rule_body(rule, gen, answer, choices)]
+        lines += [
+            "        else:",
+            f"            {answer} = NA",
+            "    except Unknown:",
+            f"        {answer} = {slow}",
+        ]
+    lines.append("    return {" + ", ".join(answers) + "}")
+    return "\n".join(lines) + "\n", gen.consts
+
+
+def compile_case(
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+) -> FastCase:
+    """The case driver specialised to ``choices`` and ``bound`` (the legal-time choices and the
+    calendar; see :func:`case_source`)."""
+    source, consts = case_source(book, choices, bound)
+    return build(source, consts, "case driver")["case"]

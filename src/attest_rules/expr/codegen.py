@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,10 @@ def _k(value: Any) -> Any:
     return value
 
 
+def _u() -> Any:
+    raise Unknown
+
+
 def _day(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> dt.date:
     """A legal-time date (memoised, the same function the closures use)."""
     return _dated(name, day, term, ne, fb, cal).date
@@ -54,9 +59,15 @@ def _floordiv(a: int, b: int) -> int:
 
 
 _BUILTINS: dict[str, Any] = {"sum": sum, "any": any, "all": all, "max": max, "min": min, "len": len}
-_HELPERS: dict[str, Any] = {"_k": _k, "_floordiv": _floordiv, "_day": _day}
+_HELPERS: dict[str, Any] = {"_k": _k, "_u": _u, "_floordiv": _floordiv, "_day": _day}
 _PARAMS = ("f", "ch", "cal", "ne", "fb")
-_NAME = re.compile(r"^(L_|E_)[a-z_][a-z0-9_]*$|^(T|D|X)\d+$|^rule$|^event$")
+# The case driver (see fastpath.case_source) also takes the day, a version selector and the slow
+# path, and names its events, versions, answers and the rule functions it calls.
+_DRIVER = ("on", "V", "S", "NA", "Unknown")
+_NAME = re.compile(
+    r"^(L[0-9a-z]*_|E_|R_)[a-z_][a-z0-9_]*$|^(T|D|X|P|EV|VEV|A)\d+$|^(rule|event|case|_t)$"
+)
+_CALLABLE = re.compile(r"^P\d+$|^[VS]$")
 _ALLOWED_NODES = (
     ast.Module,
     ast.FunctionDef,
@@ -74,6 +85,10 @@ _ALLOWED_NODES = (
     ast.Name,
     ast.Constant,
     ast.Subscript,
+    ast.Dict,
+    ast.NamedExpr,
+    ast.Try,
+    ast.ExceptHandler,
     ast.Tuple,
     ast.List,
     ast.GeneratorExp,
@@ -105,10 +120,35 @@ _CMP = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
 class Generator:
     """Generates one module of functions; constants go into its namespace."""
 
-    def __init__(self, facts: Record) -> None:
+    def __init__(self, facts: Record, bound: tuple[str, str, Any] | None = None) -> None:
+        """``bound``: the choices of not-earlier-than and 29 February, and the calendar, when
+        the code is specialised to them (legal-time dates become functions of the day)."""
         self.facts = facts
+        self.bound = bound
+        self.hoisted = False  # top-level facts read once into R_<name> by the function
+        self._date_functions: dict[tuple[str, Term], str] = {}
         self.consts: dict[str, Any] = {}
         self._counter = 0
+        self._iterable = 0  # > 0 inside a comprehension's iterable, where := is not allowed
+        self.let_prefix = "L_"  # one per rule where several rules share a function
+
+    def _date_function(self, name: str, term: Term) -> str:
+        """A constant ``P<n>``: the date ``name(day, term)`` under the bound choices and
+        calendar, as a function of the day alone, remembered per day (bounded)."""
+        key = (name, term)
+        if key not in self._date_functions:
+            assert self.bound is not None  # noqa: S101 - only called when bound
+            ne, fb, cal = self.bound
+
+            @functools.lru_cache(maxsize=1 << 12)
+            def date_of(day: dt.date) -> dt.date:
+                return _dated(name, day, term, ne, fb, cal).date
+
+            self._date_functions[key] = self._const("P", date_of)
+        return self._date_functions[key]
+
+    def let_name(self, name: str) -> str:
+        return f"{self.let_prefix}{name}"
 
     def _const(self, prefix: str, value: Any) -> str:
         for name, existing in self.consts.items():
@@ -145,10 +185,10 @@ class Generator:
         if op == "each":
             func, var, source, cond = args
             inner = each | {var}
-            src = self.expr(source, lets, each)
+            src = self._iterable_expr(source, lets, each)
             test = self.expr(cond, lets, inner)
-            if func == "count":
-                return f"sum(1 for E_{var} in {src} if {test})"
+            if func == "count":  # a list is counted faster than a generator is summed
+                return f"len([1 for E_{var} in {src} if {test}])"
             return f"{func}({test} for E_{var} in {src})"
         if op == "call":
             return self._call(node, lets, each)
@@ -164,29 +204,56 @@ class Generator:
         if head in each:
             code = f"E_{head}"
         elif head in lets:
-            code = f"L_{head}"
+            code = self.let_name(head)
         else:
-            code = f"f[{head!r}]"
+            code = f"R_{head}" if self.hoisted else f"f[{head!r}]"
             section = self.facts.field(head)
             if isinstance(section, Record) and section.section:
-                code = f"_k({code})"
+                code = self._known(code)
         for name in rest:
-            code = f"_k({code}[{name!r}])"
-        return code if rest or head in each or head in lets else f"_k({code})"
+            code = self._known(f"{code}[{name!r}]")
+        return code if rest or head in each or head in lets else self._known(code)
+
+    def optional(self, node: Node) -> str:
+        """A fact path as an expression that is ``None`` where the fact is unknown (where
+        :meth:`expr` would raise): for the events, whose absence is common and decided here."""
+        head, *rest = node.args
+        code = f"R_{head}" if self.hoisted else f"f[{head!r}]"
+        for name in rest:
+            code = f"(None if (_t := {code}) is None else _t[{name!r}])"
+        return code
+
+    def _known(self, code: str) -> str:
+        """``code``'s value, or raise :class:`Unknown` when it is ``None``: inline where Python
+        allows an assignment expression (no call), through ``_k`` inside an iterable."""
+        if self._iterable:
+            return f"_k({code})"
+        return f"(_t if (_t := {code}) is not None else _u())"
+
+    def _iterable_expr(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        self._iterable += 1
+        try:
+            return self.expr(node, lets, each)
+        finally:
+            self._iterable -= 1
 
     def _call(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
         name, arg_nodes = node.args
+        if name == "difference":
+            self._counter += 1
+            x = f"X{self._counter}"
+            source = self._iterable_expr(arg_nodes[0], lets, each)
+            return f"[{x} for {x} in {source} if {x} not in {self.expr(arg_nodes[1], lets, each)}]"
         args = [self.expr(a, lets, each) for a in arg_nodes]
         if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
+            term = arg_nodes[1]
+            if self.bound is not None and term.op == "lit":
+                return f"{self._date_function(name, term.args[0])}({args[0]})"
             return f"_day({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
         if name == "count":
             return f"len({args[0]})"
         if name in ("max", "min"):
             return f"{name}({', '.join(args)})"
-        if name == "difference":
-            self._counter += 1
-            x = f"X{self._counter}"
-            return f"[{x} for {x} in {args[0]} if {x} not in {args[1]}]"
         if name == "happened":
             return f"(f[{arg_nodes[0].args[0]!r}] is not None)"
         raise CodegenError(f"no code for function {name!r}")
@@ -195,7 +262,7 @@ class Generator:
 def check_source(source: str) -> ast.Module:
     """Parse generated source and refuse anything outside the whitelist."""
     tree = ast.parse(source)
-    allowed_names = set(_PARAMS) | set(_HELPERS) | set(_BUILTINS)
+    allowed_names = set(_PARAMS) | set(_DRIVER) | set(_HELPERS) | set(_BUILTINS)
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise CodegenError(f"generated code holds a {type(node).__name__}")
@@ -206,18 +273,29 @@ def check_source(source: str) -> ast.Module:
         ):
             raise CodegenError("generated code indexes with something other than a fact name")
         if isinstance(node, ast.Call) and not (
-            isinstance(node.func, ast.Name) and node.func.id in (*_HELPERS, *_BUILTINS)
+            isinstance(node.func, ast.Name)
+            and (node.func.id in (*_HELPERS, *_BUILTINS) or _CALLABLE.match(node.func.id))
         ):
             raise CodegenError("generated code calls something that is not whitelisted")
-        if isinstance(node, ast.FunctionDef) and node.name not in ("rule", "event"):
+        if isinstance(node, ast.FunctionDef) and node.name not in ("rule", "event", "case"):
             raise CodegenError(f"generated code defines {node.name!r}")
+        if isinstance(node, ast.ExceptHandler) and not (
+            isinstance(node.type, ast.Name) and node.type.id == "Unknown" and node.name is None
+        ):
+            raise CodegenError("generated code catches something other than Unknown")
     return tree
 
 
 def build(source: str, consts: dict[str, Any], label: str) -> dict[str, Callable[..., Any]]:
     """Check and compile generated source; return the functions it defines."""
     tree = check_source(source)
-    namespace: dict[str, Any] = {"__builtins__": dict(_BUILTINS), **_HELPERS, **consts}
+    namespace: dict[str, Any] = {
+        "__builtins__": dict(_BUILTINS),
+        **_HELPERS,
+        "Unknown": Unknown,
+        "NA": ("not_applicable", None),
+        **consts,
+    }
     code = compile(tree, f"<generated: {label}>", "exec")
     exec(code, namespace)  # noqa: S102 - checked above: generated from the typed AST only
-    return {name: namespace[name] for name in ("rule", "event") if name in namespace}
+    return {name: namespace[name] for name in ("rule", "event", "case") if name in namespace}
