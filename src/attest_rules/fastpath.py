@@ -145,12 +145,13 @@ def case_source(
         else:
             gate = gen.expr(selector.applies_node, frozenset(), frozenset())
             lines.append(f"            {answer} = {slow} if {gate} else NA")
-        for vid, table in book.by_version.items():
-            rule = table.get(q)
-            if rule is not None:
-                gen.let_prefix = f"L{len(answers)}{vid.replace('-', '')}_"
+        for i, (vid, table) in enumerate(book.by_version.items()):
+            version_rule = table.get(q)
+            if version_rule is not None:
+                gen.let_prefix = f"L{n}v{i}_"  # each rule's values apart from the others'
                 lines.append(f"        elif V{ev} == {vid!r}:")
-                lines += ["            " + line for line in rule_body(rule, gen, answer, choices)]
+                body = rule_body(version_rule, gen, answer, choices)
+                lines += ["            " + line for line in body]
         lines += [
             "        else:",
             f"            {answer} = NA",
