@@ -4,18 +4,20 @@ own event date (or on ``on``), inside an effective-date window under both versio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .consolidation import Provision
 from .errors import AttestRulesError
+from .expr.codegen import Unknown
 from .expr.compiler import Env, Missing
 from .expr.typecheck import FEB29, NOT_EARLIER
 from .facts import Case, parse_case
-from .fastpath import FastCase, compile_case
-from .legal_time import WorkingCalendar, kz_calendar
+from .fastpath import FastCase, TracedRule, compile_case, compile_traced
+from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
 from .regulation import EFFECTIVE_COUNTING, EFFECTIVE_WINDOW
 from .results import Answer, Citation, DateReason, Evaluation, Inputs
@@ -48,16 +50,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _fill(template: str, values: Mapping[str, Any]) -> str:
-    def one(match: Any) -> str:
-        value = values.get(match.group(1))
-        if isinstance(value, Missing) or value is None:
-            return "unknown"
-        if isinstance(value, list):
-            return ", ".join(str(_plain(v)) for v in value) or "none"
-        return str(_plain(value))
+@functools.lru_cache(maxsize=1024)
+def _parts(template: str) -> tuple[str, ...]:
+    """A reason template split once: text at even places, value names at odd ones."""
+    return tuple(PLACEHOLDER.split(template))
 
-    return PLACEHOLDER.sub(one, template)
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Missing) or value is None:
+        return "unknown"
+    if isinstance(value, list):
+        return ", ".join(str(_plain(v)) for v in value) or "none"
+    return str(_plain(value))
+
+
+def _fill(template: str, values: Mapping[str, Any]) -> str:
+    """``template`` with each ``{name}`` replaced by that value as a reader sees it."""
+    parts = _parts(template)
+    if len(parts) == 1:
+        return template
+    return "".join(p if i % 2 == 0 else _shown(values.get(p)) for i, p in enumerate(parts))
 
 
 Stage = Literal["unknown_wording", "applies_unknown", "not_applicable", "when_unknown", "outcome"]
@@ -134,6 +146,9 @@ class Evaluator:
         self.calendar = calendar or kz_calendar()
         self._case: FastCase | None = None  # specialised to the choices it was built for
         self._case_choices: dict[str, str] | None = None
+        self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
+        self._date_cache: dict[tuple[str, int], tuple[ComputedDate, DateReason]] = {}
+        self._traced: dict[tuple[tuple[str, str], ...], dict[tuple[str, str], TracedRule]] = {}
         self._version_of: dict[tuple[str | None, str | None], _VersionOf] = {}
 
     def evaluate(
@@ -146,7 +161,8 @@ class Evaluator:
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
         facts = parsed.model_dump()
-        answers = [self._question(q, facts, choices, on) for q in self.book.questions]
+        traced = self._traced_rules(choices)
+        answers = [self._question(q, facts, choices, on, traced) for q in self.book.questions]
         return Evaluation(
             library_version=__version__,
             spec_id=self.reg.id,
@@ -212,8 +228,52 @@ class Evaluator:
         d = decide(rule, env)  # the selector only read the event: env is still clean
         return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
 
+    def _citations(self, version: str, ids: tuple[str, ...]) -> list[Citation]:
+        """The citations of provisions ``ids`` (in order, once each) in ``version``'s wording;
+        the same frozen ``Citation`` objects every time, in a fresh list."""
+        key = (version, ids)
+        cites = self._cite_cache.get(key)
+        if cites is None:
+            index = self.reg.provision_index(version)
+            cites = [citation(index[i]) for i in dict.fromkeys(ids) if i in index]
+            self._cite_cache[key] = cites
+        return list(cites)
+
+    def _date_reason(self, label: str, computed: ComputedDate) -> DateReason:
+        """A computed date as it goes into an answer, built once per label and date (the dates
+        themselves are remembered by legal time; bounded, for constant memory in a batch)."""
+        key = (label, id(computed))
+        hit = self._date_cache.get(key)
+        if hit is not None:
+            return hit[1]
+        if len(self._date_cache) > 1 << 14:
+            self._date_cache.clear()
+        reason = DateReason(
+            label=label,
+            date=computed.date,
+            steps=list(computed.explanation.steps),
+            interpretations=dict(computed.explanation.interpretations),
+            warnings=list(computed.explanation.warnings),
+        )
+        self._date_cache[key] = (computed, reason)  # holding ``computed`` keeps its id unique
+        return reason
+
+    def _traced_rules(self, choices: Mapping[str, str]) -> Mapping[tuple[str, str], TracedRule]:
+        """The traced generated rules for ``choices``, compiled on first use."""
+        key = tuple(sorted(choices.items()))
+        table = self._traced.get(key)
+        if table is None:
+            bound = (choices.get(NOT_EARLIER, ""), choices.get(FEB29, ""), self.calendar)
+            table = self._traced[key] = compile_traced(self.book, choices, bound)
+        return table
+
     def _question(
-        self, q: str, facts: Mapping[str, Any], choices: Mapping[str, str], on: dt.date | None
+        self,
+        q: str,
+        facts: Mapping[str, Any],
+        choices: Mapping[str, str],
+        on: dt.date | None,
+        traced: Mapping[tuple[str, str], TracedRule],
     ) -> Answer:
         title = self.book.titles[q]
         selector = self.book.events[q]
@@ -245,10 +305,10 @@ class Evaluator:
             return Answer(
                 question=q, title=title, status="not_applicable", event_date=day, reasons=[str(exc)]
             )
-        answer = self._in_version(q, title, primary, facts, choices, day)
+        answer = self._in_version(q, title, primary, facts, choices, day, traced)
         if alternative is None:
             return answer
-        other = self._in_version(q, title, alternative, facts, choices, day)
+        other = self._in_version(q, title, alternative, facts, choices, day, traced)
         return answer.model_copy(
             update={
                 "uncertain": True,
@@ -271,6 +331,7 @@ class Evaluator:
         facts: Mapping[str, Any],
         choices: Mapping[str, str],
         day: dt.date,
+        traced: Mapping[tuple[str, str], TracedRule],
     ) -> Answer:
         version = self.reg.versions[index]
         base = {"question": q, "title": title, "version": version.id, "event_date": day}
@@ -284,14 +345,18 @@ class Evaluator:
                 why = f"no provision of version {version.id} settles this"
             cites = [citation(p)] if p is not None else []
             return Answer(**base, status="not_applicable", reasons=[why], citations=cites)
-        return Answer(**base, **self._run(rule, version.id, facts, choices))
+        return Answer(**base, **self._run(rule, version.id, facts, choices, traced))
 
     def _run(
-        self, rule: CompiledRule, version: str, facts: Mapping[str, Any], choices: Mapping[str, str]
+        self,
+        rule: CompiledRule,
+        version: str,
+        facts: Mapping[str, Any],
+        choices: Mapping[str, str],
+        traced: Mapping[tuple[str, str], TracedRule],
     ) -> dict[str, Any]:
         spec = rule.spec
-        index = self.reg.provision_index(version)
-        cite_ids = [rule.provision_id, *spec.cites]
+        cite_ids = (rule.provision_id, *spec.cites)
         used = {k: choices[k] for k in sorted(rule.usage.interpretations)}
         out: dict[str, Any] = {"interpretations": used}
 
@@ -303,28 +368,32 @@ class Evaluator:
             missing: frozenset[str] = frozenset(),
             more_cites: tuple[str, ...] = (),
         ) -> dict[str, Any]:
-            ids = list(dict.fromkeys([*cite_ids, *more_cites]))
             out.update(
                 status=status,
                 outcome=outcome,
                 reasons=reasons,
                 missing=sorted(missing),
-                citations=[citation(index[i]) for i in ids if i in index],
+                citations=self._citations(version, (*cite_ids, *more_cites)),
             )
             if env is not None:
                 out["values"] = {n: _plain(env.locals.get(n)) for n in spec.values}
-                out["dates"] = [
-                    DateReason(
-                        label=label,
-                        date=c.date,
-                        steps=list(c.explanation.steps),
-                        interpretations=dict(c.explanation.interpretations),
-                        warnings=list(c.explanation.warnings),
-                    )
-                    for label, c in env.dates.items()
-                ]
+                out["dates"] = [self._date_reason(label, c) for label, c in env.dates.items()]
             return out
 
+        fast = traced.get((version, spec.id))
+        if fast is not None:  # generated code while every fact it reads is known
+            ne, fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
+            try:
+                k, values, dates = fast(facts, choices, self.calendar, ne, fb)
+            except (Unknown, AttestRulesError):
+                pass  # the closures below say what is missing
+            else:
+                if values is None:
+                    return finish("not_applicable", [f"does not apply: {spec.applies}"])
+                env = Env(facts, choices, self.calendar)
+                env.locals = dict(zip(rule.let_names, values, strict=True))
+                env.dates = dates or {}
+                return _outcome(rule, rule.outcomes[k][0], env, finish)
         env = Env(facts, choices, self.calendar)
         d = decide(rule, env)
         if d.stage == "unknown_wording":
@@ -347,7 +416,14 @@ class Evaluator:
                 env,
                 missing=d.missing,
             )
-        reasons = [_fill(outcome.reason, env.locals)]
-        reasons += [f"{n} = {_fill('{' + n + '}', env.locals)}" for n in spec.values]
-        extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
-        return finish(outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra))
+        return _outcome(rule, outcome, env, finish)
+
+
+def _outcome(
+    rule: CompiledRule, outcome: OutcomeSpec, env: Env, finish: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
+    """The answer where ``outcome`` holds: its reason and values filled in, its citations."""
+    reasons = [_fill(outcome.reason, env.locals)]
+    reasons += [f"{n} = {_shown(env.locals.get(n))}" for n in rule.spec.values]
+    extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
+    return finish(outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra))

@@ -84,6 +84,49 @@ def rule_body(
     return lines
 
 
+def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
+    """``rule`` specialised to ``choices``, for a traced answer: a function giving the index of
+    the outcome that holds (-1 where the rule does not apply), every named value in order, and
+    the dates computed with their explanations, exactly as the closures would record them."""
+    assert rule.spec.undetermined is None  # noqa: S101 - nothing to compute for those
+    gen.trace = True
+    lines = [f"def rule{SIGNATURE}:", "    DT = {}"]
+    if rule.applies_node is not None:
+        applies = gen.expr(rule.applies_node, frozenset(), frozenset())
+        lines += [f"    if not {applies}:", "        return (-1, None, None)"]
+    lets: frozenset[str] = frozenset()
+    for let in rule.lets:
+        chosen = let.node if let.node is not None else dict(let.case_nodes)[choices[str(let.by)]]
+        lines.append(f"    {gen.let_name(let.name)} = {gen.expr(chosen, lets, frozenset())}")
+        lets = lets | {let.name}
+    values = "(" + "".join(f"{gen.let_name(let.name)}, " for let in rule.lets) + ")"
+    for k, node in enumerate(rule.outcome_nodes):
+        result = f"return ({k}, {values}, DT)"
+        if node is None:
+            lines.append(f"    {result}")
+            break
+        lines += [f"    if {gen.expr(node, lets, frozenset())}:", f"        {result}"]
+    return "\n".join(lines) + "\n"
+
+
+TracedRule = Callable[..., tuple[int, tuple[Any, ...] | None, dict[str, Any] | None]]
+
+
+def compile_traced(
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+) -> dict[tuple[str, str], TracedRule]:
+    """Every computable rule of every version, traced and specialised to ``choices``."""
+    out: dict[tuple[str, str], TracedRule] = {}
+    for vid, table in book.by_version.items():
+        for q, rule in table.items():
+            if rule.spec.undetermined is None:
+                gen = Generator(FACTS, bound)
+                source = trace_source(rule, gen, choices)
+                label = f"traced {vid} {rule.provision_id} {q}"
+                out[(vid, q)] = build(source, gen.consts, label)["rule"]
+    return out
+
+
 def rule_source(rule: CompiledRule, gen: Generator) -> str:
     """``rule`` as a function of its own, reading its choices at run time."""
     body = rule_body(rule, gen, "A0")

@@ -55,6 +55,10 @@ class CompiledRule:
     outcome_nodes: tuple[Node | None, ...] = ()
     event_node: Node | None = None
 
+    @property
+    def let_names(self) -> tuple[str, ...]:
+        return tuple(let.name for let in self.lets)
+
 
 @dataclass(frozen=True)
 class Rulebook:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..legal_time import Term
-from .compiler import _dated
+from .compiler import _dated, render
 from .syntax import Node
 from .types import Record
 
@@ -52,6 +52,16 @@ def _day(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> dt.
     return _dated(name, day, term, ne, fb, cal).date
 
 
+def _rd(dates: dict[str, Any], label: str, computed: Any) -> dt.date:
+    """Record a computed date under its label; give the date."""
+    dates[label] = computed
+    return computed.date  # type: ignore[no-any-return]
+
+
+def _cd(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> Any:
+    return _dated(name, day, term, ne, fb, cal)
+
+
 def _floordiv(a: int, b: int) -> int:
     if b == 0:
         raise Unknown  # the three-valued path says why
@@ -59,15 +69,22 @@ def _floordiv(a: int, b: int) -> int:
 
 
 _BUILTINS: dict[str, Any] = {"sum": sum, "any": any, "all": all, "max": max, "min": min, "len": len}
-_HELPERS: dict[str, Any] = {"_k": _k, "_u": _u, "_floordiv": _floordiv, "_day": _day}
+_HELPERS: dict[str, Any] = {
+    "_k": _k,
+    "_u": _u,
+    "_floordiv": _floordiv,
+    "_day": _day,
+    "_rd": _rd,
+    "_cd": _cd,
+}
 _PARAMS = ("f", "ch", "cal", "ne", "fb")
 # The case driver (see fastpath.case_source) also takes the day, a version selector and the slow
 # path, and names its events, versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
 _NAME = re.compile(
-    r"^(L[0-9a-z]*_|E_|R_)[a-z_][a-z0-9_]*$|^(T|D|X|P|EV|VEV|A)\d+$|^(rule|event|case|_t)$"
+    r"^(L[0-9a-z]*_|E_|R_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|case|_t|DT)$"
 )
-_CALLABLE = re.compile(r"^P\d+$|^[VS]$")
+_CALLABLE = re.compile(r"^[PQ]\d+$|^[VS]$")
 _ALLOWED_NODES = (
     ast.Module,
     ast.FunctionDef,
@@ -125,8 +142,9 @@ class Generator:
         the code is specialised to them (legal-time dates become functions of the day)."""
         self.facts = facts
         self.bound = bound
+        self.trace = False  # record computed dates into DT, as the closures record them
         self.hoisted = False  # top-level facts read once into R_<name> by the function
-        self._date_functions: dict[tuple[str, Term], str] = {}
+        self._date_functions: dict[tuple[str, Term, bool], str] = {}
         self.consts: dict[str, Any] = {}
         self._counter = 0
         self._iterable = 0  # > 0 inside a comprehension's iterable, where := is not allowed
@@ -134,17 +152,25 @@ class Generator:
 
     def _date_function(self, name: str, term: Term) -> str:
         """A constant ``P<n>``: the date ``name(day, term)`` under the bound choices and
-        calendar, as a function of the day alone, remembered per day (bounded)."""
-        key = (name, term)
+        calendar, as a function of the day alone, remembered per day (bounded). Traced, a
+        ``Q<n>`` giving the date with its explanation."""
+        key = (name, term, self.trace)
         if key not in self._date_functions:
             assert self.bound is not None  # noqa: S101 - only called when bound
             ne, fb, cal = self.bound
 
             @functools.lru_cache(maxsize=1 << 12)
+            def computed(day: dt.date) -> Any:
+                return _dated(name, day, term, ne, fb, cal)
+
+            @functools.lru_cache(maxsize=1 << 12)
             def date_of(day: dt.date) -> dt.date:
                 return _dated(name, day, term, ne, fb, cal).date
 
-            self._date_functions[key] = self._const("P", date_of)
+            if self.trace:
+                self._date_functions[key] = self._const("Q", computed)
+            else:
+                self._date_functions[key] = self._const("P", date_of)
         return self._date_functions[key]
 
     def let_name(self, name: str) -> str:
@@ -189,6 +215,8 @@ class Generator:
             test = self.expr(cond, lets, inner)
             if func == "count":  # a list is counted faster than a generator is summed
                 return f"len([1 for E_{var} in {src} if {test}])"
+            if self.trace:  # every item, as the closures evaluate them (dates are recorded)
+                return f"{func}([{test} for E_{var} in {src}])"
             return f"{func}({test} for E_{var} in {src})"
         if op == "call":
             return self._call(node, lets, each)
@@ -247,6 +275,13 @@ class Generator:
         args = [self.expr(a, lets, each) for a in arg_nodes]
         if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
             term = arg_nodes[1]
+            if self.trace:  # record the date and its explanation under the closures' label
+                label = self._const("K", render(node))
+                if self.bound is not None and term.op == "lit":
+                    computed = f"{self._date_function(name, term.args[0])}({args[0]})"
+                else:
+                    computed = f"_cd({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
+                return f"_rd(DT, {label}, {computed})"
             if self.bound is not None and term.op == "lit":
                 return f"{self._date_function(name, term.args[0])}({args[0]})"
             return f"_day({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
