@@ -77,10 +77,22 @@ def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Exercised:
+    """One asserted answer as it ran: the question, the version and the outcome (also under
+    the other version, inside an effective-date window)."""
+
+    question: str
+    version: str | None
+    status: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
 class CaseResult:
     file: str
     name: str
     failures: tuple[str, ...]
+    exercised: tuple[Exercised, ...] = ()  # what the asserted answers ran through
 
     @property
     def passed(self) -> bool:
@@ -143,6 +155,7 @@ def run_case(
     except FactsError as exc:
         return CaseResult(file, spec.name, (str(exc),))
     failures: list[str] = []
+    exercised: list[Exercised] = []
     for question, want in spec.expect.items():
         try:
             got = evaluation.answer(question)
@@ -150,7 +163,10 @@ def run_case(
             failures.append(f"{question}: no such question")
             continue
         failures += _compare(question, want, got)
-    return CaseResult(file, spec.name, tuple(failures))
+        for answer in (got, got.alternative):
+            if answer is not None:
+                exercised.append(Exercised(question, answer.version, answer.status, answer.outcome))
+    return CaseResult(file, spec.name, tuple(failures), tuple(exercised))
 
 
 def case_paths(paths: list[str | Path]) -> list[Path]:

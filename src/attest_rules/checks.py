@@ -92,6 +92,14 @@ def check_document(doc: SpecDocument) -> list[Problem]:
                     "error",
                 )
             )
+        if p.spec.no_rule is not None and p.spec.rules:
+            add(
+                (
+                    (*p.path, "no_rule"),
+                    "a provision with rules cannot also say why it has none",
+                    "error",
+                )
+            )
         if p.spec.inline and p.parent is not None:
             parent_text = p.parent.text
             if (

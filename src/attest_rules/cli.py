@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
+from .cli_analyst import register as register_analyst
 from .cli_eval import register as register_evaluation
 from .cli_monitor import register as register_monitor
 from .cli_time import register as register_legal_time
@@ -189,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_legal_time(sub, _date, _interpretation)
     register_evaluation(sub, _date, _interpretation)
     register_monitor(sub)
+    register_analyst(sub, _date, _interpretation)
     return parser
 
 

@@ -63,6 +63,7 @@ class Provision:
     inferred: tuple[Inference, ...] = ()
     notes: tuple[MetaText, ...] = ()
     rules: tuple[RuleSpec, ...] = ()
+    no_rule: str | None = None
 
     @property
     def text_known(self) -> bool:
@@ -261,6 +262,7 @@ def _frozen(pid: str, n: _Node, depth: int) -> Provision:
         inferred=tuple(spec.inferred),
         notes=tuple(n.notes),
         rules=tuple(spec.rules),
+        no_rule=spec.no_rule,
     )
 
 

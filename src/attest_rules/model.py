@@ -195,6 +195,11 @@ class ProvisionSpec(_Strict):
     )
     inferred: list[Inference] = Field(default_factory=list)
     rules: list[RuleSpec] = Field(default_factory=list, description="The questions it settles")
+    no_rule: str | None = Field(
+        default=None,
+        description="Why this provision has no rule: the norm it sets is not computable from "
+        "facts (an analyst's note, shown by `attest-rules coverage`)",
+    )
     children: list[ProvisionSpec] = Field(default_factory=list)
 
 
