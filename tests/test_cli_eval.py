@@ -20,9 +20,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_evaluate_text_is_for_a_person(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "evaluate", EXAMPLE)
+    code, out, _ = run(capsys, "evaluate", EXAMPLE, "--lang", "en")
     assert code == 0
     assert "decision.vote: satisfied (tie-decided-for-by-chair) [version amend-403]" in out
+    code, out, _ = run(capsys, "evaluate", EXAMPLE)  # Kazakh, the default
+    assert "decision.vote: сақталды (tie-decided-for-by-chair) [редакция amend-403]" in out
     assert "§ rules.6 6. [base]: Аттестаттау комиссиясының отырысы" in out
     assert "deadline: 2026-03-02 (until 24:00, Civil Code art. 176)" in out
 

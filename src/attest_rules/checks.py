@@ -92,6 +92,16 @@ def check_document(doc: SpecDocument) -> list[Problem]:
                     "error",
                 )
             )
+        if p.spec.fills is not None and p.spec.kind not in (Kind.form_field, Kind.table_column):
+            add(((*p.path, "fills"), "only a form field or a table column is filled", "error"))
+        if p.spec.row_number and (p.spec.kind is not Kind.table_column or p.spec.fills):
+            add(
+                (
+                    (*p.path, "row_number"),
+                    "only a table column without 'fills' can hold the row number",
+                    "error",
+                )
+            )
         if p.spec.no_rule is not None and p.spec.rules:
             add(
                 (

@@ -14,6 +14,7 @@ from typing import Any
 from . import __version__
 from .cli_analyst import register as register_analyst
 from .cli_eval import register as register_evaluation
+from .cli_forms import register as register_forms
 from .cli_monitor import register as register_monitor
 from .cli_time import register as register_legal_time
 from .errors import AttestRulesError, SpecError
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_evaluation(sub, _date, _interpretation)
     register_monitor(sub)
     register_analyst(sub, _date, _interpretation)
+    register_forms(sub, _date, _interpretation)
     return parser
 
 

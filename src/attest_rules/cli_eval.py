@@ -13,6 +13,7 @@ from .errors import AttestRulesError
 from .evaluator import Evaluator
 from .facts import FactsError, load_case, parse_case
 from .loader import load
+from .messages import LANGS, t
 from .records import read_record, render_replay, replay
 from .regulation import Regulation
 from .results import Answer, Evaluation
@@ -20,49 +21,56 @@ from .results import Answer, Evaluation
 _MARK = {"satisfied": "OK ", "violated": "NO ", "undetermined": "?  ", "not_applicable": "-  "}
 
 
-def render_evaluation(ev: Evaluation, lang: str = "kk") -> str:
-    """An evaluation for a person: each answer, its status, its clause in Kazakh, its reasons."""
-    lines = [f"Case {ev.case_id or '(no id)'} — spec {ev.spec_id} ({ev.spec_hash[:19]}…)"]
+def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None = None) -> str:
+    """An evaluation for a person, in ``lang``: each answer, its status, its clause as the spec
+    holds it (Kazakh; in English the unofficial gloss, where ``reg`` is given), its reasons."""
+    lines = [
+        f"{t(lang, 'case')} {ev.case_id or t(lang, 'no_id')} — {t(lang, 'spec')} {ev.spec_id} "
+        f"({ev.spec_hash[:19]}…)"
+    ]
     if ev.overridden:
         lines.append(
-            "Interpretations switched: "
+            t(lang, "switched")
+            + ": "
             + ", ".join(f"{k}={ev.interpretations[k]}" for k in ev.overridden)
         )
+    written = f" {t(lang, 'en_note')}" if lang != "en" else ""
+
+    def clause(c: Any) -> str:
+        head = f"§ {c.provision_id} {c.number or ''} [{c.version}]"
+        if c.text_kk is None:
+            return f"{head}: {t(lang, 'wording_unknown')}"
+        if lang == "en" and reg is not None:
+            gloss = reg.provision_index(c.version)[c.provision_id].gloss.get("en")
+            if gloss:
+                return f"{head}: {' '.join(gloss.split())[:300]} {t(lang, 'unofficial_gloss')}"
+        note = f"{t(lang, 'no_ru_text')} " if lang == "ru" else ""
+        return f"{head}: {note}{' '.join(c.text_kk.split())[:300]}"
 
     def one(a: Answer, indent: str) -> None:
-        head = f"{indent}{_MARK[a.status]}{a.question}: {a.status}"
+        head = f"{indent}{_MARK[a.status]}{a.question}: {t(lang, a.status)}"
         head += f" ({a.outcome})" if a.outcome else ""
-        head += f" [version {a.version}]" if a.version else ""
+        head += f" [{t(lang, 'version')} {a.version}]" if a.version else ""
         lines.append(head)
-        lines.append(f"{indent}     {a.title}")
+        lines.append(f"{indent}     {a.title}{written}")
         for reason in a.reasons:
             lines.append(f"{indent}     · {reason}")
         if a.missing:
-            lines.append(f"{indent}     missing: {', '.join(a.missing)}")
+            lines.append(f"{indent}     {t(lang, 'missing')}: {', '.join(a.missing)}")
         for d in a.dates:
-            lines.append(f"{indent}     date {d.label} = {d.date.isoformat()}")
+            lines.append(f"{indent}     {t(lang, 'date')} {d.label} = {d.date.isoformat()}")
             lines.extend(f"{indent}       {step}" for step in d.steps)
-            lines.extend(f"{indent}       warning: {w}" for w in d.warnings)
-        for c in a.citations:
-            text = c.text_kk if c.text_kk is not None else "(wording unknown)"
-            if lang == "kk":
-                lines.append(
-                    f"{indent}     § {c.provision_id} {c.number or ''} [{c.version}]: "
-                    f"{' '.join(text.split())[:300]}"
-                )
-            else:
-                lines.append(f"{indent}     § {c.provision_id} {c.number or ''} [{c.version}]")
+            lines.extend(f"{indent}       {t(lang, 'warning')}: {w}" for w in d.warnings)
+        lines.extend(f"{indent}     {clause(c)}" for c in a.citations)
         if a.interpretations:
             lines.append(
-                f"{indent}     interpretations: "
+                f"{indent}     {t(lang, 'interpretations')}: "
                 + ", ".join(f"{k}={v}" for k, v in a.interpretations.items())
             )
         if a.alternative is not None:
-            depends = "the answer DEPENDS on it" if a.depends_on_version else "same answer"
-            lines.append(
-                f"{indent}     inside the effective-date window; under "
-                f"{a.alternative.version}: {depends}"
-            )
+            depends = t(lang, "depends" if a.depends_on_version else "same")
+            window = t(lang, "window", version=a.alternative.version)
+            lines.append(f"{indent}     {window}: {depends}")
             one(a.alternative, indent + "     ")
 
     for answer in ev.answers:
@@ -70,7 +78,7 @@ def render_evaluation(ev: Evaluation, lang: str = "kk") -> str:
     counts: dict[str, int] = {}
     for a in ev.answers:
         counts[a.status] = counts.get(a.status, 0) + 1
-    lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    lines.append(", ".join(f"{n} {t(lang, s)}" for s, n in sorted(counts.items())))
     return "\n".join(lines)
 
 
@@ -121,7 +129,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         data: Any = [json.loads(_dump(e)) for e in results]
         print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
     else:
-        print("\n\n".join(render_evaluation(e, args.lang) for e in results))
+        print("\n\n".join(render_evaluation(e, args.lang, reg) for e in results))
     return 0
 
 
@@ -186,7 +194,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
     p.add_argument(
         "--interpretation", type=interpretation, action="append", default=[], metavar="ID=CHOICE"
     )
-    p.add_argument("--lang", choices=("kk", "en"), default="kk")
+    p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
     p.add_argument(
         "--jsonl",
         nargs=2,

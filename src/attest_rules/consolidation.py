@@ -64,6 +64,8 @@ class Provision:
     notes: tuple[MetaText, ...] = ()
     rules: tuple[RuleSpec, ...] = ()
     no_rule: str | None = None
+    fills: str | None = None
+    row_number: bool = False
 
     @property
     def text_known(self) -> bool:
@@ -263,6 +265,8 @@ def _frozen(pid: str, n: _Node, depth: int) -> Provision:
         notes=tuple(n.notes),
         rules=tuple(spec.rules),
         no_rule=spec.no_rule,
+        fills=spec.fills,
+        row_number=spec.row_number,
     )
 
 

@@ -76,6 +76,11 @@ class Commission(_Facts):
     members: list[str] | None = Field(default=None, description="Members' names or ids")
     chair: str | None = None
     secretary: str | None = None
+    details: str | None = Field(
+        default=None,
+        description="As the information table (Annex 2, column 9) gives them: the authorised "
+        "body, its address and telephone",
+    )
 
 
 class CastVote(_Facts):

@@ -195,6 +195,14 @@ class ProvisionSpec(_Strict):
     )
     inferred: list[Inference] = Field(default_factory=list)
     rules: list[RuleSpec] = Field(default_factory=list, description="The questions it settles")
+    fills: str | None = Field(
+        default=None,
+        description="For a form field or table column: the expression over the facts that "
+        "fills it (checked like a rule's expressions when the spec loads)",
+    )
+    row_number: bool = Field(
+        default=False, description="A table column holding the row's number, not a fact"
+    )
     no_rule: str | None = Field(
         default=None,
         description="Why this provision has no rule: the norm it sets is not computable from "

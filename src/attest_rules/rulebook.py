@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .consolidation import Provision
 from .errors import DocPath
@@ -69,6 +70,7 @@ class Rulebook:
     titles: dict[str, str]
     events: dict[str, CompiledRule]  # the rule whose event expression selects the version
     homes: dict[str, str]  # question → the provision that carries it (in some version)
+    fills: dict[str, Compiled] = dc_field(default_factory=dict)  # a form field's expression → code
 
 
 def rule_paths(doc: SpecDocument) -> dict[int, DocPath]:
@@ -299,7 +301,16 @@ def build_rulebook(
                     )
                 )
         by_version[vid] = table
-    book = Rulebook(by_version, tuple(questions), titles, events, homes)
+    fills: dict[str, Compiled] = {}
+    for placed in placed_provisions(doc):
+        text = placed.spec.fills
+        if text is not None and text not in fills:
+            checked = compiler.expression(
+                text, (*placed.path, "fills"), Checker(FACTS), None, Usage()
+            )
+            if checked is not None:
+                fills[text] = compile_expr(checked[0])
+    book = Rulebook(by_version, tuple(questions), titles, events, homes, fills)
     return book, compiler.problems
 
 

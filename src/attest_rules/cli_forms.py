@@ -1,0 +1,191 @@
+"""``attest-rules annex1`` and ``annex2``: the certificate and the information table, filled
+from cases. A field whose facts are not given is marked in the output and listed on stderr,
+and the command exits 1: a form is never handed over with silent blanks."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from typing import Any
+
+from .errors import AttestRulesError
+from .facts import load_case
+from .forms import FilledField, Form, Table, certificate, information_table
+from .impact import read_cases
+from .loader import load
+from .messages import LANGS, category, t
+
+
+def _shown(f: FilledField, lang: str) -> str:
+    if f.missing:
+        return f"[{t(lang, 'not_given', facts=', '.join(f.missing))}]"
+    if f.by_hand is not None:
+        return f"[{t(lang, 'by_hand', why=f.by_hand)}]"
+    if f.id.endswith(("category", "col.7")):
+        return category(lang, f.value)
+    return "" if f.value is None else str(f.value)
+
+
+def render_certificate(form: Form, lang: str) -> str:
+    lines = [
+        t(lang, "certificate"),
+        f"{form.title_kk}  ({t(lang, 'text_of', version=form.version)})",
+    ]
+    for f in form.fields:
+        label = " ".join((f.text_kk or "").split())
+        gloss = f"  — {f.gloss_en} {t('en', 'unofficial_gloss')}" if lang == "en" else ""
+        lines.append(f"  {label}{gloss}")
+        lines.append(f"      → {_shown(f, lang)}")
+    return "\n".join(lines)
+
+
+def cmd_annex1(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    case = load_case(args.case)
+    form = certificate(reg, case, args.on, dict(args.interpretation))
+    if args.format == "json":
+        print(json.dumps(form.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_certificate(form, args.lang))
+    if form.missing:
+        print(t(args.lang, "forms_missing", facts=", ".join(form.missing)), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _header(table: Table, lang: str) -> list[str]:
+    group_of = {
+        c: (gloss if lang == "en" and gloss else text)
+        for _, text, gloss, cols in table.groups
+        for c in cols
+    }
+    out = []
+    for c in table.columns:
+        text = " ".join((c.text_kk or "").split())
+        if lang == "en" and c.gloss_en:
+            text = f"{c.gloss_en} ({t('en', 'unofficial_gloss').strip('[]')})"
+        group = group_of.get(c.id)
+        out.append(f"{c.number}. {group}: {text}" if group else f"{c.number}. {text}")
+    return out
+
+
+def _cells(row: Form, lang: str) -> list[str]:
+    return [_shown(f, lang) for f in row.fields]
+
+
+def write_csv(table: Table, lang: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_header(table, lang))
+    for row in table.rows:
+        writer.writerow(_cells(row, lang))
+    return buffer.getvalue()
+
+
+def write_xlsx(table: Table, lang: str, path: str) -> None:
+    """The table as a workbook: the annex's two header rows (the certificate group over
+    columns 7–8 merged), then one row per case."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet: Any = book.active
+    sheet.title = "2-қосымша"
+    grouped = {
+        c: (gid, gloss if lang == "en" and gloss else text)
+        for gid, text, gloss, cols in table.groups
+        for c in cols
+    }
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    done: set[str] = set()
+    for i, c in enumerate(table.columns, start=1):
+        text = " ".join((c.text_kk or "").split())
+        if lang == "en" and c.gloss_en:
+            text = c.gloss_en
+        group = grouped.get(c.id)
+        if group is None:
+            sheet.cell(row=1, column=i, value=text)
+            sheet.merge_cells(start_row=1, start_column=i, end_row=2, end_column=i)
+        else:
+            if group[0] not in done:
+                span = sum(1 for x in table.columns if grouped.get(x.id, ("",))[0] == group[0])
+                sheet.cell(row=1, column=i, value=group[1])
+                sheet.merge_cells(start_row=1, start_column=i, end_row=1, end_column=i + span - 1)
+                done.add(group[0])
+            sheet.cell(row=2, column=i, value=text)
+        sheet.cell(row=3, column=i, value=c.number)
+    for r in range(1, 4):
+        for i in range(1, len(table.columns) + 1):
+            sheet.cell(row=r, column=i).font = bold
+            sheet.cell(row=r, column=i).alignment = wrap
+    for n, row in enumerate(table.rows, start=4):
+        for i, value in enumerate(_cells(row, lang), start=1):
+            sheet.cell(row=n, column=i, value=value)
+    book.save(path)
+
+
+def cmd_annex2(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    cases, rejected = [], []
+    for where, case in read_cases(args.cases):
+        if isinstance(case, str):
+            rejected.append(f"{where}: {case}")
+        else:
+            cases.append(case)
+    table = information_table(reg, cases, args.on, dict(args.interpretation))
+    if args.format == "xlsx":
+        if not args.output:
+            raise AttestRulesError("--format xlsx needs --output FILE.xlsx")
+        write_xlsx(table, args.lang, args.output)
+    else:
+        text = write_csv(table, args.lang)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+        else:
+            sys.stdout.write(text)
+    for line in [*rejected, *(f"{t(args.lang, 'skipped')}: {s}" for s in table.skipped)]:
+        print(line, file=sys.stderr)
+    if table.missing:
+        print(t(args.lang, "forms_missing", facts="; ".join(table.missing)), file=sys.stderr)
+    return 1 if table.missing or rejected else 0
+
+
+def register(sub: Any, date: Any, interpretation: Any) -> None:
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--on", type=date, default=None, metavar="DATE", help="the text in force")
+        p.add_argument(
+            "--interpretation",
+            type=interpretation,
+            action="append",
+            default=[],
+            metavar="ID=CHOICE",
+        )
+        p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
+        p.add_argument("--spec", default=None, metavar="PATH")
+
+    p = sub.add_parser(
+        "annex1",
+        help="fill the certificate (Annex 1) from a case",
+        description="fill the certificate of qualification category (Annex 1) from a case; "
+        "exit 1 when a field's facts are not given",
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    common(p)
+    p.set_defaults(func=cmd_annex1)
+
+    p = sub.add_parser(
+        "annex2",
+        help="write the information table (Annex 2) for cases",
+        description="write the information table (Annex 2, its 9 columns in order), one row "
+        "per case granted a category; exit 1 when a cell's facts are not given",
+    )
+    p.add_argument("cases", nargs="+", metavar="CASES", help="case files, folders, or .jsonl")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--output", "-o", default=None, metavar="FILE")
+    common(p)
+    p.set_defaults(func=cmd_annex2)
