@@ -128,7 +128,7 @@ def test_alias_bomb_is_bounded() -> None:
     assert time.perf_counter() - started < 10  # a guard against hanging, not a speed test
     e = only(errors, "expands to more than")
     assert e.file == "bomb.yaml"
-    assert e.path.startswith(("f", "g", "h", "i", "j"))  # deep in the expansion, not at the top
+    assert e.path.startswith(("e", "f", "g", "h", "i", "j"))  # deep in the expansion
 
 
 def test_recursive_alias_and_foreign_tags_are_refused() -> None:
@@ -148,7 +148,7 @@ def test_merge_keys_and_non_string_keys() -> None:
 
 
 def test_input_limits() -> None:
-    assert "limit is 10" in read_yaml(b"a: 1\n" * 10, "big", max_bytes=10).issues[0].message
+    assert "limit of 10 bytes" in read_yaml(b"a: 1\n" * 10, "big", max_bytes=10).issues[0].message
     bad = read_yaml(b"a: 1\nb: \xff\n", "enc")
     assert (bad.issues[0].line, bad.issues[0].message[:9]) == (2, "not UTF-8")
     assert read_yaml("\ufeffa: 1\n", "bom").data == {"a": 1}

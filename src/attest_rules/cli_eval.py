@@ -6,12 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .casefiles import run_files
 from .errors import AttestRulesError
 from .evaluator import Evaluator
-from .facts import FactsError, load_case, parse_case
+from .facts import FactsError, case_lines, load_case
 from .loader import load
 from .messages import LANGS, t
 from .records import read_record, render_replay, replay
@@ -86,17 +86,16 @@ def _dump(ev: Evaluation) -> str:
     return ev.model_dump_json(exclude_none=False)
 
 
-def _batch(reg: Regulation, source: TextIO, sink: TextIO, args: argparse.Namespace) -> int:
+def _batch(reg: Regulation, source: BinaryIO, sink: TextIO, args: argparse.Namespace) -> int:
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
     bad = 0
     evaluator = Evaluator(reg) if args.answers_only else None
     choices = reg.choices(dict(args.interpretation))
-    for number, line in enumerate(source, start=1):
-        if not line.strip():
-            continue
+    for number, case in case_lines(source, "input"):
         try:
-            case = parse_case(json.loads(line), f"line {number}")
+            if isinstance(case, FactsError):
+                raise case
             if evaluator is not None:
                 answers = evaluator.decide_all(case.model_dump(), args.on, choices)
                 sink.write(
@@ -116,7 +115,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.jsonl:
         src_name, out_name = args.jsonl
         with (
-            sys.stdin if src_name == "-" else open(src_name, encoding="utf-8") as source,
+            sys.stdin.buffer if src_name == "-" else open(src_name, "rb") as source,
             sys.stdout if out_name == "-" else open(out_name, "w", encoding="utf-8") as sink,
         ):
             return _batch(reg, source, sink, args)

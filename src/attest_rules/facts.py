@@ -10,8 +10,10 @@ are errors naming each bad field; nothing is evaluated.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -305,6 +307,47 @@ def parse_case(data: Any, source: str = "facts") -> Case:
     if problems:
         raise FactsError(problems, source)
     return case
+
+
+MAX_LINE = 1 << 20  # bytes of one case in a JSON-lines batch
+
+
+def case_from_json(raw: bytes, source: str) -> Case:
+    """One case from JSON bytes (a batch line): every way it can be bad is a ``FactsError``."""
+    if len(raw) > MAX_LINE:
+        raise FactsError(
+            [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
+        )
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FactsError([("(line)", f"not UTF-8 at byte {exc.start + 1}")], source) from None
+    except RecursionError:
+        raise FactsError([("(line)", "JSON nested too deeply")], source) from None
+    except ValueError as exc:
+        raise FactsError([("(line)", f"not JSON: {exc}")], source) from None
+    return parse_case(data, source)
+
+
+def case_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, Case | FactsError]]:
+    """(line number, case or why it was refused) for each non-blank line of a JSON-lines
+    batch. A line is read at most ``MAX_LINE`` bytes at a time, so a huge line costs bounded
+    memory; the batch goes on after a bad line."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the line without keeping it
+        if not raw.strip():
+            continue
+        try:
+            yield number, case_from_json(raw.strip(), f"{name} line {number}")
+        except FactsError as exc:
+            yield number, exc
 
 
 def read_case_file(path: str | Path) -> Any:

@@ -9,7 +9,6 @@ gives the statuses and outcomes ``evaluate`` gives (a property test holds them e
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from .errors import AttestRulesError
 from .evaluator import Evaluator
-from .facts import Case, FactsError, load_case, parse_case
+from .facts import Case, FactsError, case_lines, load_case
 from .regulation import Regulation
 
 Answer = tuple[str, str | None]
@@ -109,15 +108,9 @@ def read_cases(paths: Iterable[str | Path]) -> Iterator[tuple[str, Case | str]]:
             for child in sorted([*path.glob("*.yaml"), *path.glob("*.json")]):
                 yield from read_cases([child])
         elif path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as source:
-                for number, line in enumerate(source, start=1):
-                    if not line.strip():
-                        continue
-                    where = f"{path}:{number}"
-                    try:
-                        yield where, parse_case(json.loads(line), where)
-                    except (ValueError, FactsError) as exc:
-                        yield where, str(exc)
+            with path.open("rb") as source:
+                for number, case in case_lines(source, str(path)):
+                    yield f"{path}:{number}", str(case) if isinstance(case, FactsError) else case
         else:
             try:
                 yield str(path), load_case(path)

@@ -19,6 +19,7 @@ Guarantees, each a located error rather than an exception:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import DocPath, Severity, SpecError, SpecIssue, format_path
 
 MAX_BYTES = 4 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 MAX_DEPTH = 64
+FLOW_DEPTH = 2 * MAX_DEPTH  # open brackets refused before parsing
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -86,10 +88,13 @@ def _mark_of(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def read_file(path: Path) -> bytes:
-    """The bytes of ``path``; a file that cannot be read is a located ``SpecError``."""
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, at most ``max_bytes`` and one more (so that :func:`read_yaml` can
+    say the file is too long without a larger file ever being read); a file that cannot be read
+    is a located ``SpecError``."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as source:
+            return source.read(max_bytes + 1)
     except OSError as exc:
         issue = SpecIssue(str(path), 1, 1, "", f"cannot read: {exc.strerror or exc}")
         raise SpecError([issue]) from None
@@ -108,7 +113,7 @@ def read_yaml(
     size = len(source.encode("utf-8") if isinstance(source, str) else source)
     if size > max_bytes:
         out.issues.append(
-            SpecIssue(file, 1, 1, "", f"file is {size} bytes; the limit is {max_bytes}")
+            SpecIssue(file, 1, 1, "", f"file is longer than the limit of {max_bytes} bytes")
         )
         return out
     if isinstance(source, bytes):
@@ -117,7 +122,9 @@ def read_yaml(
         except UnicodeDecodeError as exc:
             line = source[: exc.start].count(b"\n") + 1
             col = exc.start - (source.rfind(b"\n", 0, exc.start) + 1) + 1
-            out.issues.append(SpecIssue(file, line, col, "", f"not UTF-8: {exc.reason}"))
+            utf16 = source[:2] in (b"\xff\xfe", b"\xfe\xff")
+            kind = "UTF-16" if utf16 else f"not UTF-8 ({exc.reason})"
+            out.issues.append(SpecIssue(file, line, col, "", f"{kind}: save the file as UTF-8"))
             return out
     else:
         text = source.removeprefix("\ufeff")
@@ -125,12 +132,24 @@ def read_yaml(
         line = text[: text.index("\x00")].count("\n") + 1
         out.issues.append(SpecIssue(file, line, 1, "", "file contains a NUL byte: not a text file"))
         return out
+    deep = _too_deep_in_flow(text, FLOW_DEPTH)
+    if deep is not None:
+        line = text[:deep].count("\n") + 1
+        col = deep - (text.rfind("\n", 0, deep) + 1) + 1
+        out.issues.append(
+            SpecIssue(
+                file, line, col, "", f"more than {FLOW_DEPTH} brackets open: nested too deeply"
+            )
+        )
+        return out
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark or exc.context_mark
         line, col = (m.line + 1, m.column + 1) if m is not None else (1, 1)
         problem = exc.problem or "invalid YAML"
+        if "'\\t'" in problem:
+            problem += "; YAML indents with spaces, never tabs"
         context = f" ({exc.context})" if exc.context else ""
         out.issues.append(SpecIssue(file, line, col, "", f"YAML syntax: {problem}{context}"))
         return out
@@ -149,6 +168,25 @@ def read_yaml(
     except _Budget:
         out.data = None
     return out
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep_in_flow(text: str, limit: int) -> int | None:
+    """Where more than ``limit`` flow brackets are open, or None. PyYAML's scanner slows down
+    with the square of flow nesting (a 200 KB line of brackets takes it half a minute), so
+    deep nesting is refused before it parses. Brackets in quoted strings count too: a real
+    document never holds anywhere near ``limit`` unbalanced ones."""
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif depth:
+            depth -= 1
+    return None
 
 
 class _Walker:
