@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SEED   ?= 20230701
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: demo test lint typecheck unit schema docs clean
+.PHONY: demo test lint typecheck unit docs-strict schema docs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,monitor]'
+	$(BIN)/python -m pip install --quiet -e '.[test,monitor,docs]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -27,11 +27,11 @@ demo: $(VENV)/.installed
 	@echo "== attest-rules evaluate examples/*.yaml (every question, its clause and reasons)"
 	@$(BIN)/attest-rules evaluate examples/*.yaml
 
-test: $(VENV)/.installed-test lint typecheck unit
+test: $(VENV)/.installed-test lint typecheck unit docs-strict
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs/hooks
+	$(BIN)/ruff format --check src tests benchmarks docs/hooks
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -39,6 +39,14 @@ typecheck: $(VENV)/.installed-test
 unit: $(VENV)/.installed-test
 	@echo "hypothesis profile: $(HYPOTHESIS_PROFILE), seed: $(SEED)"
 	$(BIN)/python -m pytest --hypothesis-seed=$(SEED) $(PYTEST_ARGS)
+
+# The documentation site (MkDocs): `make docs` builds it into site/; `make test` builds it in
+# strict mode, so a broken link or a bad API reference fails the tests.
+docs: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict --site-dir site
+
+docs-strict: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site-check
 
 # Regenerate the committed JSON Schemas after changing a pydantic model.
 schema: $(VENV)/.installed
@@ -48,4 +56,4 @@ schema: $(VENV)/.installed
 	$(BIN)/attest-rules schema result > spec/result.schema.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build site

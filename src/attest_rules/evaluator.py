@@ -36,6 +36,7 @@ def citation(p: Provision) -> Citation:
         version=p.version,
         text_kk=p.text["kk"] if p.text is not None else None,
         anchor=p.id.replace(".", "-"),
+        href=f"regulation/{p.version}/#{p.id.replace('.', '-')}",
     )
 
 

@@ -30,6 +30,11 @@ class Citation(_Result):
     version: str = Field(description="The version the wording comes from")
     text_kk: str | None = Field(description="Official Kazakh text; null where unknown")
     anchor: str = Field(description="Anchor of the provision in the rendered regulation")
+    href: str = Field(
+        default="",
+        description="The provision in the documentation site's consolidated text of its "
+        "version, relative to the site root: regulation/<version>/#<anchor>",
+    )
 
 
 class DateReason(_Result):
