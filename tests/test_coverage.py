@@ -22,7 +22,7 @@ def test_the_case_files_cover_every_rule_and_outcome(reg: Regulation) -> None:
     cov = coverage(reg, results)
     assert cov.gaps() == []
     assert len(cov.rules) >= 21
-    assert all(r.files for r in cov.rules)
+    assert all(r.case_files for r in cov.rules)
 
 
 def test_a_rule_without_case_files_is_a_gap(reg: Regulation) -> None:

@@ -10,7 +10,7 @@ version, inside an effective-date window), and an outcome when the answer was th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .casefiles import CaseResult
@@ -37,19 +37,8 @@ class RuleCoverage:
     wording: str  # the version the provision's wording comes from
     versions: list[str]  # the versions in which the rule is in force
     outcomes: dict[str, list[str]]  # outcome id → case files that reached it
-    files: list[str] = field(default_factory=list)  # case files that exercise the rule
+    case_files: list[str] = field(default_factory=list)  # case files that exercise the rule
     unknown_wording: bool = False  # the rule answers "undetermined": nothing to reach
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "question": self.question,
-            "provision_id": self.provision_id,
-            "wording": self.wording,
-            "versions": self.versions,
-            "unknown_wording": self.unknown_wording,
-            "case_files": self.files,
-            "outcomes": self.outcomes,
-        }
 
 
 @dataclass
@@ -60,18 +49,7 @@ class ProvisionCoverage:
     wording: str
     versions: list[str]
     rules: list[RuleCoverage] = field(default_factory=list)
-    reason: str | None = None  # why there is no rule; None where there are rules or no reason
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "number": self.number,
-            "kind": self.kind,
-            "wording": self.wording,
-            "versions": self.versions,
-            "rules": [r.as_dict() for r in self.rules],
-            "no_rule": self.reason,
-        }
+    no_rule: str | None = None  # why there is no rule; None where there are rules or no reason
 
 
 @dataclass
@@ -87,11 +65,11 @@ class Coverage:
         reaches, an item with neither a rule nor a reason."""
         out: list[str] = []
         for p in self.provisions:
-            if not p.rules and p.reason is None:
+            if not p.rules and p.no_rule is None:
                 out.append(f"{p.id} [{p.wording}]: no rule, and no reason given (no_rule)")
             for r in p.rules:
                 where = f"{p.id} [{r.wording}] {r.question}"
-                if not r.files:
+                if not r.case_files:
                     out.append(f"{where}: no case file exercises this rule")
                 out += [
                     f"{where}: outcome {o!r} is never reached by a case"
@@ -108,12 +86,12 @@ class Coverage:
                 "provisions": len(self.provisions),
                 "with_rules": sum(1 for p in self.provisions if p.rules),
                 "rules": len(rules),
-                "rules_exercised": sum(1 for r in rules if r.files),
+                "rules_exercised": sum(1 for r in rules if r.case_files),
                 "outcomes": len(outcomes),
                 "outcomes_reached": sum(1 for f in outcomes if f),
                 "gaps": len(self.gaps()),
             },
-            "provisions": [p.as_dict() for p in self.provisions],
+            "provisions": [asdict(p) for p in self.provisions],
             "gaps": self.gaps(),
         }
 
@@ -145,7 +123,7 @@ def coverage(reg: Regulation, results: Iterable[CaseResult]) -> Coverage:
             pc = provisions.get(key)
             if pc is None:
                 pc = provisions[key] = ProvisionCoverage(p.id, p.number, p.kind, p.version, [])
-                pc.reason = None if p.rules else _reason(p, index)
+                pc.no_rule = None if p.rules else _reason(p, index)
             pc.versions.append(version.id)
         for q, compiled in reg.rulebook.by_version[version.id].items():
             wording = index[compiled.provision_id].version
@@ -167,8 +145,8 @@ def coverage(reg: Regulation, results: Iterable[CaseResult]) -> Coverage:
             rc = rule_of.get((ex.version or "", ex.question))
             if rc is None:
                 continue  # not applicable where no rule is in force: nothing ran
-            if name not in rc.files:
-                rc.files.append(name)
+            if name not in rc.case_files:
+                rc.case_files.append(name)
             if ex.outcome is not None and name not in rc.outcomes.get(ex.outcome, [name]):
                 rc.outcomes[ex.outcome].append(name)
     return Coverage(list(provisions.values()))
@@ -181,11 +159,11 @@ def render_text(cov: Coverage) -> str:
         number = f" ({p.number})" if p.number else ""
         head = f"{p.id}{number} [{p.kind}; wording {p.wording}; in {', '.join(p.versions)}]"
         if not p.rules:
-            lines.append(f"{head}: no rule: {p.reason or 'NO REASON GIVEN'}")
+            lines.append(f"{head}: no rule: {p.no_rule or 'NO REASON GIVEN'}")
             continue
         lines.append(head)
         for r in p.rules:
-            files = ", ".join(r.files) or "NONE"
+            files = ", ".join(r.case_files) or "NONE"
             note = " (wording unknown: answers undetermined)" if r.unknown_wording else ""
             lines.append(f"  rule {r.question} in {', '.join(r.versions)}{note}: {files}")
             for outcome, reached in r.outcomes.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .errors import AttestRulesError
@@ -39,17 +39,6 @@ class FilledField:
     missing: tuple[str, ...] = ()  # facts it needs that are not given
     by_hand: str | None = None  # why it is not filled from facts (the seal)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "number": self.number,
-            "text_kk": self.text_kk,
-            "gloss_en": self.gloss_en,
-            "value": self.value,
-            "missing": list(self.missing),
-            "by_hand": self.by_hand,
-        }
-
 
 @dataclass(frozen=True)
 class Form:
@@ -64,14 +53,7 @@ class Form:
         return sorted({m for f in self.fields for m in f.missing})
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "annex": self.annex,
-            "title_kk": self.title_kk,
-            "version": self.version,
-            "case_id": self.case_id,
-            "fields": [f.as_dict() for f in self.fields],
-            "missing": self.missing,
-        }
+        return {**asdict(self), "missing": self.missing}
 
 
 def _plain(value: Any) -> Any:
