@@ -131,3 +131,9 @@ def test_messages_follow_lang_and_the_legal_text_stays_kazakh(
         assert "Аттестаттау комиссиясының отырысы" in out  # the official text of item 6
     if lang == "ru":
         assert "официального русского текста в спецификации нет" in out
+
+
+def test_the_case_file_summary_follows_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    cases = str(ROOT / "tests" / "cases" / "session-quorum.yaml")
+    assert main(["test", cases, "--lang", "ru"]) == 0
+    assert capsys.readouterr().out.strip().endswith("пройдено, 0 не пройдено")

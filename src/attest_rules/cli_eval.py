@@ -168,7 +168,7 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"FAILED {r.file}: {r.name}")
         for failure in r.failures:
             print(f"  {failure}")
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    print(t(args.lang, "passed", ok=len(results) - len(failed), bad=len(failed)))
     return 1 if failed else 0
 
 
@@ -223,5 +223,6 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
         description="run YAML case files and compare the expected answers",
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary")
     p.set_defaults(func=cmd_test)
     common(p)
