@@ -19,7 +19,6 @@ from .facts import Case, parse_case
 from .fastpath import FastCase, TracedRule, compile_case, compile_traced
 from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
-from .regulation import EFFECTIVE_COUNTING, EFFECTIVE_WINDOW
 from .results import Answer, Citation, DateReason, Evaluation, Inputs
 from .rulebook import PLACEHOLDER, CompiledRule
 
@@ -117,7 +116,9 @@ def compute_lets(rule: CompiledRule, env: Env) -> None:
 
 class _VersionOf:
     """The id of the version in force on a day under one set of choices ('' when none is),
-    remembered per day (bounded: a batch runs in constant memory)."""
+    remembered per day (bounded: a batch runs in constant memory). The regulation remembers
+    the day's versions too, but going through it here measured about 10% slower on the
+    answers-only path, and a day before the Rules were in force would raise every time."""
 
     __slots__ = ("_cache", "_choices", "_reg")
 
@@ -138,6 +139,33 @@ class _VersionOf:
         return vid
 
 
+class _Specialised:
+    """What the evaluator compiles for one set of interpretation choices: the version selector
+    and, each on first use, the answers-only case driver and the traced rules."""
+
+    def __init__(self, ev: Evaluator, choices: Mapping[str, str]) -> None:
+        self.choices = dict(choices)
+        self.ne, self.fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
+        self.version_of = _VersionOf(ev.reg, choices)
+        self._ev = ev
+        self._case: FastCase | None = None
+        self._traced: dict[tuple[str, str], TracedRule] | None = None
+
+    @property
+    def case(self) -> FastCase:
+        if self._case is None:
+            bound = (self.ne, self.fb, self._ev.calendar)
+            self._case = compile_case(self._ev.book, self.choices, bound)
+        return self._case
+
+    @property
+    def traced(self) -> dict[tuple[str, str], TracedRule]:
+        if self._traced is None:
+            bound = (self.ne, self.fb, self._ev.calendar)
+            self._traced = compile_traced(self._ev.book, self.choices, bound)
+        return self._traced
+
+
 class Evaluator:
     """Evaluates cases against one loaded regulation."""
 
@@ -145,12 +173,10 @@ class Evaluator:
         self.reg = reg
         self.book = reg.rulebook
         self.calendar = calendar or kz_calendar()
-        self._case: FastCase | None = None  # specialised to the choices it was built for
-        self._case_choices: dict[str, str] | None = None
+        self._specialised: dict[tuple[tuple[str, str], ...], _Specialised] = {}
+        self._last: _Specialised | None = None  # the one used last: a batch keeps its choices
         self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
         self._date_cache: dict[tuple[str, int], tuple[ComputedDate, DateReason]] = {}
-        self._traced: dict[tuple[tuple[str, str], ...], dict[tuple[str, str], TracedRule]] = {}
-        self._version_of: dict[tuple[str | None, str | None], _VersionOf] = {}
 
     def evaluate(
         self,
@@ -162,7 +188,7 @@ class Evaluator:
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
         facts = parsed.model_dump()
-        traced = self._traced_rules(choices)
+        traced = self._for(choices).traced
         answers = [self._question(q, facts, choices, on, traced) for q in self.book.questions]
         return Evaluation(
             library_version=__version__,
@@ -192,18 +218,10 @@ class Evaluator:
         Each rule runs as generated straight-line code while every fact it touches is known,
         and falls back to the three-valued closures the moment one is not."""
         chosen = choices if choices is not None else self.reg.defaults
-        ne, fb = chosen.get(NOT_EARLIER, ""), chosen.get(FEB29, "")
-        if chosen != self._case_choices:
-            bound = (ne, fb, self.calendar)
-            self._case, self._case_choices = compile_case(self.book, chosen, bound), dict(chosen)
-        key = (chosen.get(EFFECTIVE_WINDOW), chosen.get(EFFECTIVE_COUNTING))
-        version_of = self._version_of.get(key)
-        if version_of is None:
-            version_of = self._version_of[key] = _VersionOf(self.reg, chosen)
+        sp = self._for(chosen)
         try:
-            assert self._case is not None  # noqa: S101 - compiled just above
-            return self._case(
-                facts, chosen, self.calendar, ne, fb, on, version_of, self._decide_slowly
+            return sp.case(
+                facts, chosen, self.calendar, sp.ne, sp.fb, on, sp.version_of, self._decide_slowly
             )
         except AttestRulesError:  # a date legal time cannot compute: the closures say which
             return {q: self._decide_slowly(q, facts, on, chosen) for q in self.book.questions}
@@ -259,14 +277,17 @@ class Evaluator:
         self._date_cache[key] = (computed, reason)  # holding ``computed`` keeps its id unique
         return reason
 
-    def _traced_rules(self, choices: Mapping[str, str]) -> Mapping[tuple[str, str], TracedRule]:
-        """The traced generated rules for ``choices``, compiled on first use."""
+    def _for(self, choices: Mapping[str, str]) -> _Specialised:
+        """What is compiled for ``choices`` (the last used is checked first: cheap in a batch)."""
+        last = self._last
+        if last is not None and last.choices == choices:
+            return last
         key = tuple(sorted(choices.items()))
-        table = self._traced.get(key)
-        if table is None:
-            bound = (choices.get(NOT_EARLIER, ""), choices.get(FEB29, ""), self.calendar)
-            table = self._traced[key] = compile_traced(self.book, choices, bound)
-        return table
+        found = self._specialised.get(key)
+        if found is None:
+            found = self._specialised[key] = _Specialised(self, choices)
+        self._last = found
+        return found
 
     def _question(
         self,
