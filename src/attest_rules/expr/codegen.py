@@ -159,18 +159,15 @@ class Generator:
             assert self.bound is not None  # noqa: S101 - only called when bound
             ne, fb, cal = self.bound
 
-            @functools.lru_cache(maxsize=1 << 12)
             def computed(day: dt.date) -> Any:
                 return _dated(name, day, term, ne, fb, cal)
 
-            @functools.lru_cache(maxsize=1 << 12)
             def date_of(day: dt.date) -> dt.date:
                 return _dated(name, day, term, ne, fb, cal).date
 
-            if self.trace:
-                self._date_functions[key] = self._const("Q", computed)
-            else:
-                self._date_functions[key] = self._const("P", date_of)
+            prefix, function = ("Q", computed) if self.trace else ("P", date_of)
+            cached = functools.lru_cache(maxsize=1 << 12)(function)
+            self._date_functions[key] = self._const(prefix, cached)
         return self._date_functions[key]
 
     def let_name(self, name: str) -> str:
@@ -275,16 +272,14 @@ class Generator:
         args = [self.expr(a, lets, each) for a in arg_nodes]
         if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
             term = arg_nodes[1]
+            if self.bound is not None and term.op == "lit":  # a function of the day alone
+                code = f"{self._date_function(name, term.args[0])}({args[0]})"
+            else:
+                helper = "_cd" if self.trace else "_day"
+                code = f"{helper}({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
             if self.trace:  # record the date and its explanation under the closures' label
-                label = self._const("K", render(node))
-                if self.bound is not None and term.op == "lit":
-                    computed = f"{self._date_function(name, term.args[0])}({args[0]})"
-                else:
-                    computed = f"_cd({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
-                return f"_rd(DT, {label}, {computed})"
-            if self.bound is not None and term.op == "lit":
-                return f"{self._date_function(name, term.args[0])}({args[0]})"
-            return f"_day({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
+                return f"_rd(DT, {self._const('K', render(node))}, {code})"
+            return code
         if name == "count":
             return f"len({args[0]})"
         if name in ("max", "min"):
