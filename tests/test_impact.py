@@ -10,7 +10,8 @@ import pytest
 
 from attest_rules import Regulation
 from attest_rules.cli import main
-from attest_rules.impact import Setting, impact, read_cases
+from attest_rules.facts import read_cases
+from attest_rules.impact import Setting, impact
 
 CASES = Path(__file__).parent / "cases"
 QUORATE_WITH_SECRETARY = {

@@ -10,7 +10,8 @@ from typing import Any
 from .casefiles import run_files
 from .coverage import coverage, render_text
 from .errors import AttestRulesError
-from .impact import Setting, impact, read_cases
+from .facts import read_cases
+from .impact import Setting, impact
 from .impact import render_text as render_impact
 from .loader import load
 

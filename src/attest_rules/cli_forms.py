@@ -12,9 +12,8 @@ import sys
 from typing import Any
 
 from .errors import AttestRulesError
-from .facts import load_case
+from .facts import load_case, read_cases
 from .forms import FilledField, Form, Table, certificate, information_table
-from .impact import read_cases
 from .loader import load
 from .messages import LANGS, category, t
 

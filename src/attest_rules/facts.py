@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -348,6 +348,24 @@ def case_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, Case | FactsE
             yield number, case_from_json(raw.strip(), f"{name} line {number}")
         except FactsError as exc:
             yield number, exc
+
+
+def read_cases(paths: Iterable[str | Path]) -> Iterator[tuple[str, Case | str]]:
+    """(where, case or the reason it was rejected) for each case in ``paths``: JSON-lines
+    files (one case per line), folders of YAML/JSON case files, or single case files."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted([*path.glob("*.yaml"), *path.glob("*.json")]):
+                yield from read_cases([child])
+        elif path.suffix == ".jsonl":
+            with path.open("rb") as source:
+                for number, case in case_lines(source, str(path)):
+                    yield f"{path}:{number}", str(case) if isinstance(case, FactsError) else case
+        else:
+            try:
+                yield str(path), load_case(path)
+            except (ValueError, AttestRulesError) as exc:
+                yield str(path), str(exc)
 
 
 def read_case_file(path: str | Path) -> Any:

@@ -9,14 +9,12 @@ gives the statuses and outcomes ``evaluate`` gives (a property test holds them e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .errors import AttestRulesError
 from .evaluator import Evaluator
-from .facts import Case, FactsError, case_lines, load_case
+from .facts import Case
 from .regulation import Regulation
 
 Answer = tuple[str, str | None]
@@ -98,24 +96,6 @@ def render_text(impact: Impact, sample: int = 5) -> str:
         lines.append("no answer changes")
     lines += [f"rejected: {r}" for r in impact.rejected]
     return "\n".join(lines)
-
-
-def read_cases(paths: Iterable[str | Path]) -> Iterator[tuple[str, Case | str]]:
-    """(where, case or the reason it was rejected) for each case in ``paths``: JSON-lines
-    files (one case per line), folders of YAML/JSON case files, or single case files."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted([*path.glob("*.yaml"), *path.glob("*.json")]):
-                yield from read_cases([child])
-        elif path.suffix == ".jsonl":
-            with path.open("rb") as source:
-                for number, case in case_lines(source, str(path)):
-                    yield f"{path}:{number}", str(case) if isinstance(case, FactsError) else case
-        else:
-            try:
-                yield str(path), load_case(path)
-            except (ValueError, FactsError, AttestRulesError) as exc:
-                yield str(path), str(exc)
 
 
 def impact(
