@@ -23,9 +23,8 @@ def _shown(f: FilledField, lang: str) -> str:
         return f"[{t(lang, 'not_given', facts=', '.join(f.missing))}]"
     if f.by_hand is not None:
         return f"[{t(lang, 'by_hand', why=f.by_hand)}]"
-    if f.id.endswith(("category", "col.7")):
-        return category(lang, f.value)
-    return "" if f.value is None else str(f.value)
+    # A category value gets its (unofficial) label, whichever field holds it: no field ids here.
+    return "" if f.value is None else category(lang, f.value)
 
 
 def render_certificate(form: Form, lang: str) -> str:
