@@ -22,7 +22,6 @@ from .legal_time import kz_calendar
 from .regulation import Regulation
 
 CERTIFICATE, TABLE = "annex1", "annex2"
-GRANTED = ("second", "first", "higher")  # decision outcomes that grant a category
 
 
 class FormError(AttestRulesError):
