@@ -54,19 +54,29 @@ def cmd_annex1(args: argparse.Namespace) -> int:
     return 0
 
 
-def _header(table: Table, lang: str) -> list[str]:
-    group_of = {
-        c: (gloss if lang == "en" and gloss else text)
-        for _, text, gloss, cols in table.groups
+def _title(text_kk: str | None, gloss_en: str | None, lang: str) -> str:
+    """A heading as the annex prints it; in English the gloss, marked unofficial."""
+    if lang == "en" and gloss_en:
+        return f"{gloss_en} ({t('en', 'unofficial_gloss').strip('[]')})"
+    return " ".join((text_kk or "").split())
+
+
+def _groups(table: Table, lang: str) -> dict[str, tuple[str, str, int]]:
+    """Column id → (its group's id, the group's heading, how many columns the group spans)."""
+    return {
+        c: (gid, _title(text, gloss, lang), len(cols))
+        for gid, text, gloss, cols in table.groups
         for c in cols
     }
+
+
+def _header(table: Table, lang: str) -> list[str]:
+    groups = _groups(table, lang)
     out = []
     for c in table.columns:
-        text = " ".join((c.text_kk or "").split())
-        if lang == "en" and c.gloss_en:
-            text = f"{c.gloss_en} ({t('en', 'unofficial_gloss').strip('[]')})"
-        group = group_of.get(c.id)
-        out.append(f"{c.number}. {group}: {text}" if group else f"{c.number}. {text}")
+        text = _title(c.text_kk, c.gloss_en, lang)
+        group = groups.get(c.id)
+        out.append(f"{c.number}. {group[1]}: {text}" if group else f"{c.number}. {text}")
     return out
 
 
@@ -92,27 +102,21 @@ def write_xlsx(table: Table, lang: str, path: str) -> None:
     book = Workbook()
     sheet: Any = book.active
     sheet.title = "2-қосымша"
-    grouped = {
-        c: (gid, gloss if lang == "en" and gloss else text)
-        for gid, text, gloss, cols in table.groups
-        for c in cols
-    }
+    groups = _groups(table, lang)
+    started: set[str] = set()
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    done: set[str] = set()
     for i, c in enumerate(table.columns, start=1):
-        text = " ".join((c.text_kk or "").split())
-        if lang == "en" and c.gloss_en:
-            text = c.gloss_en
-        group = grouped.get(c.id)
+        text = _title(c.text_kk, c.gloss_en, lang)
+        group = groups.get(c.id)
         if group is None:
             sheet.cell(row=1, column=i, value=text)
             sheet.merge_cells(start_row=1, start_column=i, end_row=2, end_column=i)
         else:
-            if group[0] not in done:
-                span = sum(1 for x in table.columns if grouped.get(x.id, ("",))[0] == group[0])
-                sheet.cell(row=1, column=i, value=group[1])
+            gid, title, span = group
+            if gid not in started:  # the group's heading, over all its columns
+                started.add(gid)
+                sheet.cell(row=1, column=i, value=title)
                 sheet.merge_cells(start_row=1, start_column=i, end_row=1, end_column=i + span - 1)
-                done.add(group[0])
             sheet.cell(row=2, column=i, value=text)
         sheet.cell(row=3, column=i, value=c.number)
     for r in range(1, 4):
