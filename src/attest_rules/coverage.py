@@ -147,8 +147,9 @@ def coverage(reg: Regulation, results: Iterable[CaseResult]) -> Coverage:
                 continue  # not applicable where no rule is in force: nothing ran
             if name not in rc.case_files:
                 rc.case_files.append(name)
-            if ex.outcome is not None and name not in rc.outcomes.get(ex.outcome, [name]):
-                rc.outcomes[ex.outcome].append(name)
+            reached = rc.outcomes.get(ex.outcome) if ex.outcome is not None else None
+            if reached is not None and name not in reached:
+                reached.append(name)
     return Coverage(list(provisions.values()))
 
 
