@@ -27,7 +27,7 @@ def _esc(text: str) -> str:
 _HEADINGS = {"rules": 2, "annex": 2, "chapter": 3, "paragraph": 4}
 
 
-def _block(p: Provision, reg: Any) -> list[str]:
+def _block(p: Provision) -> list[str]:
     anchor = p.id.replace(".", "-")
     number = f"{p.number} " if p.number else ""
     label = f"`{p.id}` · {p.kind} · wording of **{p.version}**"
@@ -80,7 +80,7 @@ def render_version(reg: Any, version_id: str) -> str:
         "",
     ]
     for p in reg.provision_index(version_id).values():
-        lines += _block(p, reg)
+        lines += _block(p)
     return "\n".join(lines)
 
 
