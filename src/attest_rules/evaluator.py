@@ -16,7 +16,14 @@ from .expr.codegen import Unknown
 from .expr.compiler import Env, Missing
 from .expr.typecheck import FEB29, NOT_EARLIER
 from .facts import Case, parse_case
-from .fastpath import FastCase, TracedRule, compile_case, compile_traced
+from .fastpath import (
+    FastCase,
+    TracedRule,
+    compile_case,
+    compile_events,
+    compile_traced,
+    event_index,
+)
 from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
 from .results import Answer, Citation, DateReason, Evaluation, Inputs
@@ -120,11 +127,28 @@ class _VersionOf:
     the day's versions too, but going through it here measured about 10% slower on the
     answers-only path, and a day before the Rules were in force would raise every time."""
 
-    __slots__ = ("_cache", "_choices", "_reg")
+    __slots__ = ("_cache", "_choices", "_indices", "_reg")
 
     def __init__(self, reg: Regulation, choices: Mapping[str, str]) -> None:
         self._reg, self._choices = reg, dict(choices)
         self._cache: dict[dt.date, str] = {}
+        self._indices: dict[dt.date, tuple[int, int | None] | str] = {}
+
+    def indices(self, day: dt.date) -> tuple[int, int | None]:
+        """The regulation's ``version_indices`` on ``day`` under these choices, remembered
+        per day with the error a day before the Rules were in force raises."""
+        found = self._indices.get(day)
+        if found is None:
+            if len(self._indices) > 1 << 16:
+                self._indices.clear()
+            try:
+                found = self._reg.version_indices(day, self._choices)
+            except AttestRulesError as exc:
+                found = str(exc)
+            self._indices[day] = found
+        if isinstance(found, str):
+            raise AttestRulesError(found)  # a fresh one: a raised error keeps its traceback
+        return found
 
     def __call__(self, day: dt.date) -> str:
         vid = self._cache.get(day)
@@ -139,6 +163,55 @@ class _VersionOf:
         return vid
 
 
+@dataclass(frozen=True, slots=True)
+class _OutcomePlan:
+    status: str
+    id: str
+    parts: tuple[str | int, ...]  # the reason: text, or the index of a value to show
+    cites: tuple[str, ...]  # the rule's, then the outcome's
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What every traced answer of one question in one version shares, worked out once."""
+
+    rule: CompiledRule
+    run: TracedRule
+    title: str
+    version: str
+    used: tuple[tuple[str, str], ...]  # the choices the rule relies on
+    shown: tuple[tuple[str, int], ...]  # the values an answer reports, with their places
+    outcomes: tuple[_OutcomePlan, ...]
+    not_applicable: str
+
+
+def _plan(
+    rule: CompiledRule, run: TracedRule, title: str, version: str, choices: Mapping[str, str]
+) -> _Plan:
+    places = {name: i for i, name in enumerate(rule.let_names)}
+    outcomes = []
+    for outcome, _ in rule.outcomes:
+        parts = tuple(p if i % 2 == 0 else places[p] for i, p in enumerate(_parts(outcome.reason)))
+        outcomes.append(
+            _OutcomePlan(
+                outcome.status,
+                outcome.id,
+                parts,
+                (rule.provision_id, *rule.spec.cites, *outcome.cites),
+            )
+        )
+    return _Plan(
+        rule,
+        run,
+        title,
+        version,
+        tuple((k, choices[k]) for k in sorted(rule.usage.interpretations)),
+        tuple((n, places[n]) for n in rule.spec.values),
+        tuple(outcomes),
+        f"does not apply: {rule.spec.applies}",
+    )
+
+
 class _Specialised:
     """What the evaluator compiles for one set of interpretation choices: the version selector
     and, each on first use, the answers-only case driver and the traced rules."""
@@ -150,6 +223,9 @@ class _Specialised:
         self._ev = ev
         self._case: FastCase | None = None
         self._traced: dict[tuple[str, str], TracedRule] | None = None
+        self._plans: dict[tuple[str, str], _Plan] | None = None
+        self._events: Callable[..., tuple[Any, ...]] | None = None
+        self.questions = tuple(event_index(ev.book).items())
 
     @property
     def case(self) -> FastCase:
@@ -165,12 +241,34 @@ class _Specialised:
             self._traced = compile_traced(self._ev.book, self.choices, bound)
         return self._traced
 
+    @property
+    def plans(self) -> dict[tuple[str, str], _Plan]:
+        if self._plans is None:
+            book = self._ev.book
+            self._plans = {
+                (vid, q): _plan(book.by_version[vid][q], run, book.titles[q], vid, self.choices)
+                for (vid, q), run in self.traced.items()
+            }
+        return self._plans
+
+    @property
+    def events(self) -> Callable[..., tuple[Any, ...]]:
+        if self._events is None:
+            bound = (self.ne, self.fb, self._ev.calendar)
+            self._events = compile_events(self._ev.book, bound)
+        return self._events
+
 
 class Evaluator:
     """Evaluates cases against one loaded regulation."""
 
-    def __init__(self, reg: Regulation, calendar: WorkingCalendar | None = None) -> None:
+    def __init__(
+        self, reg: Regulation, calendar: WorkingCalendar | None = None, *, reference: bool = False
+    ) -> None:
+        """``reference``: answer through the three-valued closures only, never through
+        generated code. Slower; it is what the generated code is held to in the tests."""
         self.reg = reg
+        self.reference = reference
         self.book = reg.rulebook
         self.calendar = calendar or kz_calendar()
         self._specialised: dict[tuple[tuple[str, str], ...], _Specialised] = {}
@@ -188,8 +286,7 @@ class Evaluator:
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
         facts = parsed.model_dump()
-        traced = self._for(choices).traced
-        answers = [self._question(q, facts, choices, on, traced) for q in self.book.questions]
+        answers = self._answers(self._for(choices), facts, on)
         return Evaluation(
             library_version=__version__,
             spec_id=self.reg.id,
@@ -203,6 +300,68 @@ class Evaluator:
             interpretations=choices,
             overridden=sorted(overrides),
             answers=answers,
+        )
+
+    def _answers(
+        self, sp: _Specialised, facts: Mapping[str, Any], on: dt.date | None
+    ) -> list[Answer]:
+        """Every answer of a case. The event days come from generated code; a question whose
+        day is unknown goes through the closures (:meth:`_question`), which say what is missing."""
+        days: tuple[Any, ...] | None = None
+        if self.reference:
+            return [self._question(q, facts, sp, on) for q in self.book.questions]
+        if on is None:
+            try:
+                days = sp.events(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+            except AttestRulesError:
+                days = None
+        out: list[Answer] = []
+        for q, event in sp.questions:
+            day = on if on is not None else (days[event] if days is not None else None)
+            if day is None:
+                out.append(self._question(q, facts, sp, on))
+            else:
+                out.append(self._on(q, day, facts, sp))
+        return out
+
+    def _traced(
+        self, plan: _Plan, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
+    ) -> Answer | None:
+        try:
+            k, values, dates = plan.run(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+        except (Unknown, AttestRulesError):
+            return None  # the closures say what is missing
+        rule = plan.rule
+        if values is None:
+            return Answer(
+                question=rule.spec.id,
+                title=plan.title,
+                status="not_applicable",
+                reasons=[plan.not_applicable],
+                citations=self._citations(plan.version, (rule.provision_id, *rule.spec.cites)),
+                interpretations=dict(plan.used),
+                version=plan.version,
+                event_date=day,
+            )
+        o = plan.outcomes[k]
+        cites = o.cites
+        if rule.cite_when:
+            env = Env(facts, sp.choices, self.calendar)
+            env.locals = dict(zip(rule.let_names, values, strict=True))
+            cites += tuple(c for cond, ids in rule.cite_when if cond(env) is True for c in ids)
+        reason = "".join(p if isinstance(p, str) else _shown(values[p]) for p in o.parts)
+        return Answer(
+            question=rule.spec.id,
+            title=plan.title,
+            status=o.status,
+            outcome=o.id,
+            values={n: _plain(values[i]) for n, i in plan.shown},
+            reasons=[reason, *(f"{n} = {_shown(values[i])}" for n, i in plan.shown)],
+            dates=[self._date_reason(label, c) for label, c in dates.items()] if dates else [],
+            citations=self._citations(plan.version, cites),
+            interpretations=dict(plan.used),
+            version=plan.version,
+            event_date=day,
         )
 
     def decide_all(
@@ -290,47 +449,50 @@ class Evaluator:
         return found
 
     def _question(
-        self,
-        q: str,
-        facts: Mapping[str, Any],
-        choices: Mapping[str, str],
-        on: dt.date | None,
-        traced: Mapping[tuple[str, str], TracedRule],
+        self, q: str, facts: Mapping[str, Any], sp: _Specialised, on: dt.date | None
     ) -> Answer:
         title = self.book.titles[q]
         selector = self.book.events[q]
-        env = Env(facts, choices, self.calendar)
+        env = Env(facts, sp.choices, self.calendar)
         day = on if on is not None else selector.event(env)
-        if isinstance(day, Missing):
-            gate = selector.applies(env) if selector.applies is not None else True
-            if gate is False:  # the event did not happen
-                return Answer(
-                    question=q,
-                    title=title,
-                    status="not_applicable",
-                    reasons=[f"does not apply: {selector.spec.applies}"],
-                )
-            missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
+        if not isinstance(day, Missing):
+            return self._on(q, day, facts, sp)
+        gate = selector.applies(env) if selector.applies is not None else True
+        if gate is False:  # the event did not happen
             return Answer(
                 question=q,
                 title=title,
-                status="undetermined",
-                missing=sorted(missing),
-                reasons=[
-                    f"the date that selects the version in force ({selector.event_text}) "
-                    "is not known"
-                ],
+                status="not_applicable",
+                reasons=[f"does not apply: {selector.spec.applies}"],
             )
+        missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
+        return Answer(
+            question=q,
+            title=title,
+            status="undetermined",
+            missing=sorted(missing),
+            reasons=[
+                f"the date that selects the version in force ({selector.event_text}) is not known"
+            ],
+        )
+
+    def _on(self, q: str, day: dt.date, facts: Mapping[str, Any], sp: _Specialised) -> Answer:
+        """The answer under the version in force on ``day``; inside an effective-date window,
+        with the answer under the other version as its alternative."""
         try:
-            primary, alternative = self.reg.version_indices(day, choices)
+            primary, alternative = sp.version_of.indices(day)
         except AttestRulesError as exc:
             return Answer(
-                question=q, title=title, status="not_applicable", event_date=day, reasons=[str(exc)]
+                question=q,
+                title=self.book.titles[q],
+                status="not_applicable",
+                event_date=day,
+                reasons=[str(exc)],
             )
-        answer = self._in_version(q, title, primary, facts, choices, day, traced)
+        answer = self._in_version(q, primary, facts, sp, day)
         if alternative is None:
             return answer
-        other = self._in_version(q, title, alternative, facts, choices, day, traced)
+        other = self._in_version(q, alternative, facts, sp, day)
         return answer.model_copy(
             update={
                 "uncertain": True,
@@ -346,16 +508,15 @@ class Evaluator:
         )
 
     def _in_version(
-        self,
-        q: str,
-        title: str,
-        index: int,
-        facts: Mapping[str, Any],
-        choices: Mapping[str, str],
-        day: dt.date,
-        traced: Mapping[tuple[str, str], TracedRule],
+        self, q: str, index: int, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
     ) -> Answer:
         version = self.reg.versions[index]
+        plan = None if self.reference else sp.plans.get((version.id, q))
+        if plan is not None:
+            traced = self._traced(plan, facts, sp, day)
+            if traced is not None:
+                return traced
+        title = self.book.titles[q]
         base = {"question": q, "title": title, "version": version.id, "event_date": day}
         rule = self.book.by_version[version.id].get(q)
         if rule is None:
@@ -367,7 +528,7 @@ class Evaluator:
                 why = f"no provision of version {version.id} settles this"
             cites = [citation(p)] if p is not None else []
             return Answer(**base, status="not_applicable", reasons=[why], citations=cites)
-        return Answer(**base, **self._run(rule, version.id, facts, choices, traced))
+        return Answer(**base, **self._run(rule, version.id, facts, sp.choices))
 
     def _run(
         self,
@@ -375,7 +536,6 @@ class Evaluator:
         version: str,
         facts: Mapping[str, Any],
         choices: Mapping[str, str],
-        traced: Mapping[tuple[str, str], TracedRule],
     ) -> dict[str, Any]:
         spec = rule.spec
         cite_ids = (rule.provision_id, *spec.cites)
@@ -402,20 +562,6 @@ class Evaluator:
                 out["dates"] = [self._date_reason(label, c) for label, c in env.dates.items()]
             return out
 
-        fast = traced.get((version, spec.id))
-        if fast is not None:  # generated code while every fact it reads is known
-            ne, fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
-            try:
-                k, values, dates = fast(facts, choices, self.calendar, ne, fb)
-            except (Unknown, AttestRulesError):
-                pass  # the closures below say what is missing
-            else:
-                if values is None:
-                    return finish("not_applicable", [f"does not apply: {spec.applies}"])
-                env = Env(facts, choices, self.calendar)
-                env.locals = dict(zip(rule.let_names, values, strict=True))
-                env.dates = dates or {}
-                return _outcome(rule, rule.outcomes[k][0], env, finish)
         env = Env(facts, choices, self.calendar)
         d = decide(rule, env)
         if d.stage == "unknown_wording":

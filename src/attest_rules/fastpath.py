@@ -140,6 +140,50 @@ def event_source(rule: CompiledRule, gen: Generator) -> str:
     )
 
 
+def event_index(book: Rulebook) -> dict[str, int]:
+    """Question → the index of its event among the distinct events, in order of first use."""
+    seen: dict[str, int] = {}
+    return {q: seen.setdefault(book.events[q].event_text, len(seen)) for q in book.questions}
+
+
+def _event_lines(book: Rulebook, gen: Generator, names: list[str]) -> list[str]:
+    """Statements setting each distinct event ``names[i]`` to its day, None when unknown."""
+    lines: list[str] = []
+    done: set[int] = set()
+    for q, i in event_index(book).items():
+        if i in done:
+            continue
+        done.add(i)
+        node = book.events[q].event_node
+        assert node is not None  # noqa: S101 - every compiled rule has its event
+        if node.op == "path":  # a fact: None when unknown, no exception raised
+            lines.append(f"    {names[i]} = {gen.optional(node)}")
+            continue
+        event = gen.expr(node, frozenset(), frozenset())
+        lines += [
+            "    try:",
+            f"        {names[i]} = {event}",
+            "    except Unknown:",
+            f"        {names[i]} = None",
+        ]
+    return lines
+
+
+def events_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+    """A function giving the day of each distinct event of a case (see :func:`event_index`),
+    None where a fact it needs is unknown."""
+    gen = Generator(FACTS, bound)
+    names = [f"EV{i}" for i in range(len(set(event_index(book).values())))]
+    lines = [f"def events{SIGNATURE}:", *_event_lines(book, gen, names)]
+    lines.append("    return (" + "".join(f"{n}, " for n in names) + ")")
+    return "\n".join(lines) + "\n", gen.consts
+
+
+def compile_events(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
+    source, consts = events_source(book, bound)
+    return build(source, consts, "events")["events"]
+
+
 def case_source(
     book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
 ) -> tuple[str, dict[str, Any]]:
@@ -149,36 +193,19 @@ def case_source(
     it needs is unknown, except where its event did not happen and its gate says so (no
     revocation, no complaint): that is decided here, as the closures would decide it."""
     gen = Generator(FACTS, bound)
-    event_of: dict[str, int] = {}  # event text → index
-    selectors: list[CompiledRule] = []
-    for q in book.questions:
-        rule = book.events[q]
-        if rule.event_text not in event_of:
-            event_of[rule.event_text] = len(selectors)
-            selectors.append(rule)
-    names = [f"EV{i}" for i in range(len(selectors))]
+    event_of = event_index(book)
+    names = [f"EV{i}" for i in range(len(set(event_of.values())))]
     lines = [f"def case{DRIVER}:"]
     gen.hoisted = True  # each top-level fact read once
     lines += [f"    R_{name} = f[{name!r}]" for name, _ in FACTS.fields]
     lines.append("    if on is None:")
-    for name, rule in zip(names, selectors, strict=True):
-        assert rule.event_node is not None  # noqa: S101 - every compiled rule has its event
-        if rule.event_node.op == "path":  # a fact: None when unknown, no exception raised
-            lines.append(f"        {name} = {gen.optional(rule.event_node)}")
-            continue
-        event = gen.expr(rule.event_node, frozenset(), frozenset())
-        lines += [
-            "        try:",
-            f"            {name} = {event}",
-            "        except Unknown:",
-            f"            {name} = None",
-        ]
+    lines += ["    " + line for line in _event_lines(book, gen, names)]
     lines += ["    else:", f"        {' = '.join(names)} = on"]
     lines += [f"    V{name} = None if {name} is None else V({name})" for name in names]
     answers: list[str] = []
     for n, q in enumerate(book.questions):
         selector = book.events[q]
-        ev = names[event_of[selector.event_text]]
+        ev = names[event_of[q]]
         answer = f"A{n}"
         answers.append(f"{q!r}: {answer}")
         slow = f"S({q!r}, f, on, ch)"

@@ -82,8 +82,9 @@ _PARAMS = ("f", "ch", "cal", "ne", "fb")
 # path, and names its events, versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
 _NAME = re.compile(
-    r"^(L[0-9a-z]*_|E_|R_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|case|_t|DT)$"
+    r"^(L[0-9a-z]*_|E_|R_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|case|_t|DT)$"
 )
+_FUNCTIONS = ("rule", "event", "events", "case")  # what generated code may define
 _CALLABLE = re.compile(r"^[PQ]\d+$|^[VS]$")
 _ALLOWED_NODES = (
     ast.Module,
@@ -307,7 +308,7 @@ def check_source(source: str) -> ast.Module:
             and (node.func.id in (*_HELPERS, *_BUILTINS) or _CALLABLE.match(node.func.id))
         ):
             raise CodegenError("generated code calls something that is not whitelisted")
-        if isinstance(node, ast.FunctionDef) and node.name not in ("rule", "event", "case"):
+        if isinstance(node, ast.FunctionDef) and node.name not in _FUNCTIONS:
             raise CodegenError(f"generated code defines {node.name!r}")
         if isinstance(node, ast.ExceptHandler) and not (
             isinstance(node.type, ast.Name) and node.type.id == "Unknown" and node.name is None
@@ -328,4 +329,4 @@ def build(source: str, consts: dict[str, Any], label: str) -> dict[str, Callable
     }
     code = compile(tree, f"<generated: {label}>", "exec")
     exec(code, namespace)  # noqa: S102 - checked above: generated from the typed AST only
-    return {name: namespace[name] for name in ("rule", "event", "case") if name in namespace}
+    return {name: namespace[name] for name in _FUNCTIONS if name in namespace}
