@@ -26,7 +26,7 @@ from .fastpath import (
 )
 from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
-from .results import Answer, Citation, DateReason, Evaluation, Inputs
+from .results import Answer, Citation, DateReason, Evaluation, Inputs, Status
 from .rulebook import PLACEHOLDER, CompiledRule
 
 if TYPE_CHECKING:
@@ -48,12 +48,13 @@ def citation(p: Provision) -> Citation:
 
 def _plain(value: Any) -> Any:
     """A value as it goes into a result: JSON-ready, ``None`` where unknown."""
+    kind = type(value)
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is list:
+        return [_plain(v) for v in value]
     if isinstance(value, Missing):
         return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
     return value
 
 
@@ -64,11 +65,17 @@ def _parts(template: str) -> tuple[str, ...]:
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, Missing) or value is None:
+    """A value as a reader sees it in a reason."""
+    return _shown_plain(_plain(value))
+
+
+def _shown_plain(plain: Any) -> str:
+    """A value already made plain (:func:`_plain`) as a reader sees it in a reason."""
+    if plain is None:
         return "unknown"
-    if isinstance(value, list):
-        return ", ".join(str(_plain(v)) for v in value) or "none"
-    return str(_plain(value))
+    if type(plain) is list:
+        return ", ".join(str(v) for v in plain) or "none"
+    return str(plain)
 
 
 def _fill(template: str, values: Mapping[str, Any]) -> str:
@@ -165,9 +172,10 @@ class _VersionOf:
 
 @dataclass(frozen=True, slots=True)
 class _OutcomePlan:
-    status: str
+    status: Status
     id: str
-    parts: tuple[str | int, ...]  # the reason: text, or the index of a value to show
+    reason: str  # the reason as a format string: each {} takes a value, shown
+    places: tuple[int, ...]  # the values it takes, by place
     cites: tuple[str, ...]  # the rule's, then the outcome's
 
 
@@ -177,38 +185,49 @@ class _Plan:
 
     rule: CompiledRule
     run: TracedRule
+    question: str
     title: str
     version: str
-    used: tuple[tuple[str, str], ...]  # the choices the rule relies on
-    shown: tuple[tuple[str, int], ...]  # the values an answer reports, with their places
+    used: dict[str, str]  # the choices the rule relies on (copied into each answer)
+    names: tuple[str, ...]  # the values an answer reports
+    places: tuple[int, ...]  # and where they are among the rule's values
     outcomes: tuple[_OutcomePlan, ...]
     not_applicable: str
+    cites: tuple[str, ...]  # the rule's own
+
+
+def _format(template: str, places: Mapping[str, int]) -> tuple[str, tuple[int, ...]]:
+    """A reason template as a positional format string, and the places of the values it takes."""
+    parts = _parts(template)
+    text = [
+        p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{}" for i, p in enumerate(parts)
+    ]
+    return "".join(text), tuple(places[p] for p in parts[1::2])
 
 
 def _plan(
     rule: CompiledRule, run: TracedRule, title: str, version: str, choices: Mapping[str, str]
 ) -> _Plan:
     places = {name: i for i, name in enumerate(rule.let_names)}
-    outcomes = []
-    for outcome, _ in rule.outcomes:
-        parts = tuple(p if i % 2 == 0 else places[p] for i, p in enumerate(_parts(outcome.reason)))
-        outcomes.append(
-            _OutcomePlan(
-                outcome.status,
-                outcome.id,
-                parts,
-                (rule.provision_id, *rule.spec.cites, *outcome.cites),
-            )
+    cites = (rule.provision_id, *rule.spec.cites)
+    outcomes = tuple(
+        _OutcomePlan(
+            outcome.status, outcome.id, *_format(outcome.reason, places), (*cites, *outcome.cites)
         )
+        for outcome, _ in rule.outcomes
+    )
     return _Plan(
         rule,
         run,
+        rule.spec.id,
         title,
         version,
-        tuple((k, choices[k]) for k in sorted(rule.usage.interpretations)),
-        tuple((n, places[n]) for n in rule.spec.values),
-        tuple(outcomes),
+        {k: choices[k] for k in sorted(rule.usage.interpretations)},
+        tuple(rule.spec.values),
+        tuple(places[n] for n in rule.spec.values),
+        outcomes,
         f"does not apply: {rule.spec.applies}",
+        cites,
     )
 
 
@@ -293,7 +312,7 @@ class Evaluator:
             spec_hash=self.reg.content_hash,
             case_id=parsed.id,
             inputs=Inputs(
-                case=parsed.model_dump(mode="json", exclude_none=True),
+                case=parsed,
                 on=on,
                 interpretations=overrides,
             ),
@@ -328,38 +347,37 @@ class Evaluator:
         self, plan: _Plan, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
     ) -> Answer | None:
         try:
-            k, values, dates = plan.run(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+            k, values, dates, extra = plan.run(facts, sp.choices, self.calendar, sp.ne, sp.fb)
         except (Unknown, AttestRulesError):
             return None  # the closures say what is missing
-        rule = plan.rule
         if values is None:
             return Answer(
-                question=rule.spec.id,
+                question=plan.question,
                 title=plan.title,
                 status="not_applicable",
                 reasons=[plan.not_applicable],
-                citations=self._citations(plan.version, (rule.provision_id, *rule.spec.cites)),
-                interpretations=dict(plan.used),
+                citations=self._citations(plan.version, plan.cites),
+                interpretations=plan.used.copy(),
                 version=plan.version,
                 event_date=day,
             )
         o = plan.outcomes[k]
-        cites = o.cites
-        if rule.cite_when:
-            env = Env(facts, sp.choices, self.calendar)
-            env.locals = dict(zip(rule.let_names, values, strict=True))
-            cites += tuple(c for cond, ids in rule.cite_when if cond(env) is True for c in ids)
-        reason = "".join(p if isinstance(p, str) else _shown(values[p]) for p in o.parts)
+        cites = o.cites + extra if extra else o.cites
+        reported = [_plain(values[i]) for i in plan.places]
+        reasons = [
+            o.reason.format(*[_shown(values[i]) for i in o.places]) if o.places else o.reason
+        ]
+        reasons += [f"{n} = {_shown_plain(v)}" for n, v in zip(plan.names, reported, strict=True)]
         return Answer(
-            question=rule.spec.id,
+            question=plan.question,
             title=plan.title,
             status=o.status,
             outcome=o.id,
-            values={n: _plain(values[i]) for n, i in plan.shown},
-            reasons=[reason, *(f"{n} = {_shown(values[i])}" for n, i in plan.shown)],
+            values=dict(zip(plan.names, reported, strict=True)),
+            reasons=reasons,
             dates=[self._date_reason(label, c) for label, c in dates.items()] if dates else [],
             citations=self._citations(plan.version, cites),
-            interpretations=dict(plan.used),
+            interpretations=plan.used.copy(),
             version=plan.version,
             event_date=day,
         )
@@ -517,7 +535,12 @@ class Evaluator:
             if traced is not None:
                 return traced
         title = self.book.titles[q]
-        base = {"question": q, "title": title, "version": version.id, "event_date": day}
+        base: dict[str, Any] = {
+            "question": q,
+            "title": title,
+            "version": version.id,
+            "event_date": day,
+        }
         rule = self.book.by_version[version.id].get(q)
         if rule is None:
             home = self.book.homes[q]

@@ -86,22 +86,27 @@ def rule_body(
 
 def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
     """``rule`` specialised to ``choices``, for a traced answer: a function giving the index of
-    the outcome that holds (-1 where the rule does not apply), every named value in order, and
-    the dates computed with their explanations, exactly as the closures would record them."""
+    the outcome that holds (-1 where the rule does not apply), every named value in order, the
+    dates computed with their explanations, exactly as the closures would record them, and the
+    citations of its ``cite_when`` whose condition holds. Any unknown fact raises ``Unknown``,
+    a condition's too: the closures decide what a condition over an unknown fact gives."""
     assert rule.spec.undetermined is None  # noqa: S101 - nothing to compute for those
     gen.trace = True
     lines = [f"def rule{SIGNATURE}:", "    DT = {}"]
     if rule.applies_node is not None:
         applies = gen.expr(rule.applies_node, frozenset(), frozenset())
-        lines += [f"    if not {applies}:", "        return (-1, None, None)"]
+        lines += [f"    if not {applies}:", "        return (-1, None, None, ())"]
     lets: frozenset[str] = frozenset()
     for let in rule.lets:
         chosen = let.node if let.node is not None else dict(let.case_nodes)[choices[str(let.by)]]
         lines.append(f"    {gen.let_name(let.name)} = {gen.expr(chosen, lets, frozenset())}")
         lets = lets | {let.name}
+    lines.append("    A1 = ()")  # the citations that apply when a condition holds
+    for cond, ids in rule.cite_when_nodes:
+        lines += [f"    if {gen.expr(cond, lets, frozenset())}:", f"        A1 = A1 + {ids!r}"]
     values = "(" + "".join(f"{gen.let_name(let.name)}, " for let in rule.lets) + ")"
     for k, node in enumerate(rule.outcome_nodes):
-        result = f"return ({k}, {values}, DT)"
+        result = f"return ({k}, {values}, DT, A1)"
         if node is None:
             lines.append(f"    {result}")
             break
@@ -109,7 +114,9 @@ def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str])
     return "\n".join(lines) + "\n"
 
 
-TracedRule = Callable[..., tuple[int, tuple[Any, ...] | None, dict[str, Any] | None]]
+TracedRule = Callable[
+    ..., tuple[int, tuple[Any, ...] | None, dict[str, Any] | None, tuple[str, ...]]
+]
 
 
 def compile_traced(

@@ -55,6 +55,7 @@ class CompiledRule:
     applies_node: Node | None = None
     outcome_nodes: tuple[Node | None, ...] = ()
     event_node: Node | None = None
+    cite_when_nodes: tuple[tuple[Node, tuple[str, ...]], ...] = ()
 
     @property
     def let_names(self) -> tuple[str, ...]:
@@ -156,11 +157,13 @@ class _RuleCompiler:
                     self.problems.append(((*opath, "cites", k), f"no provision {ref!r}"))
             outcomes.append((outcome, compiled))
         cite_when: list[tuple[Compiled, tuple[str, ...]]] = []
+        cite_when_nodes: list[tuple[Node, tuple[str, ...]]] = []
         for i, cw in enumerate(spec.cite_when):
             cpath: DocPath = (*path, "cite_when", i)
             cond = self.expression(cw.when, (*cpath, "when"), checker, BOOL, usage)
             if cond is not None:
                 cite_when.append((compile_expr(cond[0]), tuple(cw.cites)))
+                cite_when_nodes.append((cond[0], tuple(cw.cites)))
             for k, ref in enumerate(cw.cites):
                 if ref not in self.known_ids:
                     self.problems.append(((*cpath, "cites", k), f"no provision {ref!r}"))
@@ -193,6 +196,7 @@ class _RuleCompiler:
             applies_node=applies[0] if applies else None,
             outcome_nodes=tuple(outcome_nodes),
             event_node=event[0],
+            cite_when_nodes=tuple(cite_when_nodes),
         )
 
     def _let(
