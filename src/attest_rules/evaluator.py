@@ -4,13 +4,13 @@ own event date (or on ``on``), inside an effective-date window under both versio
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .consolidation import Provision
+from .display import fill, plain, shown
 from .errors import AttestRulesError
 from .expr.codegen import Unknown
 from .expr.compiler import Env, Missing
@@ -21,13 +21,14 @@ from .fastpath import (
     TracedRule,
     compile_case,
     compile_events,
+    compile_gates,
     compile_traced,
     event_index,
 )
 from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
 from .results import Answer, Citation, DateReason, Evaluation, Inputs, Status
-from .rulebook import PLACEHOLDER, CompiledRule
+from .rulebook import CompiledRule
 
 if TYPE_CHECKING:
     from .regulation import Regulation
@@ -44,46 +45,6 @@ def citation(p: Provision) -> Citation:
         anchor=p.id.replace(".", "-"),
         href=f"regulation/{p.version}/#{p.id.replace('.', '-')}",
     )
-
-
-def _plain(value: Any) -> Any:
-    """A value as it goes into a result: JSON-ready, ``None`` where unknown."""
-    kind = type(value)
-    if kind is dt.date:
-        return value.isoformat()
-    if kind is list:
-        return [_plain(v) for v in value]
-    if isinstance(value, Missing):
-        return None
-    return value
-
-
-@functools.lru_cache(maxsize=1024)
-def _parts(template: str) -> tuple[str, ...]:
-    """A reason template split once: text at even places, value names at odd ones."""
-    return tuple(PLACEHOLDER.split(template))
-
-
-def _shown(value: Any) -> str:
-    """A value as a reader sees it in a reason."""
-    return _shown_plain(_plain(value))
-
-
-def _shown_plain(plain: Any) -> str:
-    """A value already made plain (:func:`_plain`) as a reader sees it in a reason."""
-    if plain is None:
-        return "unknown"
-    if type(plain) is list:
-        return ", ".join(str(v) for v in plain) or "none"
-    return str(plain)
-
-
-def _fill(template: str, values: Mapping[str, Any]) -> str:
-    """``template`` with each ``{name}`` replaced by that value as a reader sees it."""
-    parts = _parts(template)
-    if len(parts) == 1:
-        return template
-    return "".join(p if i % 2 == 0 else _shown(values.get(p)) for i, p in enumerate(parts))
 
 
 Stage = Literal["unknown_wording", "applies_unknown", "not_applicable", "when_unknown", "outcome"]
@@ -174,9 +135,8 @@ class _VersionOf:
 class _OutcomePlan:
     status: Status
     id: str
-    reason: str  # the reason as a format string: each {} takes a value, shown
-    places: tuple[int, ...]  # the values it takes, by place
     cites: tuple[str, ...]  # the rule's, then the outcome's
+    citations: tuple[Citation, ...]  # theirs, in the version's wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,38 +144,29 @@ class _Plan:
     """What every traced answer of one question in one version shares, worked out once."""
 
     rule: CompiledRule
-    run: TracedRule
+    run: TracedRule | None  # None where the wording is not known: the answer is undetermined
     question: str
     title: str
     version: str
     used: dict[str, str]  # the choices the rule relies on (copied into each answer)
-    names: tuple[str, ...]  # the values an answer reports
-    places: tuple[int, ...]  # and where they are among the rule's values
     outcomes: tuple[_OutcomePlan, ...]
-    not_applicable: str
-    cites: tuple[str, ...]  # the rule's own
-
-
-def _format(template: str, places: Mapping[str, int]) -> tuple[str, tuple[int, ...]]:
-    """A reason template as a positional format string, and the places of the values it takes."""
-    parts = _parts(template)
-    text = [
-        p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{}" for i, p in enumerate(parts)
-    ]
-    return "".join(text), tuple(places[p] for p in parts[1::2])
+    fixed: str  # the reason where no outcome is reached: why it does not apply, or why unknown
+    citations: tuple[Citation, ...]  # the rule's own
 
 
 def _plan(
-    rule: CompiledRule, run: TracedRule, title: str, version: str, choices: Mapping[str, str]
+    rule: CompiledRule,
+    run: TracedRule | None,
+    title: str,
+    version: str,
+    choices: Mapping[str, str],
+    cite: Callable[[str, tuple[str, ...]], list[Citation]],
 ) -> _Plan:
-    places = {name: i for i, name in enumerate(rule.let_names)}
     cites = (rule.provision_id, *rule.spec.cites)
-    outcomes = tuple(
-        _OutcomePlan(
-            outcome.status, outcome.id, *_format(outcome.reason, places), (*cites, *outcome.cites)
-        )
-        for outcome, _ in rule.outcomes
-    )
+    outcomes = []
+    for outcome, _ in rule.outcomes:
+        ids = (*cites, *outcome.cites)
+        outcomes.append(_OutcomePlan(outcome.status, outcome.id, ids, tuple(cite(version, ids))))
     return _Plan(
         rule,
         run,
@@ -223,11 +174,13 @@ def _plan(
         title,
         version,
         {k: choices[k] for k in sorted(rule.usage.interpretations)},
-        tuple(rule.spec.values),
-        tuple(places[n] for n in rule.spec.values),
-        outcomes,
-        f"does not apply: {rule.spec.applies}",
-        cites,
+        tuple(outcomes),
+        (
+            f"does not apply: {rule.spec.applies}"
+            if rule.spec.undetermined is None
+            else str(rule.spec.undetermined).strip()
+        ),
+        tuple(cite(version, cites)),
     )
 
 
@@ -242,8 +195,13 @@ class _Specialised:
         self._ev = ev
         self._case: FastCase | None = None
         self._traced: dict[tuple[str, str], TracedRule] | None = None
-        self._plans: dict[tuple[str, str], _Plan] | None = None
+        self._plans: list[dict[str, _Plan]] | None = None
         self._events: Callable[..., tuple[Any, ...]] | None = None
+        self._gates: Callable[..., tuple[Any, ...]] | None = None
+        book = ev.book
+        self.did_not_happen = tuple(  # a question's reason when its gate says so
+            f"does not apply: {book.events[q].spec.applies}" for q in book.questions
+        )
         self.questions = tuple(event_index(ev.book).items())
 
     @property
@@ -261,14 +219,26 @@ class _Specialised:
         return self._traced
 
     @property
-    def plans(self) -> dict[tuple[str, str], _Plan]:
+    def plans(self) -> list[dict[str, _Plan]]:
+        """Per version (by index), the plan of each question it answers."""
         if self._plans is None:
             book = self._ev.book
-            self._plans = {
-                (vid, q): _plan(book.by_version[vid][q], run, book.titles[q], vid, self.choices)
-                for (vid, q), run in self.traced.items()
-            }
+            traced, cite = self.traced, self._ev._citations
+            self._plans = [
+                {
+                    q: _plan(rule, traced.get((vid, q)), book.titles[q], vid, self.choices, cite)
+                    for q, rule in book.by_version[vid].items()
+                }
+                for vid in (v.id for v in self._ev.reg.versions)
+            ]
         return self._plans
+
+    @property
+    def gates(self) -> Callable[..., tuple[Any, ...]]:
+        if self._gates is None:
+            bound = (self.ne, self.fb, self._ev.calendar)
+            self._gates = compile_gates(self._ev.book, bound)
+        return self._gates
 
     @property
     def events(self) -> Callable[..., tuple[Any, ...]]:
@@ -335,19 +305,45 @@ class Evaluator:
             except AttestRulesError:
                 days = None
         out: list[Answer] = []
-        for q, event in sp.questions:
+        gates: tuple[Any, ...] | None = None
+        for n, (q, event) in enumerate(sp.questions):
             day = on if on is not None else (days[event] if days is not None else None)
-            if day is None:
-                out.append(self._question(q, facts, sp, on))
-            else:
+            if day is not None:
                 out.append(self._on(q, day, facts, sp))
+                continue
+            if gates is None:
+                try:
+                    gates = sp.gates(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+                except AttestRulesError:
+                    gates = (None,) * len(sp.questions)
+            if gates[n] is False:  # the event did not happen: as _question would answer
+                reason = sp.did_not_happen[n]
+                title = self.book.titles[q]
+                out.append(
+                    Answer(question=q, title=title, status="not_applicable", reasons=[reason])
+                )
+            else:
+                out.append(self._question(q, facts, sp, on))
         return out
 
     def _traced(
         self, plan: _Plan, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
     ) -> Answer | None:
+        if plan.run is None:  # the wording is not known: nothing to compute
+            return Answer(
+                question=plan.question,
+                title=plan.title,
+                status="undetermined",
+                reasons=[plan.fixed],
+                citations=list(plan.citations),
+                interpretations=plan.used.copy(),
+                version=plan.version,
+                event_date=day,
+            )
         try:
-            k, values, dates, extra = plan.run(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+            k, values, reasons, dates, extra = plan.run(
+                facts, sp.choices, self.calendar, sp.ne, sp.fb
+            )
         except (Unknown, AttestRulesError):
             return None  # the closures say what is missing
         if values is None:
@@ -355,28 +351,24 @@ class Evaluator:
                 question=plan.question,
                 title=plan.title,
                 status="not_applicable",
-                reasons=[plan.not_applicable],
-                citations=self._citations(plan.version, plan.cites),
+                reasons=[plan.fixed],
+                citations=list(plan.citations),
                 interpretations=plan.used.copy(),
                 version=plan.version,
                 event_date=day,
             )
         o = plan.outcomes[k]
-        cites = o.cites + extra if extra else o.cites
-        reported = [_plain(values[i]) for i in plan.places]
-        reasons = [
-            o.reason.format(*[_shown(values[i]) for i in o.places]) if o.places else o.reason
-        ]
-        reasons += [f"{n} = {_shown_plain(v)}" for n, v in zip(plan.names, reported, strict=True)]
         return Answer(
             question=plan.question,
             title=plan.title,
             status=o.status,
             outcome=o.id,
-            values=dict(zip(plan.names, reported, strict=True)),
-            reasons=reasons,
+            values=values,
+            reasons=reasons or [],
             dates=[self._date_reason(label, c) for label, c in dates.items()] if dates else [],
-            citations=self._citations(plan.version, cites),
+            citations=(
+                self._citations(plan.version, o.cites + extra) if extra else list(o.citations)
+            ),
             interpretations=plan.used.copy(),
             version=plan.version,
             event_date=day,
@@ -426,7 +418,7 @@ class Evaluator:
 
     def _citations(self, version: str, ids: tuple[str, ...]) -> list[Citation]:
         """The citations of provisions ``ids`` (in order, once each) in ``version``'s wording;
-        the same frozen ``Citation`` objects every time, in a fresh list."""
+        the same (frozen) ``Citation`` objects every time, in a fresh list."""
         key = (version, ids)
         cites = self._cite_cache.get(key)
         if cites is None:
@@ -447,9 +439,9 @@ class Evaluator:
         reason = DateReason(
             label=label,
             date=computed.date,
-            steps=list(computed.explanation.steps),
+            steps=tuple(computed.explanation.steps),
             interpretations=dict(computed.explanation.interpretations),
-            warnings=list(computed.explanation.warnings),
+            warnings=tuple(computed.explanation.warnings),
         )
         self._date_cache[key] = (computed, reason)  # holding ``computed`` keeps its id unique
         return reason
@@ -511,25 +503,21 @@ class Evaluator:
         if alternative is None:
             return answer
         other = self._in_version(q, alternative, facts, sp, day)
-        return answer.model_copy(
-            update={
-                "uncertain": True,
-                "depends_on_version": answer.key() != other.key(),
-                "alternative": other.model_copy(update={"uncertain": True}),
-                "reasons": [
-                    *answer.reasons,
-                    f"{day.isoformat()} is inside the effective-date "
-                    f"window of {other.version}; under it: {other.status}"
-                    + (f" ({other.outcome})" if other.outcome else ""),
-                ],
-            }
+        # both answers were built just now for this one: completed in place
+        other.uncertain = answer.uncertain = True
+        answer.depends_on_version = answer.key() != other.key()
+        answer.alternative = other
+        answer.reasons.append(
+            f"{day.isoformat()} is inside the effective-date window of {other.version}; "
+            f"under it: {other.status}" + (f" ({other.outcome})" if other.outcome else "")
         )
+        return answer
 
     def _in_version(
         self, q: str, index: int, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
     ) -> Answer:
         version = self.reg.versions[index]
-        plan = None if self.reference else sp.plans.get((version.id, q))
+        plan = None if self.reference else sp.plans[index].get(q)
         if plan is not None:
             traced = self._traced(plan, facts, sp, day)
             if traced is not None:
@@ -581,7 +569,7 @@ class Evaluator:
                 citations=self._citations(version, (*cite_ids, *more_cites)),
             )
             if env is not None:
-                out["values"] = {n: _plain(env.locals.get(n)) for n in spec.values}
+                out["values"] = {n: plain(env.locals.get(n)) for n in spec.values}
                 out["dates"] = [self._date_reason(label, c) for label, c in env.dates.items()]
             return out
 
@@ -614,7 +602,7 @@ def _outcome(
     rule: CompiledRule, outcome: OutcomeSpec, env: Env, finish: Callable[..., dict[str, Any]]
 ) -> dict[str, Any]:
     """The answer where ``outcome`` holds: its reason and values filled in, its citations."""
-    reasons = [_fill(outcome.reason, env.locals)]
-    reasons += [f"{n} = {_shown(env.locals.get(n))}" for n in rule.spec.values]
+    reasons = [fill(outcome.reason, env.locals)]
+    reasons += [f"{n} = {shown(env.locals.get(n))}" for n in rule.spec.values]
     extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
     return finish(outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra))

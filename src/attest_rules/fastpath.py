@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .display import parts
 from .expr.codegen import Generator, build
 from .expr.syntax import Node
+from .expr.types import BOOL, DATE, INT, STR, Enum
+from .model import OutcomeSpec
 from .rulebook import FACTS, CompiledRule, Rulebook
 
 FastCase = Callable[..., dict[str, tuple[str, str | None]]]
@@ -86,16 +89,17 @@ def rule_body(
 
 def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
     """``rule`` specialised to ``choices``, for a traced answer: a function giving the index of
-    the outcome that holds (-1 where the rule does not apply), every named value in order, the
-    dates computed with their explanations, exactly as the closures would record them, and the
-    citations of its ``cite_when`` whose condition holds. Any unknown fact raises ``Unknown``,
-    a condition's too: the closures decide what a condition over an unknown fact gives."""
+    the outcome that holds (-1 where the rule does not apply), the answer's ``values`` and
+    ``reasons`` for it, the dates computed with their explanations, exactly as the closures
+    would record them, and the citations of its ``cite_when`` whose condition holds. Any
+    unknown fact raises ``Unknown``, a condition's too: the closures decide what a condition
+    over an unknown fact gives."""
     assert rule.spec.undetermined is None  # noqa: S101 - nothing to compute for those
     gen.trace = True
     lines = [f"def rule{SIGNATURE}:", "    DT = {}"]
     if rule.applies_node is not None:
         applies = gen.expr(rule.applies_node, frozenset(), frozenset())
-        lines += [f"    if not {applies}:", "        return (-1, None, None, ())"]
+        lines += [f"    if not {applies}:", "        return (-1, None, None, None, ())"]
     lets: frozenset[str] = frozenset()
     for let in rule.lets:
         chosen = let.node if let.node is not None else dict(let.case_nodes)[choices[str(let.by)]]
@@ -104,18 +108,49 @@ def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str])
     lines.append("    A1 = ()")  # the citations that apply when a condition holds
     for cond, ids in rule.cite_when_nodes:
         lines += [f"    if {gen.expr(cond, lets, frozenset())}:", f"        A1 = A1 + {ids!r}"]
-    values = "(" + "".join(f"{gen.let_name(let.name)}, " for let in rule.lets) + ")"
-    for k, node in enumerate(rule.outcome_nodes):
-        result = f"return ({k}, {values}, DT, A1)"
+    for k, ((outcome, _), node) in enumerate(zip(rule.outcomes, rule.outcome_nodes, strict=True)):
+        setup, values, reasons = _rendering(rule, outcome, gen)
+        result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
         if node is None:
-            lines.append(f"    {result}")
+            lines += ["    " + line for line in result]
             break
-        lines += [f"    if {gen.expr(node, lets, frozenset())}:", f"        {result}"]
+        lines.append(f"    if {gen.expr(node, lets, frozenset())}:")
+        lines += ["        " + line for line in result]
     return "\n".join(lines) + "\n"
 
 
+def _rendering(
+    rule: CompiledRule, outcome: OutcomeSpec, gen: Generator
+) -> tuple[list[str], str, str]:
+    """Where ``outcome`` holds: statements, then the answer's ``values`` and its ``reasons`` as
+    expressions, each value written as :mod:`.display` writes it, specialised to its type."""
+    kinds = {let.name: let.kind for let in rule.lets}
+    template = parts(outcome.reason)
+    setup: list[str] = []
+    as_plain: dict[str, str] = {}
+    as_shown: dict[str, str] = {}
+    for name in dict.fromkeys([*template[1::2], *rule.spec.values]):
+        value, kind = gen.let_name(name), kinds[name]
+        if kind == DATE:  # plain and shown: the ISO date
+            setup.append(f"S_{name} = _iso({value})")
+            as_plain[name] = as_shown[name] = f"S_{name}"
+        elif kind == STR or isinstance(kind, Enum):
+            as_plain[name] = as_shown[name] = value
+        elif kind in (INT, BOOL):
+            as_plain[name], as_shown[name] = value, f"_sh({value})"
+        else:
+            setup.append(f"S_{name} = _pl({value})")
+            as_plain[name], as_shown[name] = f"S_{name}", f"_sh(S_{name})"
+    pieces = [repr(p) if i % 2 == 0 else as_shown[p] for i, p in enumerate(template) if p]
+    reasons = [" + ".join(pieces) or "''"]
+    reasons += [f"{name + ' = '!r} + {as_shown[name]}" for name in rule.spec.values]
+    values = "{" + ", ".join(f"{name!r}: {as_plain[name]}" for name in rule.spec.values) + "}"
+    return setup, values, "[" + ", ".join(reasons) + "]"
+
+
 TracedRule = Callable[
-    ..., tuple[int, tuple[Any, ...] | None, dict[str, Any] | None, tuple[str, ...]]
+    ...,
+    tuple[int, dict[str, Any] | None, list[str] | None, dict[str, Any] | None, tuple[str, ...]],
 ]
 
 
@@ -189,6 +224,33 @@ def events_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dic
 def compile_events(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
     source, consts = events_source(book, bound)
     return build(source, consts, "events")["events"]
+
+
+def gates_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+    """A function giving, for each question in order, whether its event happened by its gate
+    (the ``applies`` of the rule that selects its version): True, False, or None where the
+    question has no gate or a fact the gate reads is unknown."""
+    gen = Generator(FACTS, bound)
+    lines = [f"def gates{SIGNATURE}:"]
+    for n, q in enumerate(book.questions):
+        node = book.events[q].applies_node
+        if node is None:
+            lines.append(f"    A{n} = None")
+            continue
+        gate = gen.expr(node, frozenset(), frozenset())
+        lines += [
+            "    try:",
+            f"        A{n} = {gate}",
+            "    except Unknown:",
+            f"        A{n} = None",
+        ]
+    lines.append("    return (" + "".join(f"A{n}, " for n in range(len(book.questions))) + ")")
+    return "\n".join(lines) + "\n", gen.consts
+
+
+def compile_gates(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
+    source, consts = gates_source(book, bound)
+    return build(source, consts, "gates")["gates"]
 
 
 def case_source(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from .consolidation import Provision
+from .display import PLACEHOLDER
 from .errors import DocPath
 from .expr.compiler import Compiled, compile_expr, render
 from .expr.syntax import ExprSyntaxError, Node, parse
@@ -23,7 +24,6 @@ from .model import Choose, Interpretation, OutcomeSpec, RuleSpec, SpecDocument
 from .placement import placed_provisions
 
 FACTS: Record = record_of(Case, "case", top=True)
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 Problem = tuple[DocPath, str]
 
@@ -36,6 +36,7 @@ class Let:
     cases: tuple[tuple[str, Compiled], ...] = ()
     node: Node | None = None
     case_nodes: tuple[tuple[str, Node], ...] = ()
+    kind: Type | None = None  # its type, as the checker found it
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ class _RuleCompiler:
             result = self.expression(value, path, checker, None, usage)
             if result is None:
                 return None
-            return Let(name, compile_expr(result[0]), node=result[0]), result[1]
+            return Let(name, compile_expr(result[0]), node=result[0], kind=result[1]), result[1]
         interp = self.interpretations.get(value.by)
         if interp is None:
             self.problems.append(((*path, "by"), f"no interpretation {value.by!r}"))
@@ -236,7 +237,9 @@ class _RuleCompiler:
                 ((*path, "cases"), "every choice must give the same kind of value")
             )
             return None
-        return Let(name, None, value.by, tuple(cases), case_nodes=tuple(case_nodes)), kinds.pop()
+        kind = kinds.pop()
+        let = Let(name, None, value.by, tuple(cases), case_nodes=tuple(case_nodes), kind=kind)
+        return let, kind
 
     def _declarations(self, spec: RuleSpec, path: DocPath, usage: Usage) -> None:
         """What a rule says it reads, uses and relies on must be what it does."""

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..display import plain, shown_plain
 from ..legal_time import Term
 from .compiler import _dated, render
 from .syntax import Node
@@ -70,6 +71,9 @@ def _floordiv(a: int, b: int) -> int:
 
 _BUILTINS: dict[str, Any] = {"sum": sum, "any": any, "all": all, "max": max, "min": min, "len": len}
 _HELPERS: dict[str, Any] = {
+    "_iso": dt.date.isoformat,  # a date as it appears in an answer, as display.plain gives it
+    "_pl": plain,
+    "_sh": shown_plain,
     "_k": _k,
     "_u": _u,
     "_floordiv": _floordiv,
@@ -82,9 +86,9 @@ _PARAMS = ("f", "ch", "cal", "ne", "fb")
 # path, and names its events, versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
 _NAME = re.compile(
-    r"^(L[0-9a-z]*_|E_|R_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|case|_t|DT)$"
+    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|DT)$"
 )
-_FUNCTIONS = ("rule", "event", "events", "case")  # what generated code may define
+_FUNCTIONS = ("rule", "event", "events", "gates", "case")  # what generated code may define
 _CALLABLE = re.compile(r"^[PQ]\d+$|^[VS]$")
 _ALLOWED_NODES = (
     ast.Module,
