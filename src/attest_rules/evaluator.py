@@ -14,21 +14,12 @@ from .display import fill, plain, shown
 from .errors import AttestRulesError
 from .expr.codegen import Unknown
 from .expr.compiler import Env, Missing
-from .expr.typecheck import FEB29, NOT_EARLIER
 from .facts import Case, parse_case
-from .fastpath import (
-    FastCase,
-    TracedRule,
-    compile_case,
-    compile_events,
-    compile_gates,
-    compile_traced,
-    event_index,
-)
 from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
-from .results import Answer, Citation, DateReason, Evaluation, Inputs, Status
+from .results import Answer, Citation, DateReason, Evaluation, Inputs
 from .rulebook import CompiledRule
+from .specialised import Plan, Specialised
 
 if TYPE_CHECKING:
     from .regulation import Regulation
@@ -89,165 +80,6 @@ def compute_lets(rule: CompiledRule, env: Env) -> None:
             env.locals[let.name] = dict(let.cases)[env.choices[str(let.by)]](env)
 
 
-class _VersionOf:
-    """The id of the version in force on a day under one set of choices ('' when none is),
-    remembered per day (bounded: a batch runs in constant memory). The regulation remembers
-    the day's versions too, but going through it here measured about 10% slower on the
-    answers-only path, and a day before the Rules were in force would raise every time."""
-
-    __slots__ = ("_cache", "_choices", "_indices", "_reg")
-
-    def __init__(self, reg: Regulation, choices: Mapping[str, str]) -> None:
-        self._reg, self._choices = reg, dict(choices)
-        self._cache: dict[dt.date, str] = {}
-        self._indices: dict[dt.date, tuple[int, int | None] | str] = {}
-
-    def indices(self, day: dt.date) -> tuple[int, int | None]:
-        """The regulation's ``version_indices`` on ``day`` under these choices, remembered
-        per day with the error a day before the Rules were in force raises."""
-        found = self._indices.get(day)
-        if found is None:
-            if len(self._indices) > 1 << 16:
-                self._indices.clear()
-            try:
-                found = self._reg.version_indices(day, self._choices)
-            except AttestRulesError as exc:
-                found = str(exc)
-            self._indices[day] = found
-        if isinstance(found, str):
-            raise AttestRulesError(found)  # a fresh one: a raised error keeps its traceback
-        return found
-
-    def __call__(self, day: dt.date) -> str:
-        vid = self._cache.get(day)
-        if vid is None:
-            if len(self._cache) > 1 << 16:
-                self._cache.clear()
-            try:
-                vid = self._reg.versions[self._reg.version_indices(day, self._choices)[0]].id
-            except AttestRulesError:
-                vid = ""  # not in force on that day: nothing applies
-            self._cache[day] = vid
-        return vid
-
-
-@dataclass(frozen=True, slots=True)
-class _OutcomePlan:
-    status: Status
-    id: str
-    cites: tuple[str, ...]  # the rule's, then the outcome's
-    citations: tuple[Citation, ...]  # theirs, in the version's wording
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What every traced answer of one question in one version shares, worked out once."""
-
-    rule: CompiledRule
-    run: TracedRule | None  # None where the wording is not known: the answer is undetermined
-    question: str
-    title: str
-    version: str
-    used: dict[str, str]  # the choices the rule relies on (copied into each answer)
-    outcomes: tuple[_OutcomePlan, ...]
-    fixed: str  # the reason where no outcome is reached: why it does not apply, or why unknown
-    citations: tuple[Citation, ...]  # the rule's own
-
-
-def _plan(
-    rule: CompiledRule,
-    run: TracedRule | None,
-    title: str,
-    version: str,
-    choices: Mapping[str, str],
-    cite: Callable[[str, tuple[str, ...]], list[Citation]],
-) -> _Plan:
-    cites = (rule.provision_id, *rule.spec.cites)
-    outcomes = []
-    for outcome, _ in rule.outcomes:
-        ids = (*cites, *outcome.cites)
-        outcomes.append(_OutcomePlan(outcome.status, outcome.id, ids, tuple(cite(version, ids))))
-    return _Plan(
-        rule,
-        run,
-        rule.spec.id,
-        title,
-        version,
-        {k: choices[k] for k in sorted(rule.usage.interpretations)},
-        tuple(outcomes),
-        (
-            f"does not apply: {rule.spec.applies}"
-            if rule.spec.undetermined is None
-            else str(rule.spec.undetermined).strip()
-        ),
-        tuple(cite(version, cites)),
-    )
-
-
-class _Specialised:
-    """What the evaluator compiles for one set of interpretation choices: the version selector
-    and, each on first use, the answers-only case driver and the traced rules."""
-
-    def __init__(self, ev: Evaluator, choices: Mapping[str, str]) -> None:
-        self.choices = dict(choices)
-        self.ne, self.fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
-        self.version_of = _VersionOf(ev.reg, choices)
-        self._ev = ev
-        self._case: FastCase | None = None
-        self._traced: dict[tuple[str, str], TracedRule] | None = None
-        self._plans: list[dict[str, _Plan]] | None = None
-        self._events: Callable[..., tuple[Any, ...]] | None = None
-        self._gates: Callable[..., tuple[Any, ...]] | None = None
-        book = ev.book
-        self.did_not_happen = tuple(  # a question's reason when its gate says so
-            f"does not apply: {book.events[q].spec.applies}" for q in book.questions
-        )
-        self.questions = tuple(event_index(ev.book).items())
-
-    @property
-    def case(self) -> FastCase:
-        if self._case is None:
-            bound = (self.ne, self.fb, self._ev.calendar)
-            self._case = compile_case(self._ev.book, self.choices, bound)
-        return self._case
-
-    @property
-    def traced(self) -> dict[tuple[str, str], TracedRule]:
-        if self._traced is None:
-            bound = (self.ne, self.fb, self._ev.calendar)
-            self._traced = compile_traced(self._ev.book, self.choices, bound)
-        return self._traced
-
-    @property
-    def plans(self) -> list[dict[str, _Plan]]:
-        """Per version (by index), the plan of each question it answers."""
-        if self._plans is None:
-            book = self._ev.book
-            traced, cite = self.traced, self._ev._citations
-            self._plans = [
-                {
-                    q: _plan(rule, traced.get((vid, q)), book.titles[q], vid, self.choices, cite)
-                    for q, rule in book.by_version[vid].items()
-                }
-                for vid in (v.id for v in self._ev.reg.versions)
-            ]
-        return self._plans
-
-    @property
-    def gates(self) -> Callable[..., tuple[Any, ...]]:
-        if self._gates is None:
-            bound = (self.ne, self.fb, self._ev.calendar)
-            self._gates = compile_gates(self._ev.book, bound)
-        return self._gates
-
-    @property
-    def events(self) -> Callable[..., tuple[Any, ...]]:
-        if self._events is None:
-            bound = (self.ne, self.fb, self._ev.calendar)
-            self._events = compile_events(self._ev.book, bound)
-        return self._events
-
-
 class Evaluator:
     """Evaluates cases against one loaded regulation."""
 
@@ -260,8 +92,8 @@ class Evaluator:
         self.reference = reference
         self.book = reg.rulebook
         self.calendar = calendar or kz_calendar()
-        self._specialised: dict[tuple[tuple[str, str], ...], _Specialised] = {}
-        self._last: _Specialised | None = None  # the one used last: a batch keeps its choices
+        self._specialised: dict[tuple[tuple[str, str], ...], Specialised] = {}
+        self._last: Specialised | None = None  # the one used last: a batch keeps its choices
         self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
         self._date_cache: dict[tuple[str, int], tuple[ComputedDate, DateReason]] = {}
 
@@ -292,7 +124,7 @@ class Evaluator:
         )
 
     def _answers(
-        self, sp: _Specialised, facts: Mapping[str, Any], on: dt.date | None
+        self, sp: Specialised, facts: Mapping[str, Any], on: dt.date | None
     ) -> list[Answer]:
         """Every answer of a case. The event days come from generated code; a question whose
         day is unknown goes through the closures (:meth:`_question`), which say what is missing."""
@@ -327,7 +159,7 @@ class Evaluator:
         return out
 
     def _traced(
-        self, plan: _Plan, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
+        self, plan: Plan, facts: Mapping[str, Any], sp: Specialised, day: dt.date
     ) -> Answer | None:
         if plan.run is None:  # the wording is not known: nothing to compute
             return Answer(
@@ -446,7 +278,7 @@ class Evaluator:
         self._date_cache[key] = (computed, reason)  # holding ``computed`` keeps its id unique
         return reason
 
-    def _for(self, choices: Mapping[str, str]) -> _Specialised:
+    def _for(self, choices: Mapping[str, str]) -> Specialised:
         """What is compiled for ``choices`` (the last used is checked first: cheap in a batch)."""
         last = self._last
         if last is not None and last.choices == choices:
@@ -454,12 +286,14 @@ class Evaluator:
         key = tuple(sorted(choices.items()))
         found = self._specialised.get(key)
         if found is None:
-            found = self._specialised[key] = _Specialised(self, choices)
+            found = self._specialised[key] = Specialised(
+                self.reg, self.calendar, choices, self._citations
+            )
         self._last = found
         return found
 
     def _question(
-        self, q: str, facts: Mapping[str, Any], sp: _Specialised, on: dt.date | None
+        self, q: str, facts: Mapping[str, Any], sp: Specialised, on: dt.date | None
     ) -> Answer:
         title = self.book.titles[q]
         selector = self.book.events[q]
@@ -486,7 +320,7 @@ class Evaluator:
             ],
         )
 
-    def _on(self, q: str, day: dt.date, facts: Mapping[str, Any], sp: _Specialised) -> Answer:
+    def _on(self, q: str, day: dt.date, facts: Mapping[str, Any], sp: Specialised) -> Answer:
         """The answer under the version in force on ``day``; inside an effective-date window,
         with the answer under the other version as its alternative."""
         try:
@@ -514,7 +348,7 @@ class Evaluator:
         return answer
 
     def _in_version(
-        self, q: str, index: int, facts: Mapping[str, Any], sp: _Specialised, day: dt.date
+        self, q: str, index: int, facts: Mapping[str, Any], sp: Specialised, day: dt.date
     ) -> Answer:
         version = self.reg.versions[index]
         plan = None if self.reference else sp.plans[index].get(q)
