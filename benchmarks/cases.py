@@ -123,6 +123,19 @@ def make_case(rng: random.Random, n: int) -> dict[str, Any]:
     return case
 
 
+def drop_facts(rng: random.Random, case: dict[str, Any], share: float) -> dict[str, Any]:
+    """``case`` with about ``share`` of its known facts (within each section) left unknown, as
+    real submissions often are: those answers go through the three-valued closures, which say
+    what is missing. The id is kept."""
+    out: dict[str, Any] = {"id": case["id"]}
+    for section, facts in case.items():
+        if isinstance(facts, dict):
+            out[section] = {k: (None if rng.random() < share else v) for k, v in facts.items()}
+        elif section != "id":
+            out[section] = facts
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int, help="how many cases")
