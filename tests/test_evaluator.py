@@ -117,3 +117,28 @@ def test_evaluating_on_a_date_uses_that_version(reg: Regulation) -> None:
     old = reg.evaluate(case, on="2024-01-10")
     assert {a.version for a in old.answers if a.version} == {"base"}
     assert old.inputs.on is not None and old.inputs.on.isoformat() == "2024-01-10"
+
+
+def test_evaluations_share_no_state_a_caller_can_change(reg: Regulation) -> None:
+    """Answers are built per case and may be changed by their holder; what is shared between
+    answers and cases (citations, date explanations, plans) is frozen or copied."""
+    import dataclasses
+
+    case = load_case(EXAMPLES / "quorate-session-2025.yaml")
+    first, second = reg.evaluate(case), reg.evaluate(case)
+    before = second.model_dump()
+    assert first.model_dump() == before
+    for answer in first.answers:
+        answer.reasons.append("changed")
+        answer.values["changed"] = True
+        answer.interpretations["changed"] = "yes"
+        answer.citations.clear()
+    assert second.model_dump() == before
+    assert reg.evaluate(case).model_dump() == before
+    cited = next(a for a in second.answers if a.citations).citations[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cited.text_kk = "changed"  # type: ignore[misc]
+    dated = next(a for a in second.answers if a.dates).dates[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dated.date = dated.date  # type: ignore[misc]
+    assert isinstance(dated.steps, tuple)
