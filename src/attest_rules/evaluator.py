@@ -17,7 +17,7 @@ from .expr.compiler import Env, Missing
 from .facts import Case, parse_case
 from .legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from .model import OutcomeSpec
-from .results import Answer, Citation, DateReason, Evaluation, Inputs
+from .results import Answer, Citation, DateReason, Evaluation, Inputs, Status
 from .rulebook import CompiledRule
 from .specialised import Plan, Specialised
 
@@ -103,6 +103,8 @@ class Evaluator:
         on: dt.date | None = None,
         interpretations: Mapping[str, str] | None = None,
     ) -> Evaluation:
+        """Every answer for ``case``, each under the version in force on its own event date
+        (or on ``on``), with ``interpretations`` switched for this call: the decision record."""
         parsed = case if isinstance(case, Case) else parse_case(case)
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
@@ -126,11 +128,12 @@ class Evaluator:
     def _answers(
         self, sp: Specialised, facts: Mapping[str, Any], on: dt.date | None
     ) -> list[Answer]:
-        """Every answer of a case. The event days come from generated code; a question whose
-        day is unknown goes through the closures (:meth:`_question`), which say what is missing."""
-        days: tuple[Any, ...] | None = None
+        """Every answer of a case. The event days and gates come from generated code; a
+        question whose day is unknown and whose gate does not say it did not happen goes
+        through the closures (:meth:`_question`), which say what is missing."""
         if self.reference:
             return [self._question(q, facts, sp, on) for q in self.book.questions]
+        days: tuple[Any, ...] | None = None
         if on is None:
             try:
                 days = sp.events(facts, sp.choices, self.calendar, sp.ne, sp.fb)
@@ -161,34 +164,18 @@ class Evaluator:
     def _traced(
         self, plan: Plan, facts: Mapping[str, Any], sp: Specialised, day: dt.date
     ) -> Answer | None:
+        """The answer of ``plan``'s question from its generated rule; None where a fact the rule
+        reads is unknown (or legal time cannot compute a date), for the closures to answer."""
         if plan.run is None:  # the wording is not known: nothing to compute
-            return Answer(
-                question=plan.question,
-                title=plan.title,
-                status="undetermined",
-                reasons=[plan.fixed],
-                citations=list(plan.citations),
-                interpretations=plan.used.copy(),
-                version=plan.version,
-                event_date=day,
-            )
+            return _unreached(plan, "undetermined", day)
         try:
             k, values, reasons, dates, extra = plan.run(
                 facts, sp.choices, self.calendar, sp.ne, sp.fb
             )
         except (Unknown, AttestRulesError):
-            return None  # the closures say what is missing
+            return None
         if values is None:
-            return Answer(
-                question=plan.question,
-                title=plan.title,
-                status="not_applicable",
-                reasons=[plan.fixed],
-                citations=list(plan.citations),
-                interpretations=plan.used.copy(),
-                version=plan.version,
-                event_date=day,
-            )
+            return _unreached(plan, "not_applicable", day)
         o = plan.outcomes[k]
         return Answer(
             question=plan.question,
@@ -430,6 +417,21 @@ class Evaluator:
                 missing=d.missing,
             )
         return _outcome(rule, outcome, env, finish)
+
+
+def _unreached(plan: Plan, status: Status, day: dt.date) -> Answer:
+    """The answer where ``plan``'s rule reaches no outcome: it does not apply, or its wording
+    is not known. Its reason is fixed; its citations are the rule's own."""
+    return Answer(
+        question=plan.question,
+        title=plan.title,
+        status=status,
+        reasons=[plan.fixed],
+        citations=list(plan.citations),
+        interpretations=plan.used.copy(),
+        version=plan.version,
+        event_date=day,
+    )
 
 
 def _outcome(
