@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 
 
 class VersionOf:
-    """The id of the version in force on a day under one set of choices ('' when none is),
+    """The version in force on a day under one set of choices: its id (called, '' when none
+    is) for the answers-only driver, or the regulation's version indices (``indices``), each
     remembered per day (bounded: a batch runs in constant memory). The regulation remembers
-    the day's versions too, but going through it here measured about 10% slower on the
-    answers-only path, and a day before the Rules were in force would raise every time."""
+    the day's versions too, but going through it measured about 10% slower on the answers-only
+    path, and a day before the Rules were in force would raise every time."""
 
     __slots__ = ("_cache", "_choices", "_indices", "_reg")
 
@@ -64,7 +65,7 @@ class VersionOf:
             if len(self._cache) > 1 << 16:
                 self._cache.clear()
             try:
-                vid = self._reg.versions[self._reg.version_indices(day, self._choices)[0]].id
+                vid = self._reg.versions[self.indices(day)[0]].id
             except AttestRulesError:
                 vid = ""  # not in force on that day: nothing applies
             self._cache[day] = vid
