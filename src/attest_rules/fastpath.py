@@ -201,14 +201,13 @@ def _event_lines(book: Rulebook, gen: Generator, names: list[str]) -> list[str]:
         if node.op == "path":  # a fact: None when unknown, no exception raised
             lines.append(f"    {names[i]} = {gen.optional(node)}")
             continue
-        event = gen.expr(node, frozenset(), frozenset())
-        lines += [
-            "    try:",
-            f"        {names[i]} = {event}",
-            "    except Unknown:",
-            f"        {names[i]} = None",
-        ]
+        lines += _or_none(names[i], gen.expr(node, frozenset(), frozenset()))
     return lines
+
+
+def _or_none(name: str, code: str) -> list[str]:
+    """Statements setting ``name`` to ``code``'s value, None where a fact it reads is unknown."""
+    return ["    try:", f"        {name} = {code}", "    except Unknown:", f"        {name} = None"]
 
 
 def events_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
@@ -237,13 +236,7 @@ def gates_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict
         if node is None:
             lines.append(f"    A{n} = None")
             continue
-        gate = gen.expr(node, frozenset(), frozenset())
-        lines += [
-            "    try:",
-            f"        A{n} = {gate}",
-            "    except Unknown:",
-            f"        A{n} = None",
-        ]
+        lines += _or_none(f"A{n}", gen.expr(node, frozenset(), frozenset()))
     lines.append("    return (" + "".join(f"A{n}, " for n in range(len(book.questions))) + ")")
     return "\n".join(lines) + "\n", gen.consts
 

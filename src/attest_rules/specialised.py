@@ -6,6 +6,7 @@ See :mod:`attest_rules.fastpath` for the generated code itself."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -140,59 +141,38 @@ class Specialised:
         self.choices = dict(choices)
         self.ne, self.fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
         self.version_of = VersionOf(reg, choices)
-        self._reg, self._book, self._calendar, self._cite = reg, reg.rulebook, calendar, cite
-        self._case: FastCase | None = None
-        self._traced: dict[tuple[str, str], TracedRule] | None = None
-        self._plans: list[dict[str, Plan]] | None = None
-        self._events: Callable[..., tuple[Any, ...]] | None = None
-        self._gates: Callable[..., tuple[Any, ...]] | None = None
+        self._reg, self._book, self._cite = reg, reg.rulebook, cite
+        self._bound = (self.ne, self.fb, calendar)  # what generated dates are bound to
         book = reg.rulebook
         self.did_not_happen = tuple(  # a question's reason when its gate says so
             f"does not apply: {book.events[q].spec.applies}" for q in book.questions
         )
         self.questions = tuple(event_index(book).items())
 
-    @property
+    @functools.cached_property
     def case(self) -> FastCase:
-        if self._case is None:
-            bound = (self.ne, self.fb, self._calendar)
-            self._case = compile_case(self._book, self.choices, bound)
-        return self._case
+        return compile_case(self._book, self.choices, self._bound)
 
-    @property
+    @functools.cached_property
     def traced(self) -> dict[tuple[str, str], TracedRule]:
-        if self._traced is None:
-            bound = (self.ne, self.fb, self._calendar)
-            self._traced = compile_traced(self._book, self.choices, bound)
-        return self._traced
+        return compile_traced(self._book, self.choices, self._bound)
 
-    @property
+    @functools.cached_property
     def plans(self) -> list[dict[str, Plan]]:
         """Per version (by index), the plan of each question it answers."""
-        if self._plans is None:
-            book = self._book
-            traced, cite = self.traced, self._cite
-            self._plans = [
-                {
-                    q: make_plan(
-                        rule, traced.get((vid, q)), book.titles[q], vid, self.choices, cite
-                    )
-                    for q, rule in book.by_version[vid].items()
-                }
-                for vid in (v.id for v in self._reg.versions)
-            ]
-        return self._plans
+        book, traced, cite, choices = self._book, self.traced, self._cite, self.choices
+        return [
+            {
+                q: make_plan(rule, traced.get((vid, q)), book.titles[q], vid, choices, cite)
+                for q, rule in book.by_version[vid].items()
+            }
+            for vid in (v.id for v in self._reg.versions)
+        ]
 
-    @property
+    @functools.cached_property
     def gates(self) -> Callable[..., tuple[Any, ...]]:
-        if self._gates is None:
-            bound = (self.ne, self.fb, self._calendar)
-            self._gates = compile_gates(self._book, bound)
-        return self._gates
+        return compile_gates(self._book, self._bound)
 
-    @property
+    @functools.cached_property
     def events(self) -> Callable[..., tuple[Any, ...]]:
-        if self._events is None:
-            bound = (self.ne, self.fb, self._calendar)
-            self._events = compile_events(self._book, bound)
-        return self._events
+        return compile_events(self._book, self._bound)
