@@ -1,9 +1,13 @@
-"""The answers-only fast path: one generated function answering every question of a case.
+"""The generated code: one function answering every question of a case (answers only), and
+each rule as a traced function that also writes its answer (reasons and citations).
 
 See :mod:`attest_rules.expr.codegen`. :func:`rule_body` writes one rule as Python statements
 from its checked AST; :func:`case_source` puts every rule of every version into one function,
 specialised to one set of interpretation choices; :func:`compile_case` checks and compiles it.
-:func:`rule_source` writes a single rule as a function of its own, for reading and for tests.
+:func:`trace_source` writes one rule for :meth:`Evaluator.evaluate`, with the answer's values,
+reasons and conditional citations; :func:`events_source` and :func:`gates_source` give a case's
+event days and whether its events happened. :func:`rule_source` writes a single rule as a
+function of its own, for reading and for tests.
 """
 
 from __future__ import annotations
