@@ -123,6 +123,8 @@ def main() -> None:
     partial = [parse_case(drop_facts(holes, c, 0.1)) for c in raw[: max(n_cases // 4, 50)]]
     traced_partial = rate(lambda c: reg.evaluate(c), partial)
     traced_json = rate(lambda c: reg.evaluate(c).model_dump_json(), cases[: max(n_cases // 4, 50)])
+    sample = cases[: max(n_cases // 4, 50)]
+    record_kb = sum(len(reg.evaluate(c).model_dump_json()) for c in sample) / len(sample) / 1000
     hand = rate(handwritten.answer, facts)
     durable_rate = rate(durable.answer, cases[:n_durable], repeat=1)
     validate = rate(lambda c: Case.model_validate(c), raw)
@@ -138,7 +140,9 @@ def main() -> None:
     print(f"compiled, answers only          {compiled:9.0f} cases/s")
     print(f"compiled, reasons + citations   {traced:9.0f} cases/s")
     print(f"  the same, a tenth of facts unknown {traced_partial:6.0f} cases/s")
-    print(f"  the same, written as JSON      {traced_json:9.0f} cases/s")
+    print(
+        f"  the same, written as JSON      {traced_json:9.0f} cases/s   ({record_kb:.1f} KB each)"
+    )
     print(
         f"hand-written Python             {hand:9.0f} cases/s   "
         f"compiled is {hand / compiled:5.2f}x slower"
@@ -159,6 +163,7 @@ def main() -> None:
                 "traced_per_s": round(traced),
                 "traced_partial_per_s": round(traced_partial),
                 "traced_json_per_s": round(traced_json),
+                "record_kb": round(record_kb, 1),
                 "handwritten_per_s": round(hand),
                 "durable_per_s": round(durable_rate, 1),
                 "load_ms": round(load_ms, 1),
