@@ -294,7 +294,7 @@ class Evaluator:
                 question=q,
                 title=title,
                 status="not_applicable",
-                reasons=[f"does not apply: {selector.spec.applies}"],
+                reasons=[selector.not_applying],
             )
         missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
         return Answer(
@@ -397,7 +397,7 @@ class Evaluator:
         env = Env(facts, choices, self.calendar)
         d = decide(rule, env)
         if d.stage == "unknown_wording":
-            return finish("undetermined", [str(spec.undetermined).strip()])
+            return finish("undetermined", [rule.wording_unknown])
         if d.stage == "applies_unknown":
             return finish(
                 "undetermined",
@@ -406,7 +406,7 @@ class Evaluator:
                 missing=d.missing,
             )
         if d.stage == "not_applicable":
-            return finish("not_applicable", [f"does not apply: {spec.applies}"])
+            return finish("not_applicable", [rule.not_applying])
         outcome = d.outcome
         assert outcome is not None  # noqa: S101 - the remaining stages name an outcome
         if d.stage == "when_unknown":

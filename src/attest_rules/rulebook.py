@@ -62,6 +62,16 @@ class CompiledRule:
     def let_names(self) -> tuple[str, ...]:
         return tuple(let.name for let in self.lets)
 
+    @property
+    def not_applying(self) -> str:
+        """The reason of an answer where this rule does not apply."""
+        return f"does not apply: {self.spec.applies}"
+
+    @property
+    def wording_unknown(self) -> str:
+        """The reason of an answer where this rule's wording is not known (``undetermined``)."""
+        return str(self.spec.undetermined).strip()
+
 
 @dataclass(frozen=True)
 class Rulebook:

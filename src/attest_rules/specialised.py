@@ -85,7 +85,6 @@ class OutcomePlan:
 class Plan:
     """What every traced answer of one question in one version shares, worked out once."""
 
-    rule: CompiledRule
     run: TracedRule | None  # None where the wording is not known: the answer is undetermined
     question: str
     title: str
@@ -110,18 +109,13 @@ def make_plan(
         ids = (*cites, *outcome.cites)
         outcomes.append(OutcomePlan(outcome.status, outcome.id, ids, tuple(cite(version, ids))))
     return Plan(
-        rule,
         run,
         rule.spec.id,
         title,
         version,
         {k: choices[k] for k in sorted(rule.usage.interpretations)},
         tuple(outcomes),
-        (
-            f"does not apply: {rule.spec.applies}"
-            if rule.spec.undetermined is None
-            else str(rule.spec.undetermined).strip()
-        ),
+        rule.not_applying if rule.spec.undetermined is None else rule.wording_unknown,
         tuple(cite(version, cites)),
     )
 
@@ -145,7 +139,7 @@ class Specialised:
         self._bound = (self.ne, self.fb, calendar)  # what generated dates are bound to
         book = reg.rulebook
         self.did_not_happen = tuple(  # a question's reason when its gate says so
-            f"does not apply: {book.events[q].spec.applies}" for q in book.questions
+            book.events[q].not_applying for q in book.questions
         )
         self.questions = tuple(event_index(book).items())
 
