@@ -13,7 +13,7 @@ import random
 import sys
 from typing import Any, get_args
 
-from attest_rules.facts import Document
+from attest_rules.engine.facts import Document
 
 NAMES = list("ABCDEFGH")
 DOCS = list(get_args(Document))

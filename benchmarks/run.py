@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import attest_rules
-from attest_rules.evaluator import Evaluator
-from attest_rules.facts import Case, parse_case
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.facts import Case, parse_case
 
 sys.path.insert(0, str(Path(__file__).parent))
 import handwritten
@@ -58,7 +58,7 @@ def batch_peak_rss_mb(cases: int, seed: int) -> tuple[float, float]:
             "import resource, runpy, sys\n"
             f"sys.argv = ['attest-rules', 'evaluate', '--jsonl', {str(source)!r}, '-', "
             "'--answers-only']\n"
-            "try:\n    runpy.run_module('attest_rules.cli', run_name='__main__')\n"
+            "try:\n    runpy.run_module('attest_rules.cli.main', run_name='__main__')\n"
             "except SystemExit as exc:\n    code = exc.code\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
         )
@@ -97,7 +97,7 @@ def main() -> None:
     facts = [c.model_dump() for c in cases]
     evaluator = Evaluator(reg)
 
-    from attest_rules.rete.engine import DurableEngine
+    from attest_rules.durable.engine import DurableEngine
 
     durable = DurableEngine(reg)
     for case, f in zip(cases, facts, strict=True):  # equal answers before any timing

@@ -7,7 +7,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from attest_rules.facts import Document
+from attest_rules.engine.facts import Document
 
 NAMES = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
 DATES = st.dates(min_value=dt.date(2023, 7, 1), max_value=dt.date(2026, 12, 31))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.casefiles import CaseFile, CaseSpec, load_case_file, merged, run_case
+from attest_rules.tools.casefiles import CaseFile, CaseSpec, load_case_file, merged, run_case
 
 CASES = Path(__file__).parent / "cases"
 FILES: dict[Path, CaseFile] = {p: load_case_file(p) for p in sorted(CASES.glob("*.yaml"))}
@@ -59,7 +59,7 @@ def test_every_case_file_answers_the_same_through_generated_code_and_closures(
 ) -> None:
     """Every answer of every case file, field by field: the analysts' cases reach outcomes and
     reasons that random cases seldom do (the property test covers the rest)."""
-    from attest_rules.evaluator import Evaluator
+    from attest_rules.engine.evaluator import Evaluator
 
     reference = Evaluator(reg, reference=True)
     compared = 0

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.casefiles import run_files
-from attest_rules.cli import main
-from attest_rules.coverage import coverage
+from attest_rules.cli.main import main
+from attest_rules.tools.casefiles import run_files
+from attest_rules.tools.coverage import coverage
 
 CASES = Path(__file__).parent / "cases"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.facts import FactsError, load_case, parse_case
-from attest_rules.records import read_record, replay
-from attest_rules.results import Evaluation
+from attest_rules.engine.facts import load_case, parse_case
+from attest_rules.engine.records import read_record, replay
+from attest_rules.engine.results import Evaluation
+from attest_rules.errors import FactsError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import attest_rules
 from attest_rules import Regulation
-from attest_rules.results import Evaluation
+from attest_rules.engine.results import Evaluation
 
 from .strategies import cases
 
@@ -136,8 +136,8 @@ _FAST = None  # one evaluator across examples, so its per-choices compilations a
 def test_the_answers_only_path_agrees_with_the_full_evaluation(
     case: dict[str, Any], readings: dict[str, str], on: dt.date | None
 ) -> None:
-    from attest_rules.evaluator import Evaluator
-    from attest_rules.facts import parse_case
+    from attest_rules.engine.evaluator import Evaluator
+    from attest_rules.engine.facts import parse_case
 
     global _FAST
     _FAST = _FAST or Evaluator(REG)
@@ -157,7 +157,7 @@ def test_generated_answers_equal_the_reference_closures(
 ) -> None:
     """Every field of every answer (values, reasons, dates, citations, alternatives) is the
     same whether a rule ran as generated code or through the three-valued closures."""
-    from attest_rules.evaluator import Evaluator
+    from attest_rules.engine.evaluator import Evaluator
 
     global _REFERENCE
     _REFERENCE = _REFERENCE or Evaluator(REG, reference=True)

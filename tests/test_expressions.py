@@ -9,11 +9,11 @@ import pytest
 
 import attest_rules
 from attest_rules import Regulation, SpecError
-from attest_rules.expr.compiler import Env, Missing, compile_expr
-from attest_rules.expr.syntax import ExprSyntaxError, parse
-from attest_rules.expr.typecheck import Checker, ExprTypeError, Usage
+from attest_rules.lang.interpreter import Env, Missing, compile_expr
+from attest_rules.lang.syntax import ExprSyntaxError, parse
+from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.legal_time import kz_calendar
-from attest_rules.rulebook import FACTS
+from attest_rules.spec.rulebook import FACTS
 
 Variant = Callable[[str, str], Regulation]
 QUORUM = "when: attending * 3 >= composition * 2"
@@ -133,7 +133,7 @@ def test_eval_and_exec_stand_in_one_audited_place_only() -> None:
         if pattern.search(line) and "re.compile" not in line
     ]
     # codegen compiles source it generated from the checked AST, after check_source
-    assert sorted(o.split(":")[0] for o in offenders) == ["expr/codegen.py", "expr/codegen.py"]
+    assert sorted(o.split(":")[0] for o in offenders) == ["lang/codegen.py", "lang/codegen.py"]
 
 
 @pytest.mark.parametrize(
@@ -149,15 +149,15 @@ def test_eval_and_exec_stand_in_one_audited_place_only() -> None:
     ],
 )
 def test_generated_source_outside_the_whitelist_is_refused(source: str) -> None:
-    from attest_rules.expr.codegen import CodegenError, check_source
+    from attest_rules.lang.codegen import CodegenError, check_source
 
     with pytest.raises(CodegenError):
         check_source(source)
 
 
 def test_every_rule_generates_whitelisted_source(reg: Regulation) -> None:
-    from attest_rules.expr.codegen import Generator, check_source
-    from attest_rules.fastpath import event_source, rule_source
+    from attest_rules.engine.fastpath import event_source, rule_source
+    from attest_rules.lang.codegen import Generator, check_source
 
     for table in reg.rulebook.by_version.values():
         for rule in table.values():

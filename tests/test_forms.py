@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.cli import main
+from attest_rules.cli.main import main
+from attest_rules.engine.facts import load_case, parse_case
 from attest_rules.errors import SpecError
-from attest_rules.facts import load_case, parse_case
-from attest_rules.forms import FormError, certificate, information_table
+from attest_rules.tools.forms import FormError, certificate, information_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "quorate-session-2025.yaml"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.cli import main
-from attest_rules.facts import read_cases
-from attest_rules.impact import Setting, impact
+from attest_rules.cli.main import main
+from attest_rules.engine.facts import read_cases
+from attest_rules.tools.impact import Setting, impact
 
 CASES = Path(__file__).parent / "cases"
 QUORATE_WITH_SECRETARY = {

@@ -9,7 +9,7 @@ import pytest
 
 import attest_rules
 from attest_rules import Regulation, SpecError, SpecIssue
-from attest_rules.yamlsource import read_yaml
+from attest_rules.located.reader import read_yaml
 
 Variant = Callable[[str, str], Regulation]
 

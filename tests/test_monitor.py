@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("durable")
 
 import attest_rules
-from attest_rules.cli import main
-from attest_rules.monitor import Event, Monitor
+from attest_rules.cli.main import main
+from attest_rules.durable.monitor import Event, Monitor
 
 EVENTS = Path(__file__).resolve().parents[1] / "examples" / "events-session-2025.jsonl"
 REG = attest_rules.load()

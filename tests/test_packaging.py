@@ -29,12 +29,12 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("attest_rules-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-        assert "attest_rules/spec/regulation_210.yaml" in names
-        assert "attest_rules/spec/regulation.schema.json" in names
-        assert "attest_rules/spec/calendar_kz.yaml" in names
-        assert "attest_rules/spec/calendar.schema.json" in names
-        assert "attest_rules/spec/case.schema.json" in names
-        assert "attest_rules/spec/result.schema.json" in names
+        assert "attest_rules/data/regulation_210.yaml" in names
+        assert "attest_rules/data/regulation.schema.json" in names
+        assert "attest_rules/data/calendar_kz.yaml" in names
+        assert "attest_rules/data/calendar.schema.json" in names
+        assert "attest_rules/data/case.schema.json" in names
+        assert "attest_rules/data/result.schema.json" in names
         assert "attest_rules/py.typed" in names
         zf.extractall(tmp_path / "site")
     site = str(tmp_path / "site")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import attest_rules
 from attest_rules import Regulation
-from attest_rules.model import AddOp
+from attest_rules.spec.model import AddOp
 
 REG: Regulation = attest_rules.load()
 AGAIN: Regulation = attest_rules.load()  # a second, independent load

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from attest_rules.schema import SCHEMAS, schema_file, schema_text
+from attest_rules.tools.schemas import SCHEMAS, schema_file, schema_text
 
 from .conftest import ROOT, SPEC
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.checks import restoration_fields
+from attest_rules.spec.checks import restoration_fields
 
 from .conftest import SHARED_SOURCE, SOURCE_TEXT
 

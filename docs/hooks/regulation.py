@@ -16,8 +16,8 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 import attest_rules
-from attest_rules.consolidation import Provision
-from attest_rules.render import version_line
+from attest_rules.spec.consolidation import Provision
+from attest_rules.tools.render import version_line
 
 
 def _esc(text: str) -> str:

@@ -16,19 +16,29 @@ Public API::
     reg.diff("2024-10-01", "2025-01-01")   # list[Change]
 """
 
-from .consolidation import Consolidated, Provision
-from .diff import Change
-from .errors import AttestRulesError, SpecError, SpecIssue
-from .loader import load, load_bytes
-from .regulation import Regulation, Version
-from .resources import bundled_spec_path
-
-__version__ = "0.1.0"
+from attest_rules.engine.facts import load_case
+from attest_rules.errors import (
+    AttestRulesError,
+    ExpressionError,
+    FactsError,
+    LegalTimeError,
+    SpecError,
+    SpecIssue,
+)
+from attest_rules.resources import bundled_spec_path
+from attest_rules.spec.consolidation import Consolidated, Provision
+from attest_rules.spec.diff import Change
+from attest_rules.spec.loader import load, load_bytes
+from attest_rules.spec.regulation import Regulation, Version
+from attest_rules.version import __version__
 
 __all__ = [
     "AttestRulesError",
     "Change",
     "Consolidated",
+    "ExpressionError",
+    "FactsError",
+    "LegalTimeError",
     "Provision",
     "Regulation",
     "SpecError",
@@ -38,4 +48,5 @@ __all__ = [
     "bundled_spec_path",
     "load",
     "load_bytes",
+    "load_case",
 ]

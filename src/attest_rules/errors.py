@@ -1,8 +1,13 @@
-"""Errors that name where they come from.
+"""Errors that name where they come from, under one root, :class:`AttestRulesError`.
 
 Every problem found in a spec is a :class:`SpecIssue` with the file, the 1-based line and column,
 the path inside the document (``versions[1].changes[0].target``) and a message. A load collects
-all of them and raises one :class:`SpecError`.
+all of them and raises one :class:`SpecError`. Bad facts raise :class:`FactsError`, naming each
+field; legal time raises :class:`LegalTimeError` (``TermError``, ``CalendarError``); an
+expression that cannot be read or typed raises :class:`ExpressionError` with its offset.
+
+This module is the bottom layer: every other part of the library may import it, it imports
+none of them.
 """
 
 from __future__ import annotations
@@ -54,7 +59,12 @@ class SpecIssue:
         }
 
 
-class SpecError(Exception):
+class AttestRulesError(Exception):
+    """The root of every error the library raises on purpose: a request it cannot answer (an
+    unknown provision, a bad argument), or one of the located errors below."""
+
+
+class SpecError(AttestRulesError):
     """A spec could not be loaded. ``errors`` lists every problem found, in file order."""
 
     def __init__(self, errors: Iterable[SpecIssue]) -> None:
@@ -65,5 +75,25 @@ class SpecError(Exception):
         super().__init__(f"{count} error(s) in spec:\n{head}{more}")
 
 
-class AttestRulesError(Exception):
-    """A request the library cannot answer (an unknown provision, a bad argument)."""
+class FactsError(AttestRulesError):
+    """Facts that cannot be evaluated: each problem names its field (its location in the case)
+    and the reason; ``source`` names the case (a file, a batch line)."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str = "facts") -> None:
+        self.problems = problems
+        self.source = source
+        lines = "\n".join(f"  {field}: {reason}" for field, reason in problems)
+        super().__init__(f"bad facts in {source}:\n{lines}")
+
+
+class LegalTimeError(AttestRulesError, ValueError):
+    """A term or a date that legal time cannot read or compute."""
+
+
+class ExpressionError(AttestRulesError, ValueError):
+    """An expression of the rule language that cannot be read or typed; ``offset`` is the
+    0-based character where the problem starts (the loader turns it into file:line:col)."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        self.offset = offset
+        super().__init__(message)

@@ -11,7 +11,7 @@ BUNDLED_NAME = "regulation_210.yaml"
 def bundled_spec_path() -> Path:
     """The spec shipped with the package (in a wheel), or the repository's ``spec/`` folder when
     running from a source checkout."""
-    packaged = resources.files("attest_rules") / "spec" / BUNDLED_NAME
+    packaged = resources.files("attest_rules") / "data" / BUNDLED_NAME
     if packaged.is_file():
         return Path(str(packaged))
     checkout = Path(__file__).resolve().parents[2] / "spec" / BUNDLED_NAME

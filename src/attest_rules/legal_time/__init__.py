@@ -9,9 +9,15 @@ application received on a non-working day is registered on the next working day)
 holidays" (the working calendar). No other part of the library does date arithmetic of its own.
 """
 
-from .calendar import CalendarError, DayInfo, WorkingCalendar, kz_calendar
-from .dates import ComputedDate, Explanation, deadline, earliest, validity_end
-from .terms import Term, TermEnd, TermError, Unit, term_end
+from attest_rules.legal_time.calendar import CalendarError, DayInfo, WorkingCalendar, kz_calendar
+from attest_rules.legal_time.dates import (
+    ComputedDate,
+    Explanation,
+    deadline,
+    earliest,
+    validity_end,
+)
+from attest_rules.legal_time.terms import Term, TermEnd, TermError, Unit, term_end
 
 __all__ = [
     "CalendarError",

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import holidays
 
-from .corrections import CalendarFile, Correction, load_calendar_file
+from attest_rules.errors import LegalTimeError
+from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
 LAST_YEAR = 2100
 
 
-class CalendarError(ValueError):
+class CalendarError(LegalTimeError):
     """A date the calendar cannot answer for (outside 1991–2100)."""
 
 

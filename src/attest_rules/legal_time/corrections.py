@@ -8,11 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import SpecError, SpecIssue
-from ..model import SpecDate, document_config
-from ..resources import bundled_data_path
-from ..validation import validation_issues
-from ..yamlsource import read_file, read_yaml
+from attest_rules.errors import SpecError, SpecIssue
+from attest_rules.located.fields import SpecDate, document_config
+from attest_rules.located.reader import read_file, read_yaml
+from attest_rules.located.validation import validation_issues
+from attest_rules.resources import bundled_data_path
 
 CALENDAR_NAME = "calendar_kz.yaml"
 

@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .calendar import WorkingCalendar, kz_calendar
-from .terms import Term, TermError, Unit, ordinal, term_end
+from attest_rules.legal_time.calendar import WorkingCalendar, kz_calendar
+from attest_rules.legal_time.terms import Term, TermError, Unit, ordinal, term_end
 
 if TYPE_CHECKING:
-    from ..regulation import Regulation
+    from attest_rules.spec.regulation import Regulation
 
 DateKind = Literal["deadline", "earliest", "validity_end"]
 NOT_EARLIER = "term.not-earlier-than"
@@ -76,7 +76,7 @@ class ComputedDate:
 
 @functools.cache
 def _spec() -> Regulation:
-    from ..loader import load  # the spec is where interpretations live
+    from attest_rules.spec.loader import load  # the spec is where interpretations live
 
     return load()
 

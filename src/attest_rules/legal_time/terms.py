@@ -14,8 +14,10 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
+from attest_rules.errors import LegalTimeError
 
-class TermError(ValueError):
+
+class TermError(LegalTimeError):
     """A term that cannot be read or computed."""
 
 

@@ -1,0 +1,228 @@
+"""``attest-rules evaluate``, ``replay`` and ``test``: answers for cases, records, case files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.facts import case_lines, load_case
+from attest_rules.engine.records import read_record, render_replay, replay
+from attest_rules.engine.results import Answer, Evaluation
+from attest_rules.errors import AttestRulesError, FactsError
+from attest_rules.spec.loader import load
+from attest_rules.spec.regulation import Regulation
+from attest_rules.tools.casefiles import run_files
+from attest_rules.tools.messages import LANGS, t
+
+_MARK = {"satisfied": "OK ", "violated": "NO ", "undetermined": "?  ", "not_applicable": "-  "}
+
+
+def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None = None) -> str:
+    """An evaluation for a person, in ``lang``: each answer, its status, its clause as the spec
+    holds it (Kazakh; in English the unofficial gloss, where ``reg`` is given), its reasons."""
+    lines = [
+        f"{t(lang, 'case')} {ev.case_id or t(lang, 'no_id')} — {t(lang, 'spec')} {ev.spec_id} "
+        f"({ev.spec_hash[:19]}…)"
+    ]
+    if ev.overridden:
+        lines.append(
+            t(lang, "switched")
+            + ": "
+            + ", ".join(f"{k}={ev.interpretations[k]}" for k in ev.overridden)
+        )
+    written = f" {t(lang, 'en_note')}" if lang != "en" else ""
+
+    def clause(c: Any) -> str:
+        head = f"§ {c.provision_id} {c.number or ''} [{c.version}]"
+        if c.text_kk is None:
+            return f"{head}: {t(lang, 'wording_unknown')}"
+        if lang == "en" and reg is not None:
+            gloss = reg.provision_index(c.version)[c.provision_id].gloss.get("en")
+            if gloss:
+                return f"{head}: {' '.join(gloss.split())[:300]} {t(lang, 'unofficial_gloss')}"
+        note = f"{t(lang, 'no_ru_text')} " if lang == "ru" else ""
+        return f"{head}: {note}{' '.join(c.text_kk.split())[:300]}"
+
+    def one(a: Answer, indent: str) -> None:
+        head = f"{indent}{_MARK[a.status]}{a.question}: {t(lang, a.status)}"
+        head += f" ({a.outcome})" if a.outcome else ""
+        head += f" [{t(lang, 'version')} {a.version}]" if a.version else ""
+        lines.append(head)
+        lines.append(f"{indent}     {a.title}{written}")
+        for reason in a.reasons:
+            lines.append(f"{indent}     · {reason}")
+        if a.missing:
+            lines.append(f"{indent}     {t(lang, 'missing')}: {', '.join(a.missing)}")
+        for d in a.dates:
+            lines.append(f"{indent}     {t(lang, 'date')} {d.label} = {d.date.isoformat()}")
+            lines.extend(f"{indent}       {step}" for step in d.steps)
+            lines.extend(f"{indent}       {t(lang, 'warning')}: {w}" for w in d.warnings)
+        lines.extend(f"{indent}     {clause(c)}" for c in a.citations)
+        if a.interpretations:
+            lines.append(
+                f"{indent}     {t(lang, 'interpretations')}: "
+                + ", ".join(f"{k}={v}" for k, v in a.interpretations.items())
+            )
+        if a.alternative is not None:
+            depends = t(lang, "depends" if a.depends_on_version else "same")
+            window = t(lang, "window", version=a.alternative.version)
+            lines.append(f"{indent}     {window}: {depends}")
+            one(a.alternative, indent + "     ")
+
+    for answer in ev.answers:
+        one(answer, "")
+    counts: dict[str, int] = {}
+    for a in ev.answers:
+        counts[a.status] = counts.get(a.status, 0) + 1
+    lines.append(", ".join(f"{n} {t(lang, s)}" for s, n in sorted(counts.items())))
+    return "\n".join(lines)
+
+
+def _dump(ev: Evaluation) -> str:
+    return ev.model_dump_json(exclude_none=False)
+
+
+def _batch(reg: Regulation, source: BinaryIO, sink: TextIO, args: argparse.Namespace) -> int:
+    """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
+    an error line and the batch goes on. Constant memory: nothing is kept between lines."""
+    bad = 0
+    evaluator = Evaluator(reg) if args.answers_only else None
+    choices = reg.choices(dict(args.interpretation))
+    for number, case in case_lines(source, "input"):
+        try:
+            if isinstance(case, FactsError):
+                raise case
+            if evaluator is not None:
+                answers = evaluator.decide_all(case.model_dump(), args.on, choices)
+                sink.write(
+                    json.dumps({"case_id": case.id, "answers": answers}, ensure_ascii=False) + "\n"
+                )
+                continue
+            ev = reg.evaluate(case, args.on, dict(args.interpretation))
+            sink.write(ev.model_dump_json() + "\n")
+        except (ValueError, FactsError, AttestRulesError) as exc:
+            bad += 1
+            sink.write(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False) + "\n")
+    return 1 if bad else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    if args.jsonl:
+        src_name, out_name = args.jsonl
+        with (
+            sys.stdin.buffer if src_name == "-" else open(src_name, "rb") as source,
+            sys.stdout if out_name == "-" else open(out_name, "w", encoding="utf-8") as sink,
+        ):
+            return _batch(reg, source, sink, args)
+    if not args.cases:
+        raise AttestRulesError("give one or more case files, or --jsonl IN OUT")
+    results = [
+        reg.evaluate(load_case(path), args.on, dict(args.interpretation)) for path in args.cases
+    ]
+    if args.format == "json":
+        data: Any = [json.loads(_dump(e)) for e in results]
+        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(render_evaluation(e, args.lang, reg) for e in results))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    result = replay(reg, read_record(args.record))
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "matches": result.matches,
+                    "causes": result.causes,
+                    "changes": [
+                        {
+                            "question": c.question,
+                            "before": c.before.model_dump(mode="json") if c.before else None,
+                            "after": c.after.model_dump(mode="json") if c.after else None,
+                        }
+                        for c in result.changes
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(render_replay(result))
+    return 0 if result.matches else 1
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    paths = args.paths or [str(Path("tests") / "cases")]
+    results = run_files(reg, paths)
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        print(f"FAILED {r.file}: {r.name}")
+        for failure in r.failures:
+            print(f"  {failure}")
+    print(t(args.lang, "passed", ok=len(results) - len(failed), bad=len(failed)))
+    return 1 if failed else 0
+
+
+def register(sub: Any, date: Any, interpretation: Any) -> None:
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("--spec", default=None, metavar="PATH")
+
+    p = sub.add_parser(
+        "evaluate",
+        help="answer every question for case files",
+        description="answer every question the Rules settle for each case",
+    )
+    p.add_argument("cases", nargs="*", metavar="CASE", help="YAML or JSON case files")
+    p.add_argument(
+        "--on",
+        type=date,
+        default=None,
+        metavar="DATE",
+        help="evaluate every question under the text in force on DATE",
+    )
+    p.add_argument(
+        "--interpretation", type=interpretation, action="append", default=[], metavar="ID=CHOICE"
+    )
+    p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
+    p.add_argument(
+        "--jsonl",
+        nargs=2,
+        metavar=("IN", "OUT"),
+        help="batch: a case per JSON line in, an evaluation per line out ('-' for stdin/stdout)",
+    )
+    p.add_argument(
+        "--answers-only",
+        action="store_true",
+        help="with --jsonl: write only each question's status and outcome (fast)",
+    )
+    p.set_defaults(func=cmd_evaluate)
+    common(p)
+
+    p = sub.add_parser(
+        "replay",
+        help="evaluate a decision record again and compare",
+        description="evaluate a decision record (evaluate --format json) again",
+    )
+    p.add_argument("record", metavar="RECORD")
+    p.set_defaults(func=cmd_replay)
+    common(p)
+
+    p = sub.add_parser(
+        "test",
+        help="run YAML case files (default tests/cases)",
+        description="run YAML case files and compare the expected answers",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary")
+    p.set_defaults(func=cmd_test)
+    common(p)

@@ -1,0 +1,193 @@
+"""``attest-rules annex1`` and ``annex2``: the certificate and the information table, filled
+from cases. A field whose facts are not given is marked in the output and listed on stderr,
+and the command exits 1: a form is never handed over with silent blanks."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from typing import Any
+
+from attest_rules.engine.facts import load_case, read_cases
+from attest_rules.errors import AttestRulesError
+from attest_rules.spec.loader import load
+from attest_rules.tools.forms import FilledField, Form, Table, certificate, information_table
+from attest_rules.tools.messages import LANGS, category, t
+
+
+def _shown(f: FilledField, lang: str) -> str:
+    if f.missing:
+        return f"[{t(lang, 'not_given', facts=', '.join(f.missing))}]"
+    if f.by_hand is not None:
+        return f"[{t(lang, 'by_hand', why=f.by_hand)}]"
+    # A category value gets its (unofficial) label, whichever field holds it: no field ids here.
+    return "" if f.value is None else category(lang, f.value)
+
+
+def render_certificate(form: Form, lang: str) -> str:
+    lines = [
+        t(lang, "certificate"),
+        f"{form.title_kk}  ({t(lang, 'text_of', version=form.version)})",
+    ]
+    for f in form.fields:
+        label = " ".join((f.text_kk or "").split())
+        gloss = f"  — {f.gloss_en} {t('en', 'unofficial_gloss')}" if lang == "en" else ""
+        lines.append(f"  {label}{gloss}")
+        lines.append(f"      → {_shown(f, lang)}")
+    return "\n".join(lines)
+
+
+def cmd_annex1(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    case = load_case(args.case)
+    form = certificate(reg, case, args.on, dict(args.interpretation))
+    if args.format == "json":
+        print(json.dumps(form.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_certificate(form, args.lang))
+    if form.missing:
+        print(t(args.lang, "forms_missing", facts=", ".join(form.missing)), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _title(text_kk: str | None, gloss_en: str | None, lang: str) -> str:
+    """A heading as the annex prints it; in English the gloss, marked unofficial."""
+    if lang == "en" and gloss_en:
+        return f"{gloss_en} ({t('en', 'unofficial_gloss').strip('[]')})"
+    return " ".join((text_kk or "").split())
+
+
+def _groups(table: Table, lang: str) -> dict[str, tuple[str, str, int]]:
+    """Column id → (its group's id, the group's heading, how many columns the group spans)."""
+    return {
+        c: (gid, _title(text, gloss, lang), len(cols))
+        for gid, text, gloss, cols in table.groups
+        for c in cols
+    }
+
+
+def _header(table: Table, lang: str) -> list[str]:
+    groups = _groups(table, lang)
+    out = []
+    for c in table.columns:
+        text = _title(c.text_kk, c.gloss_en, lang)
+        group = groups.get(c.id)
+        out.append(f"{c.number}. {group[1]}: {text}" if group else f"{c.number}. {text}")
+    return out
+
+
+def _cells(row: Form, lang: str) -> list[str]:
+    return [_shown(f, lang) for f in row.fields]
+
+
+def write_csv(table: Table, lang: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_header(table, lang))
+    for row in table.rows:
+        writer.writerow(_cells(row, lang))
+    return buffer.getvalue()
+
+
+def write_xlsx(table: Table, lang: str, path: str) -> None:
+    """The table as a workbook: the annex's two header rows (the certificate group over
+    columns 7–8 merged), then one row per case."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet: Any = book.active
+    sheet.title = "2-қосымша"
+    groups = _groups(table, lang)
+    started: set[str] = set()
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for i, c in enumerate(table.columns, start=1):
+        text = _title(c.text_kk, c.gloss_en, lang)
+        group = groups.get(c.id)
+        if group is None:
+            sheet.cell(row=1, column=i, value=text)
+            sheet.merge_cells(start_row=1, start_column=i, end_row=2, end_column=i)
+        else:
+            gid, title, span = group
+            if gid not in started:  # the group's heading, over all its columns
+                started.add(gid)
+                sheet.cell(row=1, column=i, value=title)
+                sheet.merge_cells(start_row=1, start_column=i, end_row=1, end_column=i + span - 1)
+            sheet.cell(row=2, column=i, value=text)
+        sheet.cell(row=3, column=i, value=c.number)
+    for r in range(1, 4):
+        for i in range(1, len(table.columns) + 1):
+            sheet.cell(row=r, column=i).font = bold
+            sheet.cell(row=r, column=i).alignment = wrap
+    for n, row in enumerate(table.rows, start=4):
+        for i, value in enumerate(_cells(row, lang), start=1):
+            sheet.cell(row=n, column=i, value=value)
+    book.save(path)
+
+
+def cmd_annex2(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    cases, rejected = [], []
+    for where, case in read_cases(args.cases):
+        if isinstance(case, str):
+            rejected.append(f"{where}: {case}")
+        else:
+            cases.append(case)
+    table = information_table(reg, cases, args.on, dict(args.interpretation))
+    if args.format == "xlsx":
+        if not args.output:
+            raise AttestRulesError("--format xlsx needs --output FILE.xlsx")
+        write_xlsx(table, args.lang, args.output)
+    else:
+        text = write_csv(table, args.lang)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+        else:
+            sys.stdout.write(text)
+    for line in [*rejected, *(f"{t(args.lang, 'skipped')}: {s}" for s in table.skipped)]:
+        print(line, file=sys.stderr)
+    if table.missing:
+        print(t(args.lang, "forms_missing", facts="; ".join(table.missing)), file=sys.stderr)
+    return 1 if table.missing or rejected else 0
+
+
+def register(sub: Any, date: Any, interpretation: Any) -> None:
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--on", type=date, default=None, metavar="DATE", help="the text in force")
+        p.add_argument(
+            "--interpretation",
+            type=interpretation,
+            action="append",
+            default=[],
+            metavar="ID=CHOICE",
+        )
+        p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
+        p.add_argument("--spec", default=None, metavar="PATH")
+
+    p = sub.add_parser(
+        "annex1",
+        help="fill the certificate (Annex 1) from a case",
+        description="fill the certificate of qualification category (Annex 1) from a case; "
+        "exit 1 when a field's facts are not given",
+    )
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    common(p)
+    p.set_defaults(func=cmd_annex1)
+
+    p = sub.add_parser(
+        "annex2",
+        help="write the information table (Annex 2) for cases",
+        description="write the information table (Annex 2, its 9 columns in order), one row "
+        "per case granted a category; exit 1 when a cell's facts are not given",
+    )
+    p.add_argument("cases", nargs="+", metavar="CASES", help="case files, folders, or .jsonl")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--output", "-o", default=None, metavar="FILE")
+    common(p)
+    p.set_defaults(func=cmd_annex2)

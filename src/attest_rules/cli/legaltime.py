@@ -1,0 +1,172 @@
+"""``attest-rules calendar ...`` and ``attest-rules term ...``: legal time on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from attest_rules.legal_time import (
+    ComputedDate,
+    Term,
+    TermError,
+    deadline,
+    earliest,
+    kz_calendar,
+    validity_end,
+)
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+    return 0
+
+
+def cmd_is_working_day(args: argparse.Namespace) -> int:
+    cal = kz_calendar(args.corrections)
+    info = cal.info(args.date)
+    warnings = cal.warnings_for(args.date, args.date)
+    answer = "yes" if info.working else "no"
+    text = "\n".join(
+        [f"{args.date.isoformat()}: {answer} — {info.reason}", *(f"warning: {w}" for w in warnings)]
+    )
+    return _emit(
+        args,
+        {
+            "date": args.date.isoformat(),
+            "working": info.working,
+            "reason": info.reason,
+            "warnings": list(warnings),
+        },
+        text,
+    )
+
+
+def cmd_add_working_days(args: argparse.Namespace) -> int:
+    cal = kz_calendar(args.corrections)
+    if args.n < 1:
+        raise TermError(f"N must be at least 1, got {args.n}")
+    result = cal.add_working_days(args.date, args.n)
+    warnings = cal.warnings_for(args.date, result)
+    text = "\n".join(
+        [
+            f"{result.isoformat()}",
+            f"the {args.n} working day(s) after {args.date.isoformat()} (the day itself not "
+            f"counted) end on {result.isoformat()} ({cal.info(result).reason})",
+            *(f"warning: {w}" for w in warnings),
+        ]
+    )
+    return _emit(
+        args,
+        {
+            "date": args.date.isoformat(),
+            "n": args.n,
+            "result": result.isoformat(),
+            "warnings": list(warnings),
+        },
+        text,
+    )
+
+
+def cmd_working_days(args: argparse.Namespace) -> int:
+    cal = kz_calendar(args.corrections)
+    count = cal.working_days_between(args.date_from, args.date_to)
+    warnings = cal.warnings_for(args.date_from, args.date_to)
+    text = "\n".join(
+        [
+            f"{count}",
+            f"working days from {args.date_from.isoformat()} to {args.date_to.isoformat()}, both "
+            "included",
+            *(f"warning: {w}" for w in warnings),
+        ]
+    )
+    return _emit(
+        args,
+        {
+            "from": args.date_from.isoformat(),
+            "to": args.date_to.isoformat(),
+            "working_days": count,
+            "warnings": list(warnings),
+        },
+        text,
+    )
+
+
+def cmd_term(args: argparse.Namespace) -> int:
+    term = Term.parse(args.term)
+    choices = dict(args.interpretation)
+    cal = kz_calendar(args.corrections)
+    result: ComputedDate
+    if args.kind == "deadline":
+        result = deadline(
+            args.event, term, on_receipt=args.on_receipt, interpretations=choices, calendar=cal
+        )
+    elif args.kind == "earliest":
+        result = earliest(args.event, term, interpretations=choices, calendar=cal)
+    else:
+        result = validity_end(args.event, term, interpretations=choices)
+    label = args.kind.replace("_", " ")
+    text = f"{label}: {result.date.isoformat()}\n{result.explanation}"
+    return _emit(args, result.as_dict(), text)
+
+
+def register(sub: Any, date: Any, interpretation: Any) -> None:
+    """Add the legal-time commands to the ``attest-rules`` parser."""
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument(
+            "--corrections",
+            default=None,
+            metavar="PATH",
+            help="a calendar corrections file (default: the bundled calendar_kz.yaml)",
+        )
+
+    cal = sub.add_parser(
+        "calendar",
+        help="the Kazakhstan working calendar",
+        description="the Kazakhstan working calendar",
+    )
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="QUESTION")
+    p = cal_sub.add_parser("is-working-day", help="is DATE a working day, and why")
+    p.add_argument("date", type=date, metavar="DATE")
+    p.set_defaults(func=cmd_is_working_day)
+    common(p)
+    p = cal_sub.add_parser("add-working-days", help="the N-th working day after DATE")
+    p.add_argument("date", type=date, metavar="DATE")
+    p.add_argument("n", type=int, metavar="N")
+    p.set_defaults(func=cmd_add_working_days)
+    common(p)
+    p = cal_sub.add_parser("working-days", help="working days from FROM to TO, inclusive")
+    p.add_argument("date_from", type=date, metavar="FROM")
+    p.add_argument("date_to", type=date, metavar="TO")
+    p.set_defaults(func=cmd_working_days)
+    common(p)
+
+    p = sub.add_parser(
+        "term",
+        help="the date a term gives: a deadline, an earliest date or a "
+        "validity end, with how it was reached",
+        description="the date a term gives, with how it was reached",
+    )
+    p.add_argument("event", type=date, metavar="EVENT_DATE")
+    p.add_argument(
+        "term", metavar="TERM", help='"1 year", "6 months", "3 working days", "10 calendar days"'
+    )
+    kind = p.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--deadline", dest="kind", action="store_const", const="deadline")
+    kind.add_argument("--earliest", dest="kind", action="store_const", const="earliest")
+    kind.add_argument("--validity", dest="kind", action="store_const", const="validity_end")
+    p.add_argument(
+        "--on-receipt",
+        action="store_true",
+        help="the event is the receipt of an application (АППК art. 64 p.3)",
+    )
+    p.add_argument(
+        "--interpretation", type=interpretation, action="append", default=[], metavar="ID=CHOICE"
+    )
+    p.set_defaults(func=cmd_term)
+    common(p)

@@ -1,0 +1,229 @@
+"""The ``attest-rules`` command line. Every command has ``--format text|json``; errors never show
+a traceback (set ATTEST_RULES_DEBUG=1 to see one)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from attest_rules.cli.analyst import register as register_analyst
+from attest_rules.cli.evaluate import register as register_evaluation
+from attest_rules.cli.forms import register as register_forms
+from attest_rules.cli.legaltime import register as register_legal_time
+from attest_rules.cli.monitor import register as register_monitor
+from attest_rules.errors import AttestRulesError, FactsError, SpecError
+from attest_rules.legal_time import CalendarError, TermError
+from attest_rules.spec.loader import load
+from attest_rules.tools.render import (
+    LANGS,
+    change_json,
+    consolidated_json,
+    render_diff,
+    render_show,
+    render_versions,
+    version_json,
+)
+from attest_rules.tools.schemas import SCHEMAS, schema_text
+from attest_rules.version import __version__
+
+
+def _date(text: str) -> dt.date:
+    if text == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or 'today'): {text!r}") from None
+
+
+def _interpretation(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise argparse.ArgumentTypeError(f"expected ID=CHOICE, got {text!r}")
+    return key, value
+
+
+def _provision_id(text: str) -> str:
+    """A bare number like ``7`` means item 7 of the Rules."""
+    return f"rules.{text}" if text.isdigit() else text
+
+
+def _emit(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    if args.format == "json":
+        _emit({"ok": True, "file": reg.file, "warnings": [w.as_dict() for w in reg.warnings]})
+        return 0
+    for warning in reg.warnings:
+        print(warning)
+    doc = reg.document
+    count = len(reg.snapshot(reg.versions[0].id))
+    print(
+        f"{reg.file}: OK — {count} provisions in the base text, {len(reg.versions)} versions, "
+        f"{len(doc.interpretations)} interpretations, {len(doc.restorations)} restorations"
+    )
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    if args.format == "json":
+        _emit([version_json(v) for v in reg.versions])
+    else:
+        print(render_versions(reg))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    text = reg.as_of(args.on, dict(args.interpretation))
+    pid = _provision_id(args.id) if args.id else None
+    if pid is not None and not text.has(pid):
+        alt = text.alternative
+        if alt is None or not alt.has(pid):
+            text.provision(pid)  # raises the error that names the date
+    if args.format == "json":
+        _emit(consolidated_json(text, pid))
+    else:
+        print(render_show(reg, text, pid, args.lang))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    choices = dict(args.interpretation)
+    a, b = reg.as_of(args.date_from, choices), reg.as_of(args.date_to, choices)
+    changes = reg.diff(args.date_from, args.date_to, choices)
+    if args.format == "json":
+        _emit(
+            {
+                "from": {"date": a.on.isoformat(), "version": a.version, "uncertain": a.uncertain},
+                "to": {"date": b.on.isoformat(), "version": b.version, "uncertain": b.uncertain},
+                "changes": [change_json(c) for c in changes],
+            }
+        )
+    else:
+        print(render_diff(reg, a, b, changes, args.lang))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text(args.name))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="attest-rules",
+        description="Kazakhstan's Rules for attestation of social workers (Order No. 210 as "
+        "amended by Order No. 403): the regulation as a versioned, citable spec.",
+    )
+    parser.add_argument("--version", action="version", version=f"attest-rules {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help_text: str,
+        spec_option: bool = True,
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        if spec_option:
+            p.add_argument(
+                "--spec",
+                default=None,
+                metavar="PATH",
+                help="a spec file (default: the bundled Order No. 210 spec)",
+            )
+        return p
+
+    p = command("check", cmd_check, "validate and lint a spec; exit 1 on errors", spec_option=False)
+    p.add_argument("spec", nargs="?", default=None, metavar="SPEC")
+
+    command("versions", cmd_versions, "list the versions and their effective dates")
+
+    p = command(
+        "show",
+        cmd_show,
+        "show a provision (and what is under it) as in force on a "
+        "date; without ID, the whole regulation",
+    )
+    p.add_argument("id", nargs="?", metavar="ID", help="provision id; a bare number means rules.N")
+    p.add_argument(
+        "--on",
+        type=_date,
+        default=dt.date.today(),
+        metavar="DATE",
+        help="YYYY-MM-DD or 'today' (default)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="kk",
+        help="kk (official), ru (official, where held), en (unofficial gloss)",
+    )
+    p.add_argument(
+        "--interpretation", type=_interpretation, action="append", default=[], metavar="ID=CHOICE"
+    )
+
+    p = command("diff", cmd_diff, "what changed between the texts in force on two dates")
+    p.add_argument("date_from", type=_date, metavar="FROM")
+    p.add_argument("date_to", type=_date, metavar="TO")
+    p.add_argument("--lang", choices=LANGS, default="kk")
+    p.add_argument(
+        "--interpretation", type=_interpretation, action="append", default=[], metavar="ID=CHOICE"
+    )
+
+    p = command("schema", cmd_schema, "print a JSON Schema", spec_option=False)
+    p.add_argument("name", choices=SCHEMAS)
+
+    register_legal_time(sub, _date, _interpretation)
+    register_evaluation(sub, _date, _interpretation)
+    register_monitor(sub)
+    register_analyst(sub, _date, _interpretation)
+    register_forms(sub, _date, _interpretation)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except SpecError as exc:
+        for issue in exc.errors:
+            print(issue, file=sys.stderr)
+        print(f"{len(exc.errors)} error(s)", file=sys.stderr)
+        return 1
+    except FactsError as exc:
+        print(f"attest-rules: {exc}", file=sys.stderr)
+        return 1
+    except (AttestRulesError, TermError, CalendarError) as exc:
+        print(f"attest-rules: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("ATTEST_RULES_DEBUG"):
+            raise
+        print(
+            f"attest-rules: internal error: {type(exc).__name__}: {exc} "
+            "(set ATTEST_RULES_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,444 @@
+"""Evaluating a case: every question the Rules settle, each under the version in force on its
+own event date (or on ``on``), inside an effective-date window under both versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from attest_rules.engine.facts import Case, parse_case
+from attest_rules.engine.plans import Plan, Specialised
+from attest_rules.engine.results import Answer, Citation, DateReason, Evaluation, Inputs, Status
+from attest_rules.errors import AttestRulesError
+from attest_rules.lang.codegen import Unknown
+from attest_rules.lang.display import fill, plain, shown
+from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
+from attest_rules.spec.consolidation import Provision
+from attest_rules.spec.model import OutcomeSpec
+from attest_rules.spec.rulebook import CompiledRule
+from attest_rules.version import __version__
+
+if TYPE_CHECKING:
+    from attest_rules.spec.regulation import Regulation
+
+
+def citation(p: Provision) -> Citation:
+    """Cite ``p`` in the wording (and so the version) it has."""
+    return Citation(
+        provision_id=p.id,
+        number=p.number,
+        kind=p.kind,
+        version=p.version,
+        text_kk=p.text["kk"] if p.text is not None else None,
+        anchor=p.id.replace(".", "-"),
+        href=f"regulation/{p.version}/#{p.id.replace('.', '-')}",
+    )
+
+
+Stage = Literal["unknown_wording", "applies_unknown", "not_applicable", "when_unknown", "outcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a rule decided, and at which stage: the core shared by every way of answering."""
+
+    status: str
+    outcome: OutcomeSpec | None
+    missing: frozenset[str]
+    stage: Stage
+
+
+def decide(rule: CompiledRule, env: Env) -> Decided:
+    """Run ``rule`` against ``env``: whether it applies, its named values, its first outcome."""
+    if rule.spec.undetermined is not None:
+        return Decided("undetermined", None, frozenset(), "unknown_wording")
+    if rule.applies is not None:
+        applies = rule.applies(env)
+        if isinstance(applies, Missing):
+            return Decided("undetermined", None, applies.paths, "applies_unknown")
+        if not applies:
+            return Decided("not_applicable", None, frozenset(), "not_applicable")
+    compute_lets(rule, env)
+    for outcome, when in rule.outcomes:
+        holds = True if when is None else when(env)
+        if isinstance(holds, Missing):
+            return Decided("undetermined", outcome, holds.paths, "when_unknown")
+        if holds is True:
+            return Decided(outcome.status, outcome, frozenset(), "outcome")
+    raise AssertionError("the last outcome always holds")  # pragma: no cover
+
+
+def compute_lets(rule: CompiledRule, env: Env) -> None:
+    """Compute a rule's named values, in order, into ``env.locals``."""
+    for let in rule.lets:
+        if let.compute is not None:
+            env.locals[let.name] = let.compute(env)
+        else:
+            env.locals[let.name] = dict(let.cases)[env.choices[str(let.by)]](env)
+
+
+class Evaluator:
+    """Evaluates cases against one loaded regulation."""
+
+    def __init__(
+        self, reg: Regulation, calendar: WorkingCalendar | None = None, *, reference: bool = False
+    ) -> None:
+        """``reference``: answer through the three-valued closures only, never through
+        generated code. Slower; it is what the generated code is held to in the tests."""
+        self.reg = reg
+        self.reference = reference
+        self.book = reg.rulebook
+        self.calendar = calendar or kz_calendar()
+        self._specialised: dict[tuple[tuple[str, str], ...], Specialised] = {}
+        self._last: Specialised | None = None  # the one used last: a batch keeps its choices
+        self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
+        self._date_cache: dict[tuple[str, int], tuple[ComputedDate, DateReason]] = {}
+
+    def evaluate(
+        self,
+        case: Case | Mapping[str, Any],
+        on: dt.date | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> Evaluation:
+        """Every answer for ``case``, each under the version in force on its own event date
+        (or on ``on``), with ``interpretations`` switched for this call: the decision record."""
+        parsed = case if isinstance(case, Case) else parse_case(case)
+        overrides = dict(interpretations or {})
+        choices = self.reg.choices(overrides)
+        facts = parsed.model_dump()
+        answers = self._answers(self._for(choices), facts, on)
+        return Evaluation(
+            library_version=__version__,
+            spec_id=self.reg.id,
+            spec_hash=self.reg.content_hash,
+            case_id=parsed.id,
+            inputs=Inputs(
+                case=parsed,
+                on=on,
+                interpretations=overrides,
+            ),
+            interpretations=choices,
+            overridden=sorted(overrides),
+            answers=answers,
+        )
+
+    def _answers(
+        self, sp: Specialised, facts: Mapping[str, Any], on: dt.date | None
+    ) -> list[Answer]:
+        """Every answer of a case. The event days and gates come from generated code; a
+        question whose day is unknown and whose gate does not say it did not happen goes
+        through the closures (:meth:`_question`), which say what is missing."""
+        if self.reference:
+            return [self._question(q, facts, sp, on) for q in self.book.questions]
+        days: tuple[Any, ...] | None = None
+        if on is None:
+            try:
+                days = sp.events(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+            except AttestRulesError:
+                days = None
+        out: list[Answer] = []
+        gates: tuple[Any, ...] | None = None
+        for n, (q, event) in enumerate(sp.questions):
+            day = on if on is not None else (days[event] if days is not None else None)
+            if day is not None:
+                out.append(self._on(q, day, facts, sp))
+                continue
+            if gates is None:
+                try:
+                    gates = sp.gates(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+                except AttestRulesError:
+                    gates = (None,) * len(sp.questions)
+            if gates[n] is False:  # the event did not happen: as _question would answer
+                reason = sp.did_not_happen[n]
+                title = self.book.titles[q]
+                out.append(
+                    Answer(question=q, title=title, status="not_applicable", reasons=[reason])
+                )
+            else:
+                out.append(self._question(q, facts, sp, on))
+        return out
+
+    def _traced(
+        self, plan: Plan, facts: Mapping[str, Any], sp: Specialised, day: dt.date
+    ) -> Answer | None:
+        """The answer of ``plan``'s question from its generated rule; None where a fact the rule
+        reads is unknown (or legal time cannot compute a date), for the closures to answer."""
+        if plan.run is None:  # the wording is not known: nothing to compute
+            return _unreached(plan, "undetermined", day)
+        try:
+            k, values, reasons, dates, extra = plan.run(
+                facts, sp.choices, self.calendar, sp.ne, sp.fb
+            )
+        except (Unknown, AttestRulesError):
+            return None
+        if values is None:
+            return _unreached(plan, "not_applicable", day)
+        o = plan.outcomes[k]
+        return Answer(
+            question=plan.question,
+            title=plan.title,
+            status=o.status,
+            outcome=o.id,
+            values=values,
+            reasons=reasons or [],
+            dates=[self._date_reason(label, c) for label, c in dates.items()] if dates else [],
+            citations=(
+                self._citations(plan.version, o.cites + extra) if extra else list(o.citations)
+            ),
+            interpretations=plan.used.copy(),
+            version=plan.version,
+            event_date=day,
+        )
+
+    def decide_all(
+        self,
+        facts: Mapping[str, Any],
+        on: dt.date | None = None,
+        choices: Mapping[str, str] | None = None,
+    ) -> dict[str, tuple[str, str | None]]:
+        """Answers only: status and outcome per question, from validated facts (a
+        ``Case.model_dump()``), under the version in force on each event date. The fast path
+        for batches; :meth:`evaluate` gives the same statuses with reasons and citations.
+
+        Each rule runs as generated straight-line code while every fact it touches is known,
+        and falls back to the three-valued closures the moment one is not."""
+        chosen = choices if choices is not None else self.reg.defaults
+        sp = self._for(chosen)
+        try:
+            return sp.case(
+                facts, chosen, self.calendar, sp.ne, sp.fb, on, sp.version_of, self._decide_slowly
+            )
+        except AttestRulesError:  # a date legal time cannot compute: the closures say which
+            return {q: self._decide_slowly(q, facts, on, chosen) for q in self.book.questions}
+
+    def _decide_slowly(
+        self, q: str, facts: Mapping[str, Any], on: dt.date | None, chosen: Mapping[str, str]
+    ) -> tuple[str, str | None]:
+        """One question through the three-valued closures."""
+        book, cal = self.book, self.calendar
+        selector = book.events[q]
+        env = Env(facts, chosen, cal)
+        day = on if on is not None else selector.event(env)
+        if isinstance(day, Missing):
+            gate = selector.applies(env) if selector.applies is not None else None
+            return ("not_applicable", None) if gate is False else ("undetermined", None)
+        try:
+            primary, _ = self.reg.version_indices(day, chosen)
+        except AttestRulesError:
+            return ("not_applicable", None)
+        rule = book.by_version[self.reg.versions[primary].id].get(q)
+        if rule is None:
+            return ("not_applicable", None)
+        d = decide(rule, env)  # the selector only read the event: env is still clean
+        return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
+
+    def _citations(self, version: str, ids: tuple[str, ...]) -> list[Citation]:
+        """The citations of provisions ``ids`` (in order, once each) in ``version``'s wording;
+        the same (frozen) ``Citation`` objects every time, in a fresh list."""
+        key = (version, ids)
+        cites = self._cite_cache.get(key)
+        if cites is None:
+            index = self.reg.provision_index(version)
+            cites = [citation(index[i]) for i in dict.fromkeys(ids) if i in index]
+            self._cite_cache[key] = cites
+        return list(cites)
+
+    def _date_reason(self, label: str, computed: ComputedDate) -> DateReason:
+        """A computed date as it goes into an answer, built once per label and date (the dates
+        themselves are remembered by legal time; bounded, for constant memory in a batch)."""
+        key = (label, id(computed))
+        hit = self._date_cache.get(key)
+        if hit is not None:
+            return hit[1]
+        if len(self._date_cache) > 1 << 14:
+            self._date_cache.clear()
+        reason = DateReason(
+            label=label,
+            date=computed.date,
+            steps=tuple(computed.explanation.steps),
+            interpretations=dict(computed.explanation.interpretations),
+            warnings=tuple(computed.explanation.warnings),
+        )
+        self._date_cache[key] = (computed, reason)  # holding ``computed`` keeps its id unique
+        return reason
+
+    def _for(self, choices: Mapping[str, str]) -> Specialised:
+        """What is compiled for ``choices`` (the last used is checked first: cheap in a batch)."""
+        last = self._last
+        if last is not None and last.choices == choices:
+            return last
+        key = tuple(sorted(choices.items()))
+        found = self._specialised.get(key)
+        if found is None:
+            found = self._specialised[key] = Specialised(
+                self.reg, self.calendar, choices, self._citations
+            )
+        self._last = found
+        return found
+
+    def _question(
+        self, q: str, facts: Mapping[str, Any], sp: Specialised, on: dt.date | None
+    ) -> Answer:
+        title = self.book.titles[q]
+        selector = self.book.events[q]
+        env = Env(facts, sp.choices, self.calendar)
+        day = on if on is not None else selector.event(env)
+        if not isinstance(day, Missing):
+            return self._on(q, day, facts, sp)
+        gate = selector.applies(env) if selector.applies is not None else True
+        if gate is False:  # the event did not happen
+            return Answer(
+                question=q,
+                title=title,
+                status="not_applicable",
+                reasons=[selector.not_applying],
+            )
+        missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
+        return Answer(
+            question=q,
+            title=title,
+            status="undetermined",
+            missing=sorted(missing),
+            reasons=[
+                f"the date that selects the version in force ({selector.event_text}) is not known"
+            ],
+        )
+
+    def _on(self, q: str, day: dt.date, facts: Mapping[str, Any], sp: Specialised) -> Answer:
+        """The answer under the version in force on ``day``; inside an effective-date window,
+        with the answer under the other version as its alternative."""
+        try:
+            primary, alternative = sp.version_of.indices(day)
+        except AttestRulesError as exc:
+            return Answer(
+                question=q,
+                title=self.book.titles[q],
+                status="not_applicable",
+                event_date=day,
+                reasons=[str(exc)],
+            )
+        answer = self._in_version(q, primary, facts, sp, day)
+        if alternative is None:
+            return answer
+        other = self._in_version(q, alternative, facts, sp, day)
+        # both answers were built just now for this one: completed in place
+        other.uncertain = answer.uncertain = True
+        answer.depends_on_version = answer.key() != other.key()
+        answer.alternative = other
+        answer.reasons.append(
+            f"{day.isoformat()} is inside the effective-date window of {other.version}; "
+            f"under it: {other.status}" + (f" ({other.outcome})" if other.outcome else "")
+        )
+        return answer
+
+    def _in_version(
+        self, q: str, index: int, facts: Mapping[str, Any], sp: Specialised, day: dt.date
+    ) -> Answer:
+        version = self.reg.versions[index]
+        plan = None if self.reference else sp.plans[index].get(q)
+        if plan is not None:
+            traced = self._traced(plan, facts, sp, day)
+            if traced is not None:
+                return traced
+        title = self.book.titles[q]
+        base: dict[str, Any] = {
+            "question": q,
+            "title": title,
+            "version": version.id,
+            "event_date": day,
+        }
+        rule = self.book.by_version[version.id].get(q)
+        if rule is None:
+            home = self.book.homes[q]
+            p = self.reg.provision_index(version.id).get(home)
+            if p is not None and p.status == "repealed":
+                why = f"{home} was repealed by {p.version}; no norm in force settles this"
+            else:
+                why = f"no provision of version {version.id} settles this"
+            cites = [citation(p)] if p is not None else []
+            return Answer(**base, status="not_applicable", reasons=[why], citations=cites)
+        return Answer(**base, **self._run(rule, version.id, facts, sp.choices))
+
+    def _run(
+        self,
+        rule: CompiledRule,
+        version: str,
+        facts: Mapping[str, Any],
+        choices: Mapping[str, str],
+    ) -> dict[str, Any]:
+        spec = rule.spec
+        cite_ids = (rule.provision_id, *spec.cites)
+        used = {k: choices[k] for k in sorted(rule.usage.interpretations)}
+        out: dict[str, Any] = {"interpretations": used}
+
+        def finish(
+            status: str,
+            reasons: list[str],
+            env: Env | None = None,
+            outcome: str | None = None,
+            missing: frozenset[str] = frozenset(),
+            more_cites: tuple[str, ...] = (),
+        ) -> dict[str, Any]:
+            out.update(
+                status=status,
+                outcome=outcome,
+                reasons=reasons,
+                missing=sorted(missing),
+                citations=self._citations(version, (*cite_ids, *more_cites)),
+            )
+            if env is not None:
+                out["values"] = {n: plain(env.locals.get(n)) for n in spec.values}
+                out["dates"] = [self._date_reason(label, c) for label, c in env.dates.items()]
+            return out
+
+        env = Env(facts, choices, self.calendar)
+        d = decide(rule, env)
+        if d.stage == "unknown_wording":
+            return finish("undetermined", [rule.wording_unknown])
+        if d.stage == "applies_unknown":
+            return finish(
+                "undetermined",
+                [f"whether this applies ({spec.applies}) depends on facts not given"],
+                env,
+                missing=d.missing,
+            )
+        if d.stage == "not_applicable":
+            return finish("not_applicable", [rule.not_applying])
+        outcome = d.outcome
+        assert outcome is not None  # noqa: S101 - the remaining stages name an outcome
+        if d.stage == "when_unknown":
+            return finish(
+                "undetermined",
+                [f"cannot decide whether '{outcome.id}' holds ({outcome.when}): facts are missing"],
+                env,
+                missing=d.missing,
+            )
+        return _outcome(rule, outcome, env, finish)
+
+
+def _unreached(plan: Plan, status: Status, day: dt.date) -> Answer:
+    """The answer where ``plan``'s rule reaches no outcome: it does not apply, or its wording
+    is not known. Its reason is fixed; its citations are the rule's own."""
+    return Answer(
+        question=plan.question,
+        title=plan.title,
+        status=status,
+        reasons=[plan.fixed],
+        citations=list(plan.citations),
+        interpretations=plan.used.copy(),
+        version=plan.version,
+        event_date=day,
+    )
+
+
+def _outcome(
+    rule: CompiledRule, outcome: OutcomeSpec, env: Env, finish: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
+    """The answer where ``outcome`` holds: its reason and values filled in, its citations."""
+    reasons = [fill(outcome.reason, env.locals)]
+    reasons += [f"{n} = {shown(env.locals.get(n))}" for n in rule.spec.values]
+    extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
+    return finish(outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra))

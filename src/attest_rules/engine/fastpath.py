@@ -1,0 +1,307 @@
+"""The generated code: one function answering every question of a case (answers only), and
+each rule as a traced function that also writes its answer (reasons and citations).
+
+See :mod:`attest_rules.lang.codegen`. :func:`rule_body` writes one rule as Python statements
+from its checked AST; :func:`case_source` puts every rule of every version into one function,
+specialised to one set of interpretation choices; :func:`compile_case` checks and compiles it.
+:func:`trace_source` writes one rule for :meth:`Evaluator.evaluate`, with the answer's values,
+reasons and conditional citations; :func:`events_source` and :func:`gates_source` give a case's
+event days and whether its events happened. :func:`rule_source` writes a single rule as a
+function of its own, for reading and for tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from attest_rules.lang.codegen import Generator, build
+from attest_rules.lang.display import parts
+from attest_rules.lang.syntax import Node
+from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum
+from attest_rules.spec.model import OutcomeSpec
+from attest_rules.spec.rulebook import FACTS, CompiledRule, Rulebook
+
+FastCase = Callable[..., dict[str, tuple[str, str | None]]]
+SIGNATURE = "(f, ch, cal, ne, fb)"
+DRIVER = "(f, ch, cal, ne, fb, on, V, S)"
+
+
+def _lets_used(rule: CompiledRule, choices: Mapping[str, str]) -> set[str]:
+    """The named values an outcome needs under ``choices``, directly or through another named
+    value: only these are computed on the answers-only path (``evaluate`` reports them all)."""
+    names = {let.name for let in rule.lets}
+
+    def refs(node: Node | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.args[0] for n in node.walk() if n.op == "path" and n.args[0] in names}
+
+    used: set[str] = set()
+    for node in rule.outcome_nodes:
+        used |= refs(node)
+    for let in reversed(rule.lets):  # a value only refers to values defined before it
+        if let.name in used:
+            used |= refs(let.node)
+            if let.by is not None:
+                used |= refs(dict(let.case_nodes)[choices[let.by]])
+    return used
+
+
+def rule_body(
+    rule: CompiledRule, gen: Generator, target: str, choices: Mapping[str, str] | None = None
+) -> list[str]:
+    """``rule`` as statements that set ``target`` to its (status, outcome id). With ``choices``,
+    specialised to them: each choice-dependent value is the chosen reading only, and values no
+    outcome needs are left out. Without, the choice is read from ``ch`` at run time."""
+    if rule.spec.undetermined is not None:
+        return [f"{target} = ('undetermined', None)"]
+    lines: list[str] = []
+    pad = ""
+    if rule.applies_node is not None:
+        applies = gen.expr(rule.applies_node, frozenset(), frozenset())
+        lines += [f"if not {applies}:", f"    {target} = NA", "else:"]
+        pad = "    "
+    lets: frozenset[str] = frozenset()
+    used = _lets_used(rule, choices) if choices is not None else {let.name for let in rule.lets}
+    for let in rule.lets:
+        if let.name not in used:
+            continue
+        if let.node is not None:
+            code = gen.expr(let.node, lets, frozenset())
+        elif choices is not None:
+            code = gen.expr(dict(let.case_nodes)[choices[str(let.by)]], lets, frozenset())
+        else:
+            code = "None"
+            for choice, case_node in reversed(let.case_nodes):
+                value = gen.expr(case_node, lets, frozenset())
+                code = f"({value} if ch[{let.by!r}] == {choice!r} else {code})"
+        lines.append(f"{pad}{gen.let_name(let.name)} = {code}")
+        lets = lets | {let.name}
+    keyword = "if"
+    for (outcome, _), node in zip(rule.outcomes, rule.outcome_nodes, strict=True):
+        result = f"{target} = ({outcome.status!r}, {outcome.id!r})"
+        if node is None:  # the last outcome, which always holds
+            lines += [f"{pad}else:", f"{pad}    {result}"] if keyword == "elif" else [pad + result]
+            break
+        lines += [f"{pad}{keyword} {gen.expr(node, lets, frozenset())}:", f"{pad}    {result}"]
+        keyword = "elif"
+    else:
+        raise AssertionError(f"{rule.spec.id}: the last outcome always holds")  # pragma: no cover
+    return lines
+
+
+def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
+    """``rule`` specialised to ``choices``, for a traced answer: a function giving the index of
+    the outcome that holds (-1 where the rule does not apply), the answer's ``values`` and
+    ``reasons`` for it, the dates computed with their explanations, exactly as the closures
+    would record them, and the citations of its ``cite_when`` whose condition holds. Any
+    unknown fact raises ``Unknown``, a condition's too: the closures decide what a condition
+    over an unknown fact gives."""
+    assert rule.spec.undetermined is None  # noqa: S101 - nothing to compute for those
+    gen.trace = True
+    lines = [f"def rule{SIGNATURE}:", "    DT = {}"]
+    if rule.applies_node is not None:
+        applies = gen.expr(rule.applies_node, frozenset(), frozenset())
+        lines += [f"    if not {applies}:", "        return (-1, None, None, None, ())"]
+    lets: frozenset[str] = frozenset()
+    for let in rule.lets:
+        chosen = let.node if let.node is not None else dict(let.case_nodes)[choices[str(let.by)]]
+        lines.append(f"    {gen.let_name(let.name)} = {gen.expr(chosen, lets, frozenset())}")
+        lets = lets | {let.name}
+    lines.append("    A1 = ()")  # the citations that apply when a condition holds
+    for cond, ids in rule.cite_when_nodes:
+        lines += [f"    if {gen.expr(cond, lets, frozenset())}:", f"        A1 = A1 + {ids!r}"]
+    for k, ((outcome, _), node) in enumerate(zip(rule.outcomes, rule.outcome_nodes, strict=True)):
+        setup, values, reasons = _rendering(rule, outcome, gen)
+        result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
+        if node is None:
+            lines += ["    " + line for line in result]
+            break
+        lines.append(f"    if {gen.expr(node, lets, frozenset())}:")
+        lines += ["        " + line for line in result]
+    return "\n".join(lines) + "\n"
+
+
+def _rendering(
+    rule: CompiledRule, outcome: OutcomeSpec, gen: Generator
+) -> tuple[list[str], str, str]:
+    """Where ``outcome`` holds: statements, then the answer's ``values`` and its ``reasons`` as
+    expressions, each value written as :mod:`.display` writes it, specialised to its type."""
+    kinds = {let.name: let.kind for let in rule.lets}
+    template = parts(outcome.reason)
+    setup: list[str] = []
+    as_plain: dict[str, str] = {}
+    as_shown: dict[str, str] = {}
+    for name in dict.fromkeys([*template[1::2], *rule.spec.values]):
+        value, kind = gen.let_name(name), kinds[name]
+        if kind == DATE:  # plain and shown: the ISO date
+            setup.append(f"S_{name} = _iso({value})")
+            as_plain[name] = as_shown[name] = f"S_{name}"
+        elif kind == STR or isinstance(kind, Enum):
+            as_plain[name] = as_shown[name] = value
+        elif kind in (INT, BOOL):
+            as_plain[name], as_shown[name] = value, f"_sh({value})"
+        else:
+            setup.append(f"S_{name} = _pl({value})")
+            as_plain[name], as_shown[name] = f"S_{name}", f"_sh(S_{name})"
+    pieces = [repr(p) if i % 2 == 0 else as_shown[p] for i, p in enumerate(template) if p]
+    reasons = [" + ".join(pieces) or "''"]
+    reasons += [f"{name + ' = '!r} + {as_shown[name]}" for name in rule.spec.values]
+    values = "{" + ", ".join(f"{name!r}: {as_plain[name]}" for name in rule.spec.values) + "}"
+    return setup, values, "[" + ", ".join(reasons) + "]"
+
+
+TracedRule = Callable[
+    ...,
+    tuple[int, dict[str, Any] | None, list[str] | None, dict[str, Any] | None, tuple[str, ...]],
+]
+
+
+def compile_traced(
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+) -> dict[tuple[str, str], TracedRule]:
+    """Every computable rule of every version, traced and specialised to ``choices``."""
+    out: dict[tuple[str, str], TracedRule] = {}
+    for vid, table in book.by_version.items():
+        for q, rule in table.items():
+            if rule.spec.undetermined is None:
+                gen = Generator(FACTS, bound)
+                source = trace_source(rule, gen, choices)
+                label = f"traced {vid} {rule.provision_id} {q}"
+                out[(vid, q)] = build(source, gen.consts, label)["rule"]
+    return out
+
+
+def rule_source(rule: CompiledRule, gen: Generator) -> str:
+    """``rule`` as a function of its own, reading its choices at run time."""
+    body = rule_body(rule, gen, "A0")
+    return "\n".join([f"def rule{SIGNATURE}:", *("    " + line for line in body), "    return A0"])
+
+
+def event_source(rule: CompiledRule, gen: Generator) -> str:
+    assert rule.event_node is not None  # noqa: S101 - every compiled rule has its event
+    return (
+        f"def event{SIGNATURE}:\n    return {gen.expr(rule.event_node, frozenset(), frozenset())}"
+    )
+
+
+def event_index(book: Rulebook) -> dict[str, int]:
+    """Question → the index of its event among the distinct events, in order of first use."""
+    seen: dict[str, int] = {}
+    return {q: seen.setdefault(book.events[q].event_text, len(seen)) for q in book.questions}
+
+
+def _event_lines(book: Rulebook, gen: Generator, names: list[str]) -> list[str]:
+    """Statements setting each distinct event ``names[i]`` to its day, None when unknown."""
+    lines: list[str] = []
+    done: set[int] = set()
+    for q, i in event_index(book).items():
+        if i in done:
+            continue
+        done.add(i)
+        node = book.events[q].event_node
+        assert node is not None  # noqa: S101 - every compiled rule has its event
+        if node.op == "path":  # a fact: None when unknown, no exception raised
+            lines.append(f"    {names[i]} = {gen.optional(node)}")
+            continue
+        lines += _or_none(names[i], gen.expr(node, frozenset(), frozenset()))
+    return lines
+
+
+def _or_none(name: str, code: str) -> list[str]:
+    """Statements setting ``name`` to ``code``'s value, None where a fact it reads is unknown."""
+    return ["    try:", f"        {name} = {code}", "    except Unknown:", f"        {name} = None"]
+
+
+def events_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+    """A function giving the day of each distinct event of a case (see :func:`event_index`),
+    None where a fact it needs is unknown."""
+    gen = Generator(FACTS, bound)
+    names = [f"EV{i}" for i in range(len(set(event_index(book).values())))]
+    lines = [f"def events{SIGNATURE}:", *_event_lines(book, gen, names)]
+    lines.append("    return (" + "".join(f"{n}, " for n in names) + ")")
+    return "\n".join(lines) + "\n", gen.consts
+
+
+def compile_events(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
+    source, consts = events_source(book, bound)
+    return build(source, consts, "events")["events"]
+
+
+def gates_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+    """A function giving, for each question in order, whether its event happened by its gate
+    (the ``applies`` of the rule that selects its version): True, False, or None where the
+    question has no gate or a fact the gate reads is unknown."""
+    gen = Generator(FACTS, bound)
+    lines = [f"def gates{SIGNATURE}:"]
+    for n, q in enumerate(book.questions):
+        node = book.events[q].applies_node
+        if node is None:
+            lines.append(f"    A{n} = None")
+            continue
+        lines += _or_none(f"A{n}", gen.expr(node, frozenset(), frozenset()))
+    lines.append("    return (" + "".join(f"A{n}, " for n in range(len(book.questions))) + ")")
+    return "\n".join(lines) + "\n", gen.consts
+
+
+def compile_gates(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
+    source, consts = gates_source(book, bound)
+    return build(source, consts, "gates")["gates"]
+
+
+def case_source(
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """One function answering every question of a case under ``choices``: each distinct event
+    computed once, the version in force on it looked up once (``V``), then each question's rule
+    for that version, inline. A question falls back to the three-valued path (``S``) when a fact
+    it needs is unknown, except where its event did not happen and its gate says so (no
+    revocation, no complaint): that is decided here, as the closures would decide it."""
+    gen = Generator(FACTS, bound)
+    event_of = event_index(book)
+    names = [f"EV{i}" for i in range(len(set(event_of.values())))]
+    lines = [f"def case{DRIVER}:"]
+    gen.hoisted = True  # each top-level fact read once
+    lines += [f"    R_{name} = f[{name!r}]" for name, _ in FACTS.fields]
+    lines.append("    if on is None:")
+    lines += ["    " + line for line in _event_lines(book, gen, names)]
+    lines += ["    else:", f"        {' = '.join(names)} = on"]
+    lines += [f"    V{name} = None if {name} is None else V({name})" for name in names]
+    answers: list[str] = []
+    for n, q in enumerate(book.questions):
+        selector = book.events[q]
+        ev = names[event_of[q]]
+        answer = f"A{n}"
+        answers.append(f"{q!r}: {answer}")
+        slow = f"S({q!r}, f, on, ch)"
+        lines += ["    try:", f"        if {ev} is None:"]
+        if selector.applies_node is None:
+            lines.append(f"            {answer} = {slow}")
+        else:
+            gate = gen.expr(selector.applies_node, frozenset(), frozenset())
+            lines.append(f"            {answer} = {slow} if {gate} else NA")
+        for i, (vid, table) in enumerate(book.by_version.items()):
+            version_rule = table.get(q)
+            if version_rule is not None:
+                gen.let_prefix = f"L{n}v{i}_"  # each rule's values apart from the others'
+                lines.append(f"        elif V{ev} == {vid!r}:")
+                body = rule_body(version_rule, gen, answer, choices)
+                lines += ["            " + line for line in body]
+        lines += [
+            "        else:",
+            f"            {answer} = NA",
+            "    except Unknown:",
+            f"        {answer} = {slow}",
+        ]
+    lines.append("    return {" + ", ".join(answers) + "}")
+    return "\n".join(lines) + "\n", gen.consts
+
+
+def compile_case(
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+) -> FastCase:
+    """The case driver specialised to ``choices`` and ``bound`` (the legal-time choices and the
+    calendar; see :func:`case_source`)."""
+    source, consts = case_source(book, choices, bound)
+    return build(source, consts, "case driver")["case"]

@@ -1,0 +1,172 @@
+"""What the evaluator compiles for one set of interpretation choices, on first use: the
+answers-only case driver, the traced rules with a plan per question and version (what every
+traced answer of it shares), the version in force on a day, and a case's event days and gates.
+See :mod:`attest_rules.engine.fastpath` for the generated code itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from attest_rules.engine.fastpath import (
+    FastCase,
+    TracedRule,
+    compile_case,
+    compile_events,
+    compile_gates,
+    compile_traced,
+    event_index,
+)
+from attest_rules.engine.results import Citation, Status
+from attest_rules.errors import AttestRulesError
+from attest_rules.lang.typecheck import FEB29, NOT_EARLIER
+from attest_rules.legal_time import WorkingCalendar
+from attest_rules.spec.rulebook import CompiledRule
+
+if TYPE_CHECKING:
+    from attest_rules.spec.regulation import Regulation
+
+
+class VersionOf:
+    """The version in force on a day under one set of choices: its id (called, '' when none
+    is) for the answers-only driver, or the regulation's version indices (``indices``), each
+    remembered per day (bounded: a batch runs in constant memory). The regulation remembers
+    the day's versions too, but going through it measured about 10% slower on the answers-only
+    path, and a day before the Rules were in force would raise every time."""
+
+    __slots__ = ("_cache", "_choices", "_indices", "_reg")
+
+    def __init__(self, reg: Regulation, choices: Mapping[str, str]) -> None:
+        self._reg, self._choices = reg, dict(choices)
+        self._cache: dict[dt.date, str] = {}
+        self._indices: dict[dt.date, tuple[int, int | None] | str] = {}
+
+    def indices(self, day: dt.date) -> tuple[int, int | None]:
+        """The regulation's ``version_indices`` on ``day`` under these choices, remembered
+        per day with the error a day before the Rules were in force raises."""
+        found = self._indices.get(day)
+        if found is None:
+            if len(self._indices) > 1 << 16:
+                self._indices.clear()
+            try:
+                found = self._reg.version_indices(day, self._choices)
+            except AttestRulesError as exc:
+                found = str(exc)
+            self._indices[day] = found
+        if isinstance(found, str):
+            raise AttestRulesError(found)  # a fresh one: a raised error keeps its traceback
+        return found
+
+    def __call__(self, day: dt.date) -> str:
+        vid = self._cache.get(day)
+        if vid is None:
+            if len(self._cache) > 1 << 16:
+                self._cache.clear()
+            try:
+                vid = self._reg.versions[self.indices(day)[0]].id
+            except AttestRulesError:
+                vid = ""  # not in force on that day: nothing applies
+            self._cache[day] = vid
+        return vid
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomePlan:
+    status: Status
+    id: str
+    cites: tuple[str, ...]  # the rule's, then the outcome's
+    citations: tuple[Citation, ...]  # theirs, in the version's wording
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What every traced answer of one question in one version shares, worked out once."""
+
+    run: TracedRule | None  # None where the wording is not known: the answer is undetermined
+    question: str
+    title: str
+    version: str
+    used: dict[str, str]  # the choices the rule relies on (copied into each answer)
+    outcomes: tuple[OutcomePlan, ...]
+    fixed: str  # the reason where no outcome is reached: why it does not apply, or why unknown
+    citations: tuple[Citation, ...]  # the rule's own
+
+
+def make_plan(
+    rule: CompiledRule,
+    run: TracedRule | None,
+    title: str,
+    version: str,
+    choices: Mapping[str, str],
+    cite: Callable[[str, tuple[str, ...]], list[Citation]],
+) -> Plan:
+    cites = (rule.provision_id, *rule.spec.cites)
+    outcomes = []
+    for outcome, _ in rule.outcomes:
+        ids = (*cites, *outcome.cites)
+        outcomes.append(OutcomePlan(outcome.status, outcome.id, ids, tuple(cite(version, ids))))
+    return Plan(
+        run,
+        rule.spec.id,
+        title,
+        version,
+        {k: choices[k] for k in sorted(rule.usage.interpretations)},
+        tuple(outcomes),
+        rule.not_applying if rule.spec.undetermined is None else rule.wording_unknown,
+        tuple(cite(version, cites)),
+    )
+
+
+class Specialised:
+    """What the evaluator compiles for one set of interpretation choices: the version selector
+    and, each on first use, the answers-only case driver, the traced rules and their plans, and
+    the functions giving a case's event days and gates."""
+
+    def __init__(
+        self,
+        reg: Regulation,
+        calendar: WorkingCalendar,
+        choices: Mapping[str, str],
+        cite: Callable[[str, tuple[str, ...]], list[Citation]],
+    ) -> None:
+        self.choices = dict(choices)
+        self.ne, self.fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
+        self.version_of = VersionOf(reg, choices)
+        self._reg, self._book, self._cite = reg, reg.rulebook, cite
+        self._bound = (self.ne, self.fb, calendar)  # what generated dates are bound to
+        book = reg.rulebook
+        self.did_not_happen = tuple(  # a question's reason when its gate says so
+            book.events[q].not_applying for q in book.questions
+        )
+        self.questions = tuple(event_index(book).items())
+
+    @functools.cached_property
+    def case(self) -> FastCase:
+        return compile_case(self._book, self.choices, self._bound)
+
+    @functools.cached_property
+    def traced(self) -> dict[tuple[str, str], TracedRule]:
+        return compile_traced(self._book, self.choices, self._bound)
+
+    @functools.cached_property
+    def plans(self) -> list[dict[str, Plan]]:
+        """Per version (by index), the plan of each question it answers."""
+        book, traced, cite, choices = self._book, self.traced, self._cite, self.choices
+        return [
+            {
+                q: make_plan(rule, traced.get((vid, q)), book.titles[q], vid, choices, cite)
+                for q, rule in book.by_version[vid].items()
+            }
+            for vid in (v.id for v in self._reg.versions)
+        ]
+
+    @functools.cached_property
+    def gates(self) -> Callable[..., tuple[Any, ...]]:
+        return compile_gates(self._book, self._bound)
+
+    @functools.cached_property
+    def events(self) -> Callable[..., tuple[Any, ...]]:
+        return compile_events(self._book, self._bound)

@@ -1,0 +1,185 @@
+"""What an evaluation answers: a status per question, its values, citations and reasons.
+
+An ``Evaluation`` is also the decision record: it holds its inputs, the spec's content hash and
+the library version, so ``attest-rules replay`` can evaluate it again and say what changed.
+
+The results are plain dataclasses with slots: the evaluator builds them from values it has
+already checked, about 21 answers per case, and a validating constructor cost more than the
+rest of a traced answer (see docs/performance.md). An evaluation and its answers are built
+fresh for each case and are not frozen (a frozen dataclass cost a quarter of the traced rate);
+citations and date explanations are shared between answers, so they are frozen.
+
+Pydantic stays the JSON layer: each class has ``model_validate``/``model_validate_json``
+(which do validate, for a record read back), ``model_dump``/``model_dump_json``,
+``model_json_schema`` (``attest-rules schema result``) and ``model_copy``, through a
+``TypeAdapter`` built on first use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal, Self, cast
+
+from pydantic import ConfigDict, Field, PlainSerializer, TypeAdapter, with_config
+
+from attest_rules.engine.facts import Case
+from attest_rules.located.fields import document_config
+
+Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
+_STRICT = ConfigDict(extra="forbid")
+
+
+class _Record:
+    """JSON in and out, and the JSON Schema, through pydantic."""
+
+    __slots__ = ()
+    _adapters: ClassVar[dict[type, TypeAdapter[Any]]] = {}
+
+    @classmethod
+    def _adapter(cls) -> TypeAdapter[Any]:
+        adapter = _Record._adapters.get(cls)
+        if adapter is None:
+            adapter = _Record._adapters[cls] = TypeAdapter(cls)
+        return adapter
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self:
+        """Validate ``obj`` (a mapping, as from JSON) into this class; raises
+        ``pydantic.ValidationError`` naming each field that is wrong."""
+        value: Self = cls._adapter().validate_python(obj)
+        return value
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes) -> Self:
+        value: Self = cls._adapter().validate_json(data)
+        return value
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        schema: dict[str, Any] = cls._adapter().json_schema()
+        return schema
+
+    def model_dump(
+        self, *, mode: Literal["python", "json"] = "python", exclude_none: bool = False
+    ) -> dict[str, Any]:
+        dumped: dict[str, Any] = self._adapter().dump_python(
+            self, mode=mode, exclude_none=exclude_none
+        )
+        return dumped
+
+    def model_dump_json(self, *, indent: int | None = None, exclude_none: bool = False) -> str:
+        return self._adapter().dump_json(self, indent=indent, exclude_none=exclude_none).decode()
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
+        """A copy with the fields in ``update`` replaced (not validated, as in pydantic)."""
+        copied: Self = dataclasses.replace(cast(Any, self), **(update or {}))
+        return copied
+
+
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True, frozen=True)  # built once, shared by the answers citing it
+class Citation(_Record):
+    """The clause an answer rests on, in the wording of the version it comes from."""
+
+    provision_id: str
+    number: str | None
+    kind: str
+    version: Annotated[str, Field(description="The version the wording comes from")]
+    text_kk: Annotated[str | None, Field(description="Official Kazakh text; null where unknown")]
+    anchor: Annotated[str, Field(description="Anchor of the provision in the rendered regulation")]
+    href: Annotated[
+        str,
+        Field(
+            description="The provision in the documentation site's consolidated text of its "
+            "version, relative to the site root: regulation/<version>/#<anchor>"
+        ),
+    ] = ""
+
+
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True, frozen=True)  # built once per date, shared as citations are
+class DateReason(_Record):
+    """A date computed on the way, and how it was reached."""
+
+    label: str
+    date: dt.date
+    steps: tuple[str, ...]
+    interpretations: dict[str, str]
+    warnings: tuple[str, ...]
+
+
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True)
+class Answer(_Record):
+    question: str
+    title: str
+    status: Status
+    outcome: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    missing: Annotated[list[str], Field(description="Facts needed but not given")] = field(
+        default_factory=list
+    )
+    reasons: list[str] = field(default_factory=list)
+    dates: list[DateReason] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    interpretations: dict[str, str] = field(default_factory=dict)
+    version: str | None = None
+    event_date: dt.date | None = None
+    uncertain: Annotated[
+        bool, Field(description="The event date is inside an amendment's effective-date window")
+    ] = False
+    depends_on_version: Annotated[
+        bool | None,
+        Field(description="Inside a window: whether the answer differs under the other version"),
+    ] = None
+    alternative: Annotated[
+        Answer | None, Field(description="The answer under the other version, inside a window")
+    ] = None
+
+    def key(self) -> tuple[Any, ...]:
+        """What decides whether two answers agree: status, outcome, values, missing facts."""
+        return (self.status, self.outcome, self.values, sorted(self.missing))
+
+
+def _case_json(case: Case) -> dict[str, Any]:
+    dumped: dict[str, Any] = case.model_dump(mode="json", exclude_none=True)
+    return dumped
+
+
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True)
+class Inputs(_Record):
+    """What was evaluated. The case is held as validated; it is written out as JSON without
+    the facts that were not given."""
+
+    case: Annotated[Case, PlainSerializer(_case_json, return_type=dict[str, Any])]
+    on: dt.date | None = None
+    interpretations: Annotated[dict[str, str], Field(description="Overrides")] = field(
+        default_factory=dict
+    )
+
+
+@with_config(document_config("attest_rules evaluation (decision record)"))
+@dataclass(slots=True, kw_only=True)
+class Evaluation(_Record):
+    """The answers to every question for one case; also the replayable decision record."""
+
+    format: Literal[1] = 1
+    library_version: str
+    spec_id: str
+    spec_hash: str
+    case_id: str | None
+    inputs: Inputs
+    interpretations: Annotated[dict[str, str], Field(description="Every choice in effect")]
+    overridden: Annotated[list[str], Field(description="Choices switched in this call")] = field(
+        default_factory=list
+    )
+    answers: list[Answer]
+
+    def answer(self, question: str) -> Answer:
+        for a in self.answers:
+            if a.question == question:
+                return a
+        raise KeyError(question)

@@ -1,0 +1,337 @@
+"""Straight-line Python for a rule, generated from its checked AST, for the answers-only path.
+
+The closures of :mod:`.compiler` carry three-valued logic for unknown facts. When every fact a
+rule touches is known, plain Python logic gives the same answer, much faster: each rule gets a
+generated function that reads facts directly and raises :class:`Unknown` the moment it meets an
+unknown one, and the caller then falls back to the closures. A generated function that returns
+has read only known values, and on known values Kleene logic is Boolean logic, so the two paths
+cannot disagree (a property test holds them equal).
+
+Safety: nothing of the spec's text is pasted into the source. Names come from the facts model or
+from identifiers the type checker accepted, always prefixed (``L_``, ``E_``); literals are
+emitted with ``repr`` or as constants (``D0``, ``T0``); and the generated source is parsed with
+:mod:`ast` and checked against a whitelist of node types and names before it is compiled, with
+no builtins but ``sum``, ``any``, ``all``, ``max``, ``min`` and ``len``.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+from attest_rules.errors import AttestRulesError
+from attest_rules.lang.display import plain, shown_plain
+from attest_rules.lang.interpreter import _dated, render
+from attest_rules.lang.syntax import Node
+from attest_rules.lang.types import Record
+from attest_rules.legal_time import Term
+
+
+class Unknown(Exception):
+    """A fact the generated code needed is not known: use the three-valued path."""
+
+
+class CodegenError(AttestRulesError):
+    """Generated source that failed the whitelist (a bug in this module, never the spec's)."""
+
+
+def _k(value: Any) -> Any:
+    if value is None:
+        raise Unknown
+    return value
+
+
+def _u() -> Any:
+    raise Unknown
+
+
+def _day(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> dt.date:
+    """A legal-time date (memoised, the same function the closures use)."""
+    return _dated(name, day, term, ne, fb, cal).date
+
+
+def _rd(dates: dict[str, Any], label: str, computed: Any) -> dt.date:
+    """Record a computed date under its label; give the date."""
+    dates[label] = computed
+    return computed.date  # type: ignore[no-any-return]
+
+
+def _cd(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> Any:
+    return _dated(name, day, term, ne, fb, cal)
+
+
+def _floordiv(a: int, b: int) -> int:
+    if b == 0:
+        raise Unknown  # the three-valued path says why
+    return a // b
+
+
+_BUILTINS: dict[str, Any] = {"sum": sum, "any": any, "all": all, "max": max, "min": min, "len": len}
+_HELPERS: dict[str, Any] = {
+    "_iso": dt.date.isoformat,  # a date as it appears in an answer, as display.plain gives it
+    "_pl": plain,
+    "_sh": shown_plain,
+    "_k": _k,
+    "_u": _u,
+    "_floordiv": _floordiv,
+    "_day": _day,
+    "_rd": _rd,
+    "_cd": _cd,
+}
+_PARAMS = ("f", "ch", "cal", "ne", "fb")
+# The case driver (see fastpath.case_source) also takes the day, a version selector and the slow
+# path, and names its events, versions, answers and the rule functions it calls.
+_DRIVER = ("on", "V", "S", "NA", "Unknown")
+_NAME = re.compile(
+    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|DT)$"
+)
+_FUNCTIONS = ("rule", "event", "events", "gates", "case")  # what generated code may define
+_CALLABLE = re.compile(r"^[PQ]\d+$|^[VS]$")
+_ALLOWED_NODES = (
+    ast.Module,
+    ast.FunctionDef,
+    ast.arguments,
+    ast.arg,
+    ast.Return,
+    ast.If,
+    ast.Assign,
+    ast.Compare,
+    ast.BoolOp,
+    ast.UnaryOp,
+    ast.BinOp,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Subscript,
+    ast.Dict,
+    ast.NamedExpr,
+    ast.Try,
+    ast.ExceptHandler,
+    ast.Tuple,
+    ast.List,
+    ast.GeneratorExp,
+    ast.ListComp,
+    ast.comprehension,
+    ast.Load,
+    ast.Store,
+    ast.And,
+    ast.Or,
+    ast.Not,
+    ast.USub,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Is,
+    ast.IsNot,
+)
+_CMP = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
+
+
+class Generator:
+    """Generates one module of functions; constants go into its namespace."""
+
+    def __init__(self, facts: Record, bound: tuple[str, str, Any] | None = None) -> None:
+        """``bound``: the choices of not-earlier-than and 29 February, and the calendar, when
+        the code is specialised to them (legal-time dates become functions of the day)."""
+        self.facts = facts
+        self.bound = bound
+        self.trace = False  # record computed dates into DT, as the closures record them
+        self.hoisted = False  # top-level facts read once into R_<name> by the function
+        self._date_functions: dict[tuple[str, Term, bool], str] = {}
+        self.consts: dict[str, Any] = {}
+        self._counter = 0
+        self._iterable = 0  # > 0 inside a comprehension's iterable, where := is not allowed
+        self.let_prefix = "L_"  # one per rule where several rules share a function
+
+    def _date_function(self, name: str, term: Term) -> str:
+        """A constant ``P<n>``: the date ``name(day, term)`` under the bound choices and
+        calendar, as a function of the day alone, remembered per day (bounded). Traced, a
+        ``Q<n>`` giving the date with its explanation."""
+        key = (name, term, self.trace)
+        if key not in self._date_functions:
+            assert self.bound is not None  # noqa: S101 - only called when bound
+            ne, fb, cal = self.bound
+
+            def computed(day: dt.date) -> Any:
+                return _dated(name, day, term, ne, fb, cal)
+
+            def date_of(day: dt.date) -> dt.date:
+                return _dated(name, day, term, ne, fb, cal).date
+
+            prefix, function = ("Q", computed) if self.trace else ("P", date_of)
+            cached = functools.lru_cache(maxsize=1 << 12)(function)
+            self._date_functions[key] = self._const(prefix, cached)
+        return self._date_functions[key]
+
+    def let_name(self, name: str) -> str:
+        return f"{self.let_prefix}{name}"
+
+    def _const(self, prefix: str, value: Any) -> str:
+        for name, existing in self.consts.items():
+            if name.startswith(prefix) and existing == value and type(existing) is type(value):
+                return name
+        name = f"{prefix}{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def expr(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        op, args = node.op, node.args
+        if op == "lit":
+            value, kind = args
+            if kind == "date":
+                assert isinstance(value, dt.date)  # noqa: S101
+                return self._const("D", value)
+            if kind == "term":
+                assert isinstance(value, Term)  # noqa: S101
+                return self._const("T", value)
+            return repr(value)
+        if op == "path":
+            return self._path(args, lets, each)
+        if op == "list":
+            return "[" + ", ".join(self.expr(a, lets, each) for a in args) + "]"
+        if op == "not":
+            return f"(not {self.expr(args[0], lets, each)})"
+        if op == "neg":
+            return f"(-{self.expr(args[0], lets, each)})"
+        if op in ("and", "or"):
+            return f"({self.expr(args[0], lets, each)} {op} {self.expr(args[1], lets, each)})"
+        if op == "if":
+            cond, then, other = (self.expr(a, lets, each) for a in args)
+            return f"({then} if {cond} else {other})"
+        if op == "each":
+            func, var, source, cond = args
+            inner = each | {var}
+            src = self._iterable_expr(source, lets, each)
+            test = self.expr(cond, lets, inner)
+            if func == "count":  # a list is counted faster than a generator is summed
+                return f"len([1 for E_{var} in {src} if {test}])"
+            if self.trace:  # every item, as the closures evaluate them (dates are recorded)
+                return f"{func}([{test} for E_{var} in {src}])"
+            return f"{func}({test} for E_{var} in {src})"
+        if op == "call":
+            return self._call(node, lets, each)
+        left, right = (self.expr(a, lets, each) for a in args)
+        if op == "//":
+            return f"_floordiv({left}, {right})"
+        if op in _CMP or op in ("+", "-", "*"):
+            return f"({left} {op} {right})"
+        raise CodegenError(f"no code for operator {op!r}")
+
+    def _path(self, names: tuple[str, ...], lets: frozenset[str], each: frozenset[str]) -> str:
+        head, rest = names[0], names[1:]
+        if head in each:
+            code = f"E_{head}"
+        elif head in lets:
+            code = self.let_name(head)
+        else:
+            code = f"R_{head}" if self.hoisted else f"f[{head!r}]"
+            section = self.facts.field(head)
+            if isinstance(section, Record) and section.section:
+                code = self._known(code)
+        for name in rest:
+            code = self._known(f"{code}[{name!r}]")
+        return code if rest or head in each or head in lets else self._known(code)
+
+    def optional(self, node: Node) -> str:
+        """A fact path as an expression that is ``None`` where the fact is unknown (where
+        :meth:`expr` would raise): for the events, whose absence is common and decided here."""
+        head, *rest = node.args
+        code = f"R_{head}" if self.hoisted else f"f[{head!r}]"
+        for name in rest:
+            code = f"(None if (_t := {code}) is None else _t[{name!r}])"
+        return code
+
+    def _known(self, code: str) -> str:
+        """``code``'s value, or raise :class:`Unknown` when it is ``None``: inline where Python
+        allows an assignment expression (no call), through ``_k`` inside an iterable."""
+        if self._iterable:
+            return f"_k({code})"
+        return f"(_t if (_t := {code}) is not None else _u())"
+
+    def _iterable_expr(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        self._iterable += 1
+        try:
+            return self.expr(node, lets, each)
+        finally:
+            self._iterable -= 1
+
+    def _call(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        name, arg_nodes = node.args
+        if name == "difference":
+            self._counter += 1
+            x = f"X{self._counter}"
+            source = self._iterable_expr(arg_nodes[0], lets, each)
+            return f"[{x} for {x} in {source} if {x} not in {self.expr(arg_nodes[1], lets, each)}]"
+        args = [self.expr(a, lets, each) for a in arg_nodes]
+        if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
+            term = arg_nodes[1]
+            if self.bound is not None and term.op == "lit":  # a function of the day alone
+                code = f"{self._date_function(name, term.args[0])}({args[0]})"
+            else:
+                helper = "_cd" if self.trace else "_day"
+                code = f"{helper}({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
+            if self.trace:  # record the date and its explanation under the closures' label
+                return f"_rd(DT, {self._const('K', render(node))}, {code})"
+            return code
+        if name == "count":
+            return f"len({args[0]})"
+        if name in ("max", "min"):
+            return f"{name}({', '.join(args)})"
+        if name == "happened":
+            return f"(f[{arg_nodes[0].args[0]!r}] is not None)"
+        raise CodegenError(f"no code for function {name!r}")
+
+
+def check_source(source: str) -> ast.Module:
+    """Parse generated source and refuse anything outside the whitelist."""
+    tree = ast.parse(source)
+    allowed_names = set(_PARAMS) | set(_DRIVER) | set(_HELPERS) | set(_BUILTINS)
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise CodegenError(f"generated code holds a {type(node).__name__}")
+        if isinstance(node, ast.Name) and node.id not in allowed_names and not _NAME.match(node.id):
+            raise CodegenError(f"generated code names {node.id!r}")
+        if isinstance(node, ast.Subscript) and not (
+            isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+        ):
+            raise CodegenError("generated code indexes with something other than a fact name")
+        if isinstance(node, ast.Call) and not (
+            isinstance(node.func, ast.Name)
+            and (node.func.id in (*_HELPERS, *_BUILTINS) or _CALLABLE.match(node.func.id))
+        ):
+            raise CodegenError("generated code calls something that is not whitelisted")
+        if isinstance(node, ast.FunctionDef) and node.name not in _FUNCTIONS:
+            raise CodegenError(f"generated code defines {node.name!r}")
+        if isinstance(node, ast.ExceptHandler) and not (
+            isinstance(node.type, ast.Name) and node.type.id == "Unknown" and node.name is None
+        ):
+            raise CodegenError("generated code catches something other than Unknown")
+    return tree
+
+
+def build(source: str, consts: dict[str, Any], label: str) -> dict[str, Callable[..., Any]]:
+    """Check and compile generated source; return the functions it defines."""
+    tree = check_source(source)
+    namespace: dict[str, Any] = {
+        "__builtins__": dict(_BUILTINS),
+        **_HELPERS,
+        "Unknown": Unknown,
+        "NA": ("not_applicable", None),
+        **consts,
+    }
+    code = compile(tree, f"<generated: {label}>", "exec")
+    exec(code, namespace)  # noqa: S102 - checked above: generated from the typed AST only
+    return {name: namespace[name] for name in _FUNCTIONS if name in namespace}

@@ -1,0 +1,361 @@
+"""Compiling a checked expression to Python closures (no source text is ever executed).
+
+Each node becomes a function of an :class:`Env`. A fact that is not known evaluates to a
+:class:`Missing` value naming it; operators propagate it, and ``and``/``or``/``any``/``all``
+follow Kleene's three-valued logic (``false and unknown`` is ``false``), so an answer that can be
+decided without a fact is decided, and one that cannot lists exactly what is missing. Adding a
+fact can therefore never turn a decided answer into an undecided one.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from attest_rules.lang.syntax import Node
+from attest_rules.legal_time import ComputedDate, WorkingCalendar
+from attest_rules.legal_time import deadline as _deadline
+from attest_rules.legal_time import earliest as _earliest
+from attest_rules.legal_time import validity_end as _validity_end
+
+
+class Missing:
+    """An unknown value; ``paths`` are the facts whose absence made it unknown."""
+
+    __slots__ = ("paths",)
+
+    def __init__(self, paths: frozenset[str]) -> None:
+        self.paths = paths
+
+    def __repr__(self) -> str:
+        return f"Missing({sorted(self.paths)})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Missing) and other.paths == self.paths
+
+    def __hash__(self) -> int:
+        return hash(self.paths)
+
+
+def missing_of(*values: Any) -> Missing | None:
+    """The union of the ``Missing`` among ``values``, or ``None`` if all are known."""
+    found = [v for v in values if v.__class__ is Missing]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    paths: frozenset[str] = frozenset()
+    for v in found:
+        paths |= v.paths
+    return Missing(paths)
+
+
+class Env:
+    """What an expression is evaluated against: the facts, named values, interpretive choices,
+    the calendar, and the dates computed so far with their explanations."""
+
+    __slots__ = ("calendar", "choices", "dates", "facts", "locals")
+
+    def __init__(
+        self, facts: Mapping[str, Any], choices: Mapping[str, str], calendar: WorkingCalendar
+    ) -> None:
+        self.facts = facts
+        self.choices = choices
+        self.calendar = calendar
+        self.locals: dict[str, Any] = {}
+        self.dates: dict[str, ComputedDate] = {}
+
+
+Compiled = Callable[[Env], Any]
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+
+
+def render(node: Node) -> str:
+    """Canonical text of an expression (used to label computed dates and in reasons)."""
+    op, args = node.op, node.args
+    if op == "lit":
+        value, kind = args
+        return {"str": f'"{value}"', "bool": str(value).lower()}.get(kind, str(value))
+    if op == "path":
+        return ".".join(args)
+    if op == "list":
+        return "[" + ", ".join(render(a) for a in args) + "]"
+    if op == "call":
+        return f"{args[0]}(" + ", ".join(render(a) for a in args[1]) + ")"
+    if op == "each":
+        return f"{args[0]}(each {args[1]} in {render(args[2])} where {render(args[3])})"
+    if op == "not":
+        return f"not {render(args[0])}"
+    if op == "neg":
+        return f"-{render(args[0])}"
+    if op == "if":
+        return f"{render(args[1])} if {render(args[0])} else {render(args[2])}"
+    return f"({render(args[0])} {op} {render(args[1])})"
+
+
+def compile_expr(node: Node) -> Compiled:
+    """A function of :class:`Env` computing ``node``'s value (or a :class:`Missing`)."""
+    op, args = node.op, node.args
+    if op == "lit":
+        value = args[0]
+        return lambda env: value
+    if op == "path":
+        return _path(args)
+    if op == "list":
+        items = [compile_expr(a) for a in args]
+
+        def make_list(env: Env) -> Any:
+            values = [f(env) for f in items]
+            return missing_of(*values) or values
+
+        return make_list
+    if op == "not":
+        inner = compile_expr(args[0])
+
+        def not_(env: Env) -> Any:
+            v = inner(env)
+            return v if isinstance(v, Missing) else not v
+
+        return not_
+    if op == "neg":
+        inner = compile_expr(args[0])
+
+        def neg(env: Env) -> Any:
+            v = inner(env)
+            return v if isinstance(v, Missing) else -v
+
+        return neg
+    if op == "and":
+        return _and(compile_expr(args[0]), compile_expr(args[1]))
+    if op == "or":
+        return _or(compile_expr(args[0]), compile_expr(args[1]))
+    if op == "if":
+        return _if(*(compile_expr(a) for a in args))
+    if op == "each":
+        return _each(args[0], args[1], compile_expr(args[2]), compile_expr(args[3]))
+    if op == "call":
+        return _call(node)
+    return _binary(op, compile_expr(args[0]), compile_expr(args[1]))
+
+
+def _path(names: tuple[str, ...]) -> Compiled:
+    absent = Missing(frozenset({".".join(names)}))  # one per path, shared by every lookup
+    head, rest = names[0], names[1:]
+    if len(rest) == 1:  # the common case, section.fact, without a loop
+        (name,) = rest
+
+        def get_fact(env: Env) -> Any:
+            value = env.locals[head] if head in env.locals else env.facts.get(head)
+            if value is None:
+                return absent
+            if value.__class__ is Missing:
+                return value
+            found = value.get(name)
+            return absent if found is None else found
+
+        return get_fact
+
+    def get(env: Env) -> Any:
+        value = env.locals[head] if head in env.locals else env.facts.get(head)
+        if value is not None and value.__class__ is Missing:
+            return value
+        for name in rest:
+            if value is None:
+                return absent
+            value = value.get(name)
+        return absent if value is None else value
+
+    return get
+
+
+def _and(a: Compiled, b: Compiled) -> Compiled:
+    def and_(env: Env) -> Any:
+        x = a(env)
+        if x is False:
+            return False
+        y = b(env)
+        if y is False:
+            return False
+        return missing_of(x, y) or True
+
+    return and_
+
+
+def _or(a: Compiled, b: Compiled) -> Compiled:
+    def or_(env: Env) -> Any:
+        x = a(env)
+        if x is True:
+            return True
+        y = b(env)
+        if y is True:
+            return True
+        return missing_of(x, y) or False
+
+    return or_
+
+
+def _if(cond: Compiled, then: Compiled, other: Compiled) -> Compiled:
+    def if_(env: Env) -> Any:
+        c = cond(env)
+        if isinstance(c, Missing):
+            x, y = then(env), other(env)
+            if not isinstance(x, Missing) and x == y:
+                return x  # both branches agree: the condition does not matter
+            return missing_of(c, x, y)
+        return then(env) if c else other(env)
+
+    return if_
+
+
+def _binary(op: str, a: Compiled, b: Compiled) -> Compiled:
+    if op in ("in", "not in"):
+        negate = op == "not in"
+
+        def member(env: Env) -> Any:
+            x, items = a(env), b(env)
+            if isinstance(items, list) and not items:
+                return negate
+            missing = missing_of(x, items)
+            if missing:
+                return missing
+            return (x in items) != negate
+
+        return member
+    if op == "//":
+
+        def floordiv(env: Env) -> Any:
+            x, y = a(env), b(env)
+            missing = missing_of(x, y)
+            if missing:
+                return missing
+            if y == 0:
+                return Missing(frozenset({"(a division by zero)"}))
+            return x // y
+
+        return floordiv
+    func = _COMPARE.get(op) or _ARITH[op]
+
+    def binary(env: Env) -> Any:
+        x, y = a(env), b(env)
+        return missing_of(x, y) or func(x, y)
+
+    return binary
+
+
+def _each(func: str, var: str, source: Compiled, cond: Compiled) -> Compiled:
+    def each(env: Env) -> Any:
+        items = source(env)
+        if isinstance(items, Missing):
+            return items
+        saved = env.locals.get(var, _UNSET)
+        results = []
+        try:
+            for item in items:
+                env.locals[var] = item
+                results.append(cond(env))
+        finally:
+            if saved is _UNSET:
+                env.locals.pop(var, None)
+            else:
+                env.locals[var] = saved
+        missing = missing_of(*results)
+        if func == "count":
+            return missing or sum(1 for r in results if r is True)
+        if func == "any":
+            return True if any(r is True for r in results) else (missing or False)
+        return False if any(r is False for r in results) else (missing or True)
+
+    return each
+
+
+_UNSET = object()
+
+_DATE_FUNCS: dict[str, Callable[..., ComputedDate]] = {
+    "earliest": lambda d, t, choices, cal: _earliest(d, t, interpretations=choices, calendar=cal),
+    "deadline": lambda d, t, choices, cal: _deadline(d, t, interpretations=choices, calendar=cal),
+    "deadline_on_receipt": lambda d, t, choices, cal: _deadline(
+        d, t, on_receipt=True, interpretations=choices, calendar=cal
+    ),
+    "validity_end": lambda d, t, choices, cal: _validity_end(d, t, interpretations=choices),
+}
+_NOT_EARLIER = "term.not-earlier-than"
+_FEB29 = "term.year-from-29-february"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _dated(
+    name: str, day: Any, term: Any, not_earlier: str, feb29: str, calendar: WorkingCalendar
+) -> ComputedDate:
+    """A legal-time date: a pure function of its arguments, so computed once and remembered
+    (bounded, so a long batch runs in constant memory)."""
+    choices = {k: v for k, v in ((_NOT_EARLIER, not_earlier), (_FEB29, feb29)) if v}
+    return _DATE_FUNCS[name](day, term, choices, calendar)
+
+
+def _call(node: Node) -> Compiled:
+    name, arg_nodes = node.args
+    args = [compile_expr(a) for a in arg_nodes]
+    label = render(node)
+    if name in _DATE_FUNCS:
+        date_of, term_of = args
+
+        def date_call(env: Env) -> Any:
+            day, term = date_of(env), term_of(env)
+            missing = missing_of(day, term)
+            if missing:
+                return missing
+            result = _dated(
+                name,
+                day,
+                term,
+                env.choices.get(_NOT_EARLIER, ""),
+                env.choices.get(_FEB29, ""),
+                env.calendar,
+            )
+            env.dates[label] = result
+            return result.date
+
+        return date_call
+    if name == "count":
+        (items,) = args
+
+        def count(env: Env) -> Any:
+            v = items(env)
+            return v if isinstance(v, Missing) else len(v)
+
+        return count
+    if name in ("max", "min"):
+        pick = max if name == "max" else min
+
+        def extreme(env: Env) -> Any:
+            values = [f(env) for f in args]
+            return missing_of(*values) or pick(values)
+
+        return extreme
+    if name == "difference":
+        first, second = args
+
+        def difference(env: Env) -> Any:
+            x, y = first(env), second(env)
+            return missing_of(x, y) or [v for v in x if v not in y]
+
+        return difference
+    if name == "happened":
+        section = arg_nodes[0].args[0]
+        return lambda env: env.facts.get(section) is not None
+    raise ValueError(f"unknown function {name!r}")  # the type checker rejects it first

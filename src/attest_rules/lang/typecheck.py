@@ -1,0 +1,283 @@
+"""Type-checking an expression against the facts model, and what it reads.
+
+An unknown fact, a function that does not exist, a wrong type, a date compared with a number:
+each is an :class:`ExprTypeError` with the offset of the offending part, found when the spec is
+loaded, never while a case is evaluated.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from attest_rules.errors import ExpressionError
+from attest_rules.lang.syntax import Node
+from attest_rules.lang.types import (
+    ANY,
+    BOOL,
+    DATE,
+    INT,
+    STR,
+    TERM,
+    Enum,
+    ListOf,
+    Prim,
+    Record,
+    Type,
+    compatible,
+)
+from attest_rules.legal_time import Term, Unit
+
+NOT_EARLIER = "term.not-earlier-than"
+FEB29 = "term.year-from-29-february"
+
+# Legal-time functions: (date, term) -> date. Which interpretations each may consult.
+DATE_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "earliest": (NOT_EARLIER, FEB29),
+    "deadline": (FEB29,),
+    "deadline_on_receipt": (FEB29,),
+    "validity_end": (FEB29,),
+}
+EACH_FUNCTIONS = {"count": INT, "any": BOOL, "all": BOOL}
+OTHER_FUNCTIONS = ("count", "max", "min", "difference", "happened")
+ALL_FUNCTIONS = sorted({*DATE_FUNCTIONS, *EACH_FUNCTIONS, *OTHER_FUNCTIONS})
+
+
+class ExprTypeError(ExpressionError):
+    """An expression that does not type-check against the facts; ``offset`` is where."""
+
+
+@dataclass
+class Usage:
+    """What an expression reads: facts, terms and interpretations."""
+
+    reads: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
+    interpretations: set[str] = field(default_factory=set)
+    locals: set[str] = field(default_factory=set)
+
+    def merge(self, other: Usage) -> None:
+        self.reads |= other.reads
+        self.terms |= other.terms
+        self.interpretations |= other.interpretations
+        self.locals |= other.locals
+
+
+def _suggest(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Checker:
+    """Checks expressions in a scope of facts (a record) and named local values."""
+
+    def __init__(self, facts: Record, scope: Mapping[str, Type] | None = None) -> None:
+        self.facts = facts
+        self.scope: dict[str, Type] = dict(scope or {})
+
+    def check(self, node: Node, usage: Usage) -> Type:
+        method = getattr(self, "_" + node.op.replace(" ", "_"), None)
+        if method is None:
+            return self._binary(node, usage)
+        result: Type = method(node, usage)
+        return result
+
+    # ---- leaves ---------------------------------------------------------------------------
+
+    def _lit(self, node: Node, usage: Usage) -> Type:
+        value, kind = node.args
+        if kind == "term":
+            assert isinstance(value, Term)  # noqa: S101
+            usage.terms.add(str(value))
+        return {"int": INT, "str": STR, "bool": BOOL, "date": DATE, "term": TERM}[kind]
+
+    def _path(self, node: Node, usage: Usage) -> Type:
+        names: tuple[str, ...] = node.args
+        head = names[0]
+        current: Type
+        if head in self.scope:
+            current = self.scope[head]
+            usage.locals.add(head)
+            walked = head
+        else:
+            found = self.facts.field(head)
+            if found is None:
+                options = [n for n, _ in self.facts.fields] + list(self.scope)
+                raise ExprTypeError(f"unknown name {head!r}{_suggest(head, options)}", node.pos)
+            current = found
+            walked = head
+        for name in names[1:]:
+            if not isinstance(current, Record):
+                raise ExprTypeError(f"{walked} is {current}; it has no field {name!r}", node.pos)
+            nxt = current.field(name)
+            if nxt is None:
+                options = [n for n, _ in current.fields]
+                raise ExprTypeError(
+                    f"unknown fact {walked}.{name}{_suggest(name, options)}", node.pos
+                )
+            current, walked = nxt, f"{walked}.{name}"
+        if head not in self.scope:
+            if isinstance(current, Record):
+                raise ExprTypeError(f"{walked} is a whole record; name one of its facts", node.pos)
+            usage.reads.add(walked)
+        return current
+
+    def _list(self, node: Node, usage: Usage) -> Type:
+        if not node.args:
+            return ListOf(ANY)
+        first = self.check(node.args[0], usage)
+        for item in node.args[1:]:
+            other = self.check(item, usage)
+            if not compatible(first, other):
+                raise ExprTypeError(f"a list mixes {first} and {other}", item.pos)
+        return ListOf(first)
+
+    # ---- operators --------------------------------------------------------------------------
+
+    def _expect(self, node: Node, usage: Usage, want: Type, role: str) -> Type:
+        got = self.check(node, usage)
+        if not compatible(got, want):
+            raise ExprTypeError(f"{role} must be {want}, not {got}", node.pos)
+        return got
+
+    def _not(self, node: Node, usage: Usage) -> Type:
+        self._expect(node.args[0], usage, BOOL, "the operand of 'not'")
+        return BOOL
+
+    def _neg(self, node: Node, usage: Usage) -> Type:
+        self._expect(node.args[0], usage, INT, "the operand of '-'")
+        return INT
+
+    def _if(self, node: Node, usage: Usage) -> Type:
+        cond, then, other = node.args
+        self._expect(cond, usage, BOOL, "the condition of 'if'")
+        a, b = self.check(then, usage), self.check(other, usage)
+        if not compatible(a, b):
+            raise ExprTypeError(f"the two branches give {a} and {b}", node.pos)
+        return a if a != ANY else b
+
+    def _binary(self, node: Node, usage: Usage) -> Type:
+        op = node.op
+        left, right = node.args
+        if op in ("and", "or"):
+            self._expect(left, usage, BOOL, f"each side of '{op}'")
+            self._expect(right, usage, BOOL, f"each side of '{op}'")
+            return BOOL
+        a, b = self.check(left, usage), self.check(right, usage)
+        if op in ("+", "-", "*", "//"):
+            if a != INT or b != INT:
+                hint = (
+                    " (dates are computed with earliest, deadline, validity_end)"
+                    if DATE in (a, b)
+                    else ""
+                )
+                raise ExprTypeError(f"'{op}' works on numbers, not {a} and {b}{hint}", node.pos)
+            return INT
+        if op in ("in", "not in"):
+            if not isinstance(b, ListOf):
+                raise ExprTypeError(f"the right side of '{op}' must be a list, not {b}", right.pos)
+            if not compatible(a, b.item):
+                raise ExprTypeError(f"cannot look for {a} in {b}", node.pos)
+            self._check_enum_literal(b.item, left)
+            return BOOL
+        if not compatible(a, b):
+            raise ExprTypeError(f"cannot compare {a} with {b}", node.pos)
+        if op in ("<", "<=", ">", ">=") and not (a in (INT, DATE) and b in (INT, DATE)):
+            raise ExprTypeError(f"'{op}' compares numbers or dates, not {a}", node.pos)
+        self._check_enum_literal(a, right)
+        self._check_enum_literal(b, left)
+        return BOOL
+
+    def _check_enum_literal(self, kind: Type, node: Node) -> None:
+        """``session.language == "kz"``: a text that can never match is a spec error."""
+        if isinstance(kind, Enum):
+            texts = [n for n in node.walk() if n.op == "lit" and n.args[1] == "str"]
+            for lit in texts:
+                if lit.args[0] not in kind.values:
+                    raise ExprTypeError(
+                        f"{lit.args[0]!r} is not {kind}{_suggest(lit.args[0], list(kind.values))}",
+                        lit.pos,
+                    )
+
+    # ---- calls ------------------------------------------------------------------------------
+
+    def _each(self, node: Node, usage: Usage) -> Type:
+        func, var, source, cond = node.args
+        if func not in EACH_FUNCTIONS:
+            raise ExprTypeError(
+                f"'each' works with {', '.join(EACH_FUNCTIONS)}, not {func!r}", node.pos
+            )
+        if var in self.scope or self.facts.field(var) is not None:
+            raise ExprTypeError(f"{var!r} is already a name; choose another", node.pos)
+        kind = self.check(source, usage)
+        if not isinstance(kind, ListOf):
+            raise ExprTypeError(f"'each {var} in ...' needs a list, not {kind}", source.pos)
+        inner = Checker(self.facts, {**self.scope, var: kind.item})
+        inner_usage = Usage()
+        inner._expect(cond, inner_usage, BOOL, "the 'where' condition")
+        inner_usage.locals.discard(var)
+        usage.merge(inner_usage)
+        return EACH_FUNCTIONS[func]
+
+    def _call(self, node: Node, usage: Usage) -> Type:
+        name, args = node.args
+        if name in DATE_FUNCTIONS:
+            if len(args) != 2:
+                raise ExprTypeError(f"{name}(date, term) takes 2 arguments", node.pos)
+            self._expect(args[0], usage, DATE, f"the first argument of {name}")
+            self._expect(args[1], usage, TERM, f"the second argument of {name}")
+            term = args[1].args[0] if args[1].op == "lit" else None
+            if (
+                name != "deadline"
+                and name != "deadline_on_receipt"
+                and isinstance(term, Term)
+                and term.unit is Unit.working_days
+            ):
+                raise ExprTypeError(f"{name} takes a calendar term, not {term}", args[1].pos)
+            for interp in DATE_FUNCTIONS[name]:
+                if interp != FEB29 or not isinstance(term, Term) or term.unit is Unit.years:
+                    usage.interpretations.add(interp)
+            return DATE
+        if name == "count":
+            if len(args) != 1:
+                raise ExprTypeError("count(list) takes 1 argument", node.pos)
+            kind = self.check(args[0], usage)
+            if not isinstance(kind, ListOf):
+                raise ExprTypeError(f"count needs a list, not {kind}", args[0].pos)
+            return INT
+        if name in ("max", "min"):
+            if len(args) < 2:
+                raise ExprTypeError(f"{name} takes 2 or more arguments", node.pos)
+            kinds = [self.check(a, usage) for a in args]
+            if any(k not in (INT, DATE) for k in kinds) or len(set(kinds)) != 1:
+                raise ExprTypeError(f"{name} takes numbers or dates, all alike", node.pos)
+            return kinds[0]
+        if name == "difference":
+            if len(args) != 2:
+                raise ExprTypeError("difference(list, list) takes 2 arguments", node.pos)
+            a, b = self.check(args[0], usage), self.check(args[1], usage)
+            if not isinstance(a, ListOf) or not isinstance(b, ListOf) or not compatible(a, b):
+                raise ExprTypeError(
+                    f"difference takes two lists of one kind, not {a} and {b}", node.pos
+                )
+            return a if a.item != ANY else b
+        if name == "happened":
+            if len(args) != 1 or args[0].op != "path" or len(args[0].args) != 1:
+                raise ExprTypeError(
+                    "happened(section) names one section, e.g. happened(complaint)", node.pos
+                )
+            section = self.facts.field(args[0].args[0])
+            if not isinstance(section, Record) or not section.section:
+                raise ExprTypeError(
+                    f"{args[0].args[0]!r} is not a section that may be absent", args[0].pos
+                )
+            return BOOL
+        raise ExprTypeError(
+            f"unknown function {name!r}{_suggest(name, ALL_FUNCTIONS)}; the "
+            f"functions are {', '.join(ALL_FUNCTIONS)}",
+            node.pos,
+        )
+
+
+__all__ = ["ANY", "Checker", "ExprTypeError", "Prim", "Usage"]

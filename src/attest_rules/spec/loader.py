@@ -1,0 +1,75 @@
+"""Loading a spec: read safely, validate the shape, check the meaning, report everything at once."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from attest_rules.errors import SpecError
+from attest_rules.located.reader import read_file, read_yaml
+from attest_rules.located.validation import under, validation_issues
+from attest_rules.resources import bundled_spec_path
+from attest_rules.spec.checks import check_document
+from attest_rules.spec.model import SpecDocument
+from attest_rules.spec.regulation import Regulation, build_snapshots, build_versions
+from attest_rules.spec.rulebook import build_rulebook
+
+
+def load(path: str | Path | None = None) -> Regulation:
+    """Load and check a regulation spec (the bundled Order No. 210 spec by default).
+
+    Raises :class:`SpecError` listing every problem found, each with file, line, column and the
+    path inside the document.
+    """
+    spec_path = Path(path) if path is not None else bundled_spec_path()
+    return load_bytes(read_file(spec_path), str(spec_path))
+
+
+def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
+    """Load a spec from its bytes; ``name`` is used in error locations."""
+    located = read_yaml(raw, name)
+    issues = list(located.issues)
+    if located.data is None and issues:
+        raise SpecError(issues)
+    if not isinstance(located.data, dict):
+        issues.append(
+            located.issue(
+                (), "the spec must be a mapping of keys (format, acts, versions, provisions, ...)"
+            )
+        )
+        raise SpecError(issues)
+    reported = [i.path for i in issues]
+    try:
+        document = SpecDocument.model_validate(located.data)
+    except ValidationError as exc:
+        for issue in validation_issues(exc, located):
+            if not any(under(issue.path, r) for r in reported):
+                issues.append(issue)
+        raise SpecError(issues) from None
+    if issues:
+        raise SpecError(issues)
+
+    for path, message, severity in check_document(document):
+        issues.append(located.issue(path, message, severity=severity))
+    versions, version_problems = build_versions(document)
+    snapshots, tree_problems = build_snapshots(document, versions)
+    issues += [located.issue(p, m) for p, m in (*version_problems, *tree_problems)]
+    rulebook = None
+    if not any(i.severity == "error" for i in issues):
+        rulebook, rule_problems = build_rulebook(document, tuple(v.id for v in versions), snapshots)
+        issues += [located.issue(p, m) for p, m in rule_problems]
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    return Regulation(
+        document,
+        file=name,
+        content_hash="sha256:" + hashlib.sha256(raw).hexdigest(),
+        versions=versions,
+        snapshots=snapshots,
+        warnings=tuple(i for i in issues if i.severity == "warning"),
+        locations={p: (m.line, m.column) for p, m in located.values.items()},
+        rulebook=rulebook,
+    )

@@ -1,0 +1,336 @@
+"""The shape of a regulation spec (``spec/regulation_210.yaml``), as pydantic models.
+
+These models are the single source of the spec's JSON Schema (``spec/regulation.schema.json``):
+field descriptions here are what an analyst's editor shows while typing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+)
+
+from attest_rules.located.fields import SpecDate, document_config
+
+ProvisionId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9]*(\.[a-z0-9_]+)*$",
+        description="Stable provision id used in every citation, e.g. rules.7 or rules.8.list.2",
+    ),
+]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class LangText(_Strict):
+    """Official wording, by language. ``kk`` is the text we hold; ``ru`` has room for the official
+    Russian text once someone enters it."""
+
+    kk: str = Field(min_length=1, description="Official Kazakh text, verbatim from the source")
+    ru: str | None = Field(default=None, description="Official Russian text, where known")
+
+
+class Gloss(_Strict):
+    """An unofficial English gloss, written by the maintainers. Never legal text."""
+
+    en: str = Field(min_length=1, description="Unofficial English gloss (not legal text)")
+
+
+class MetaText(_Strict):
+    """Text about the law (titles, notes, rules on entry into force): Kazakh as printed, and an
+    English gloss."""
+
+    kk: str = Field(min_length=1)
+    en: str | None = Field(default=None, description="Unofficial English gloss")
+
+
+def _text_tag(value: Any) -> str:
+    return "unknown" if value == "unknown" else "text"
+
+
+Wording = Annotated[
+    Annotated[Literal["unknown"], Tag("unknown")] | Annotated[LangText, Tag("text")],
+    Discriminator(_text_tag),
+    Field(description='The official wording, or the word "unknown" where we do not hold it'),
+]
+
+
+class Inference(_Strict):
+    """Something that can be inferred about an unknown wording, and from what. Not legal text."""
+
+    statement: str = Field(min_length=1, description="What is inferred, in English")
+    basis: list[ProvisionId] = Field(description="Provisions the inference rests on")
+
+
+Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
+
+
+class Choose(_Strict):
+    """A value that depends on an interpretive choice: one expression per choice."""
+
+    by: Ident = Field(description="The interpretation whose choice decides")
+    cases: dict[str, str] = Field(description="Choice id → expression; every choice covered")
+
+
+class OutcomeSpec(_Strict):
+    """One possible answer. Outcomes are tried in order; the first whose ``when`` holds is the
+    answer. The last has no ``when``: it is the answer when none before it holds."""
+
+    id: Ident
+    status: Status
+    when: str | None = Field(default=None, description="Condition (an expression)")
+    reason: str = Field(description="Why, in English; {name} shows a value")
+    cites: list[ProvisionId] = Field(default_factory=list, description="Narrower citations")
+
+
+class CiteWhen(_Strict):
+    """Citations that apply when a condition holds (item 7's good reason that was given)."""
+
+    when: str
+    cites: list[ProvisionId] = Field(min_length=1)
+
+
+class RuleSpec(_Strict):
+    """A question the provision settles, as data: what it reads, how it decides, why."""
+
+    id: Ident = Field(description="The question's id, stable across versions")
+    question: str
+    event: str = Field(description="Expression giving the date whose version applies")
+    reads: list[str] = Field(default_factory=list, description="The facts it reads (checked)")
+    terms: list[str] = Field(default_factory=list, description="The terms it uses (checked)")
+    interpretations: list[Ident] = Field(
+        default_factory=list, description="The interpretations it relies on (checked)"
+    )
+    cites: list[ProvisionId] = Field(default_factory=list)
+    cite_when: list[CiteWhen] = Field(default_factory=list)
+    applies: str | None = Field(default=None, description="When false: not applicable")
+    let: dict[str, str | Choose] = Field(default_factory=dict, description="Named values")
+    values: list[str] = Field(default_factory=list, description="Named values to report")
+    outcomes: list[OutcomeSpec] = Field(default_factory=list)
+    undetermined: str | None = Field(
+        default=None, description="Where the wording is unknown: why no answer can be given"
+    )
+
+
+class Kind(StrEnum):
+    preamble = "preamble"
+    rules = "rules"
+    chapter = "chapter"
+    paragraph = "paragraph"
+    item = "item"
+    subitem = "subitem"
+    list_entry = "list_entry"
+    annex = "annex"
+    form_field = "form_field"
+    column_group = "column_group"
+    table_column = "table_column"
+
+
+class ProvisionSpec(_Strict):
+    """One provision: a part of the act with its own id, number as printed and wording."""
+
+    id: ProvisionId
+    kind: Kind
+    number: str | None = Field(
+        default=None, description='The number as printed: "7.", "1)", "Параграф 2", "1-қосымша"'
+    )
+    heading: LangText | None = Field(
+        default=None,
+        description="A printed heading above the "
+        "provision (an annex's or the Rules' stamp), verbatim",
+    )
+    text: Wording
+    gloss: Gloss | None = None
+    text_after: LangText | None = Field(
+        default=None,
+        description="Official text printed after the sub-provisions (item 15's closing paragraph)",
+    )
+    gloss_after: Gloss | None = None
+    inline: bool = Field(
+        default=False,
+        description="A list entry whose text also stands inside "
+        "its parent's text (item 7's good reasons)",
+    )
+    inferred: list[Inference] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=list, description="The questions it settles")
+    fills: str | None = Field(
+        default=None,
+        description="For a form field or table column: the expression over the facts that "
+        "fills it (checked like a rule's expressions when the spec loads)",
+    )
+    row_number: bool = Field(
+        default=False, description="A table column holding the row's number, not a fact"
+    )
+    no_rule: str | None = Field(
+        default=None,
+        description="Why this provision has no rule: the norm it sets is not computable from "
+        "facts (an analyst's note, shown by `attest-rules coverage`)",
+    )
+    children: list[ProvisionSpec] = Field(default_factory=list)
+
+
+class Registration(_Strict):
+    registrar: str
+    registered_on: SpecDate
+    number: str
+
+
+class Act(_Strict):
+    """A legal act whose text or amendments the spec holds."""
+
+    id: Ident
+    kind: str
+    number: str
+    title: Annotated[
+        Annotated[Literal["unknown"], Tag("unknown")] | Annotated[MetaText, Tag("text")],
+        Discriminator(_text_tag),
+    ]
+    gloss: Gloss | None = None
+    issuer: MetaText
+    signed_on: SpecDate
+    registration: Registration | None = None
+    in_force_from: SpecDate | None = None
+    in_force_basis: ProvisionId | None = None
+    legal_basis: MetaText | None = None
+    notes: list[MetaText] = Field(default_factory=list)
+
+
+class Window(_Strict):
+    """The dates between which an effective date must lie while it is not known."""
+
+    earliest: SpecDate
+    earliest_reason: str
+    latest: SpecDate = Field(description="An assumption an analyst can edit; say why")
+    latest_reason: str
+
+
+class Effective(_Strict):
+    """How an amendment's effective date follows from its publication."""
+
+    rule: MetaText = Field(description="The entry-into-force clause as printed")
+    after_publication: str = Field(
+        description='The term after publication, e.g. "10 calendar days"'
+    )
+    published_on: SpecDate | None = Field(
+        description="First official publication; null while unknown"
+    )
+    window: Window | None = None
+
+
+class ReplaceOp(_Strict):
+    """New wording of a provision (``жаңа редакцияда``): wording and sub-provisions are
+    replaced."""
+
+    op: Literal["replace"]
+    target: ProvisionId
+    provision: ProvisionSpec
+    note: MetaText | None = None
+
+
+class AmendOp(_Strict):
+    """Changes to a provision (``өзгеріс енгізілді``): its resulting wording is given whole."""
+
+    op: Literal["amend"]
+    target: ProvisionId
+    provision: ProvisionSpec
+    note: MetaText | None = None
+
+
+class RepealOp(_Strict):
+    """Deletion of a provision with everything under it (``алып тасталды``)."""
+
+    op: Literal["repeal"]
+    target: ProvisionId
+    note: MetaText | None = None
+
+
+class AddOp(_Strict):
+    """A new provision under ``parent`` (or at the top), after ``after`` (or first)."""
+
+    op: Literal["add"]
+    parent: ProvisionId | None = None
+    after: ProvisionId | None = None
+    provision: ProvisionSpec
+    note: MetaText | None = None
+
+
+ChangeOp = Annotated[ReplaceOp | AmendOp | RepealOp | AddOp, Field(discriminator="op")]
+
+
+class VersionSpec(_Strict):
+    """A version of the regulation: the base act, or an amendment given as a delta."""
+
+    id: Ident
+    title: str
+    act: Ident = Field(description="Id of the act in `acts` this version comes from")
+    effective_from: SpecDate | None = Field(default=None, description="Known effective date")
+    effective: Effective | None = Field(
+        default=None,
+        description="Effective date that follows from publication (give this or effective_from)",
+    )
+    changes: list[ChangeOp] = Field(default_factory=list)
+
+
+class Restoration(_Strict):
+    """One repair of the PDF extraction: a displaced word put back in reading order."""
+
+    id: Ident
+    provision: ProvisionId
+    field: Literal["text", "text_after", "heading", "note"] = "text"
+    moved: str = Field(description="The displaced word(s)")
+    extracted: str = Field(description="The source text as extracted, whitespace folded")
+    restored: str = Field(description="The same passage as the spec holds it")
+    moved_to: ProvisionId | None = Field(
+        default=None, description="Where the displaced words belong when that is another provision"
+    )
+    note: str | None = None
+
+
+class Choice(_Strict):
+    id: Ident
+    description: str
+
+
+class Interpretation(_Strict):
+    """A named interpretive choice: the question, the default, the alternatives and why."""
+
+    id: Ident
+    question: str
+    default: Choice
+    alternatives: list[Choice] = Field(min_length=1)
+    reasoning: str
+    legal_basis: list[str] = Field(min_length=1)
+    concerns: list[ProvisionId] = Field(default_factory=list)
+
+
+class Source(_Strict):
+    file: str
+    description: str
+
+
+class SpecDocument(_Strict):
+    """A regulation spec: one YAML document per law."""
+
+    model_config = document_config("attest_rules regulation spec")
+
+    format: Literal[1] = Field(description="Spec format version")
+    id: Ident
+    title: LangText
+    gloss: Gloss | None = None
+    source: Source
+    acts: list[Act] = Field(min_length=1)
+    versions: list[VersionSpec] = Field(min_length=1)
+    provisions: list[ProvisionSpec] = Field(min_length=1)
+    restorations: list[Restoration] = Field(default_factory=list)
+    interpretations: list[Interpretation] = Field(default_factory=list)

@@ -1,0 +1,338 @@
+"""The rules of each version, checked and compiled once when the spec is loaded.
+
+A rule belongs to a provision; the version's consolidated text decides which rules are in force,
+so an amendment's new wording brings its own rules and a repealed provision takes its rules
+with it. Everything an analyst can get wrong in a rule is found here, located in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+from attest_rules.engine.facts import Case
+from attest_rules.errors import DocPath
+from attest_rules.lang.display import PLACEHOLDER
+from attest_rules.lang.interpreter import Compiled, compile_expr, render
+from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
+from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
+from attest_rules.lang.types import BOOL, DATE, Record, Type, record_of
+from attest_rules.spec.consolidation import Provision
+from attest_rules.spec.model import Choose, Interpretation, OutcomeSpec, RuleSpec, SpecDocument
+from attest_rules.spec.placement import placed_provisions
+
+FACTS: Record = record_of(Case, "case", top=True)
+
+Problem = tuple[DocPath, str]
+
+
+@dataclass(frozen=True)
+class Let:
+    name: str
+    compute: Compiled | None  # None when it depends on a choice
+    by: str | None = None
+    cases: tuple[tuple[str, Compiled], ...] = ()
+    node: Node | None = None
+    case_nodes: tuple[tuple[str, Node], ...] = ()
+    kind: Type | None = None  # its type, as the checker found it
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule ready to run: its spec, where it stands, and its compiled expressions."""
+
+    spec: RuleSpec
+    provision_id: str
+    path: DocPath
+    event: Compiled
+    event_text: str
+    applies: Compiled | None
+    lets: tuple[Let, ...]
+    outcomes: tuple[tuple[OutcomeSpec, Compiled | None], ...]
+    usage: Usage
+    cite_when: tuple[tuple[Compiled, tuple[str, ...]], ...] = ()
+    applies_node: Node | None = None
+    outcome_nodes: tuple[Node | None, ...] = ()
+    event_node: Node | None = None
+    cite_when_nodes: tuple[tuple[Node, tuple[str, ...]], ...] = ()
+
+    @property
+    def let_names(self) -> tuple[str, ...]:
+        return tuple(let.name for let in self.lets)
+
+    @property
+    def not_applying(self) -> str:
+        """The reason of an answer where this rule does not apply."""
+        return f"does not apply: {self.spec.applies}"
+
+    @property
+    def wording_unknown(self) -> str:
+        """The reason of an answer where this rule's wording is not known (``undetermined``)."""
+        return str(self.spec.undetermined).strip()
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """Question id → compiled rule, for each version; questions in document order."""
+
+    by_version: dict[str, dict[str, CompiledRule]]
+    questions: tuple[str, ...]
+    titles: dict[str, str]
+    events: dict[str, CompiledRule]  # the rule whose event expression selects the version
+    homes: dict[str, str]  # question → the provision that carries it (in some version)
+    fills: dict[str, Compiled] = dc_field(default_factory=dict)  # a form field's expression → code
+
+
+def rule_paths(doc: SpecDocument) -> dict[int, DocPath]:
+    """Where each rule spec object stands in the document, by ``id()``."""
+    out: dict[int, DocPath] = {}
+    for placed in placed_provisions(doc):
+        for i, rule in enumerate(placed.spec.rules):
+            out[id(rule)] = (*placed.path, "rules", i)
+    return out
+
+
+class _RuleCompiler:
+    def __init__(self, interpretations: dict[str, Interpretation], known_ids: set[str]) -> None:
+        self.interpretations = interpretations
+        self.known_ids = known_ids
+        self.problems: list[Problem] = []
+
+    def expression(
+        self, text: str, path: DocPath, checker: Checker, want: Type | None, usage: Usage
+    ) -> tuple[Node, Type] | None:
+        try:
+            node = parse(text)
+            kind = checker.check(node, usage)
+        except (ExprSyntaxError, ExprTypeError) as exc:
+            where = (
+                f" (at character {exc.offset + 1}: {text[exc.offset : exc.offset + 25]!r})"
+                if exc.offset
+                else ""
+            )
+            self.problems.append((path, f"{exc}{where}"))
+            return None
+        if want is not None and kind != want:
+            self.problems.append((path, f"this must give {want}, but gives {kind}"))
+            return None
+        return node, kind
+
+    def rule(self, spec: RuleSpec, provision_id: str, path: DocPath) -> CompiledRule | None:
+        usage = Usage()
+        before = len(self.problems)
+        checker = Checker(FACTS)
+        event = self.expression(spec.event, (*path, "event"), checker, DATE, usage)
+        applies = None
+        if spec.applies is not None:
+            applies = self.expression(spec.applies, (*path, "applies"), checker, BOOL, usage)
+        lets: list[Let] = []
+        for name, value in spec.let.items():
+            lpath: DocPath = (*path, "let", name)
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or FACTS.field(name) is not None:
+                self.problems.append((lpath, f"{name!r} cannot name a value here"))
+                continue
+            let = self._let(name, value, lpath, checker, usage)
+            if let is not None:
+                lets.append(let[0])
+                checker.scope[name] = let[1]
+        outcomes: list[tuple[OutcomeSpec, Compiled | None]] = []
+        outcome_nodes: list[Node | None] = []
+        for i, outcome in enumerate(spec.outcomes):
+            opath: DocPath = (*path, "outcomes", i)
+            last = i == len(spec.outcomes) - 1
+            if last and outcome.when is not None:
+                self.problems.append(
+                    (
+                        (*opath, "when"),
+                        "the last outcome has no 'when': it is the answer when no other holds",
+                    )
+                )
+            if not last and outcome.when is None:
+                self.problems.append((opath, "only the last outcome may omit 'when'"))
+            compiled = None
+            if outcome.when is not None:
+                when = self.expression(outcome.when, (*opath, "when"), checker, BOOL, usage)
+                compiled = compile_expr(when[0]) if when else None
+                outcome_nodes.append(when[0] if when else None)
+            else:
+                outcome_nodes.append(None)
+            for name in PLACEHOLDER.findall(outcome.reason):
+                if name not in spec.let:
+                    self.problems.append(
+                        ((*opath, "reason"), f"{{{name}}} names no value under let")
+                    )
+            for k, ref in enumerate(outcome.cites):
+                if ref not in self.known_ids:
+                    self.problems.append(((*opath, "cites", k), f"no provision {ref!r}"))
+            outcomes.append((outcome, compiled))
+        cite_when: list[tuple[Compiled, tuple[str, ...]]] = []
+        cite_when_nodes: list[tuple[Node, tuple[str, ...]]] = []
+        for i, cw in enumerate(spec.cite_when):
+            cpath: DocPath = (*path, "cite_when", i)
+            cond = self.expression(cw.when, (*cpath, "when"), checker, BOOL, usage)
+            if cond is not None:
+                cite_when.append((compile_expr(cond[0]), tuple(cw.cites)))
+                cite_when_nodes.append((cond[0], tuple(cw.cites)))
+            for k, ref in enumerate(cw.cites):
+                if ref not in self.known_ids:
+                    self.problems.append(((*cpath, "cites", k), f"no provision {ref!r}"))
+        self._declarations(spec, path, usage)
+        if spec.undetermined is not None and spec.outcomes:
+            self.problems.append(
+                ((*path, "outcomes"), "a rule that is undetermined has no outcomes")
+            )
+        if spec.undetermined is None and not spec.outcomes:
+            self.problems.append((path, "a rule needs outcomes (or 'undetermined' with why)"))
+        for k, ref in enumerate(spec.cites):
+            if ref not in self.known_ids:
+                self.problems.append(((*path, "cites", k), f"no provision {ref!r}"))
+        for k, name in enumerate(spec.values):
+            if name not in spec.let:
+                self.problems.append(((*path, "values", k), f"{name!r} names no value under let"))
+        if len(self.problems) > before or event is None:
+            return None
+        return CompiledRule(
+            spec,
+            provision_id,
+            path,
+            compile_expr(event[0]),
+            render(event[0]),
+            compile_expr(applies[0]) if applies else None,
+            tuple(lets),
+            tuple(outcomes),
+            usage,
+            cite_when=tuple(cite_when),
+            applies_node=applies[0] if applies else None,
+            outcome_nodes=tuple(outcome_nodes),
+            event_node=event[0],
+            cite_when_nodes=tuple(cite_when_nodes),
+        )
+
+    def _let(
+        self, name: str, value: str | Choose, path: DocPath, checker: Checker, usage: Usage
+    ) -> tuple[Let, Type] | None:
+        if isinstance(value, str):
+            result = self.expression(value, path, checker, None, usage)
+            if result is None:
+                return None
+            return Let(name, compile_expr(result[0]), node=result[0], kind=result[1]), result[1]
+        interp = self.interpretations.get(value.by)
+        if interp is None:
+            self.problems.append(((*path, "by"), f"no interpretation {value.by!r}"))
+            return None
+        choices = [interp.default.id, *(a.id for a in interp.alternatives)]
+        if set(value.cases) != set(choices):
+            self.problems.append(
+                (
+                    (*path, "cases"),
+                    f"give one expression for each choice of {value.by}: {', '.join(choices)}",
+                )
+            )
+            return None
+        usage.interpretations.add(value.by)
+        cases: list[tuple[str, Compiled]] = []
+        case_nodes: list[tuple[str, Node]] = []
+        kinds: set[Type] = set()
+        for choice, text in value.cases.items():
+            result = self.expression(text, (*path, "cases", choice), checker, None, usage)
+            if result is None:
+                return None
+            cases.append((choice, compile_expr(result[0])))
+            case_nodes.append((choice, result[0]))
+            kinds.add(result[1])
+        if len(kinds) != 1:
+            self.problems.append(
+                ((*path, "cases"), "every choice must give the same kind of value")
+            )
+            return None
+        kind = kinds.pop()
+        let = Let(name, None, value.by, tuple(cases), case_nodes=tuple(case_nodes), kind=kind)
+        return let, kind
+
+    def _declarations(self, spec: RuleSpec, path: DocPath, usage: Usage) -> None:
+        """What a rule says it reads, uses and relies on must be what it does."""
+        for field, declared, actual in (
+            ("reads", set(spec.reads), usage.reads),
+            ("terms", set(spec.terms), usage.terms),
+            ("interpretations", set(spec.interpretations), usage.interpretations),
+        ):
+            if declared != actual:
+                extra, lacking = sorted(declared - actual), sorted(actual - declared)
+                parts = ([f"not used: {', '.join(extra)}"] if extra else []) + (
+                    [f"used but not listed: {', '.join(lacking)}"] if lacking else []
+                )
+                self.problems.append(
+                    (
+                        (*path, field),
+                        f"{field} must list exactly what the rule uses; {'; '.join(parts)}",
+                    )
+                )
+        for ref in spec.interpretations:
+            if ref not in self.interpretations:
+                self.problems.append(((*path, "interpretations"), f"no interpretation {ref!r}"))
+
+
+def build_rulebook(
+    doc: SpecDocument, version_ids: tuple[str, ...], snapshots: tuple[tuple[Provision, ...], ...]
+) -> tuple[Rulebook, list[Problem]]:
+    interpretations = {i.id: i for i in doc.interpretations}
+    known = {p.id for snap in snapshots for p in snap}
+    compiler = _RuleCompiler(interpretations, known)
+    paths = rule_paths(doc)
+    compiled: dict[int, CompiledRule | None] = {}
+    by_version: dict[str, dict[str, CompiledRule]] = {}
+    questions: list[str] = []
+    titles: dict[str, str] = {}
+    events: dict[str, CompiledRule] = {}
+    homes: dict[str, str] = {}
+    for vid, snapshot in zip(version_ids, snapshots, strict=True):
+        table: dict[str, CompiledRule] = {}
+        for provision, spec in _rules_in_force(snapshot):
+            key = id(spec)
+            path = paths.get(key, ())
+            if key not in compiled:
+                compiled[key] = compiler.rule(spec, provision.id, path)
+            rule = compiled[key]
+            if spec.id in table:
+                compiler.problems.append(
+                    ((*path, "id"), f"question {spec.id!r} is answered twice in version {vid}")
+                )
+                continue
+            if rule is None:
+                continue
+            table[spec.id] = rule
+            if spec.id not in titles:
+                questions.append(spec.id)
+                titles[spec.id] = spec.question
+                events[spec.id] = rule
+                homes[spec.id] = provision.id
+            elif events[spec.id].event_text != rule.event_text:
+                compiler.problems.append(
+                    (
+                        (*path, "event"),
+                        f"question {spec.id!r} selects its "
+                        f"version by {events[spec.id].event_text} elsewhere; "
+                        "every version must use the same event",
+                    )
+                )
+        by_version[vid] = table
+    fills: dict[str, Compiled] = {}
+    for placed in placed_provisions(doc):
+        text = placed.spec.fills
+        if text is not None and text not in fills:
+            checked = compiler.expression(
+                text, (*placed.path, "fills"), Checker(FACTS), None, Usage()
+            )
+            if checked is not None:
+                fills[text] = compile_expr(checked[0])
+    book = Rulebook(by_version, tuple(questions), titles, events, homes, fills)
+    return book, compiler.problems
+
+
+def _rules_in_force(snapshot: tuple[Provision, ...]) -> Iterator[tuple[Provision, RuleSpec]]:
+    for provision in snapshot:
+        if provision.in_force:
+            for spec in provision.rules:
+                yield provision, spec

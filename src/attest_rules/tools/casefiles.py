@@ -1,0 +1,184 @@
+"""Case files: YAML tests an analyst can write, each a case and the answers it must get.
+
+```yaml
+base: {...}                     # optional: facts every case starts from
+cases:
+  - name: two thirds exactly is quorate
+    on: 2025-03-03              # optional: evaluate every question on this date
+    interpretations: {}         # optional: ID: CHOICE
+    case: {...}                 # the facts, merged over base (mappings merge, lists replace)
+    expect:
+      session.quorum:
+        status: satisfied
+        outcome: quorate
+        values: {attending: 4}  # only the values named are compared
+        version: amend-403      # optional, like missing, citations, depends_on_version
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from attest_rules.engine.results import Answer, Status
+from attest_rules.errors import FactsError, SpecError
+from attest_rules.located.fields import SpecDate
+from attest_rules.located.reader import read_file, read_yaml
+from attest_rules.located.validation import validation_issues
+from attest_rules.spec.regulation import Regulation
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expected(_Strict):
+    status: Status
+    outcome: str | None = None
+    values: dict[str, Any] = Field(default_factory=dict)
+    missing: list[str] | None = None
+    version: str | None = None
+    citations: list[str] = Field(default_factory=list, description="Provision ids cited")
+    depends_on_version: bool | None = None
+
+
+class CaseSpec(_Strict):
+    name: str
+    on: SpecDate | None = None
+    interpretations: dict[str, str] = Field(default_factory=dict)
+    case: dict[str, Any]
+    expect: dict[str, Expected] = Field(min_length=1)
+
+
+class CaseFile(_Strict):
+    description: str | None = None
+    base: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Facts every case starts from; each case's facts are merged over them",
+    )
+    cases: list[CaseSpec] = Field(min_length=1)
+
+
+def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` merged into ``base``: mappings merge key by key, anything else replaces."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Exercised:
+    """One asserted answer as it ran: the question, the version and the outcome (also under
+    the other version, inside an effective-date window)."""
+
+    question: str
+    version: str | None
+    status: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: str
+    name: str
+    failures: tuple[str, ...]
+    exercised: tuple[Exercised, ...] = ()  # what the asserted answers ran through
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def load_case_file(path: str | Path) -> CaseFile:
+    file = Path(path)
+    located = read_yaml(read_file(file), str(file))
+    if located.issues:
+        raise SpecError(located.issues)
+    try:
+        return CaseFile.model_validate(located.data)
+    except ValidationError as exc:
+        raise SpecError(validation_issues(exc, located)) from None
+
+
+def _compare(question: str, want: Expected, got: Answer) -> list[str]:
+    problems = []
+
+    def differ(what: str, expected: Any, actual: Any) -> None:
+        clause = (
+            "; ".join(
+                f"{c.provision_id} [{c.version}]: {(c.text_kk or '(unknown)')[:90]}"
+                for c in got.citations[:2]
+            )
+            or "no clause"
+        )
+        problems.append(
+            f"{question}: {what}: expected {expected!r}, got {actual!r} "
+            f"(reasons: {'; '.join(got.reasons[:2])}; clause: {clause})"
+        )
+
+    if want.status != got.status:
+        differ("status", want.status, got.status)
+    if want.outcome is not None and want.outcome != got.outcome:
+        differ("outcome", want.outcome, got.outcome)
+    for name, value in want.values.items():
+        expected = value.isoformat() if isinstance(value, dt.date) else value
+        if got.values.get(name) != expected:
+            differ(f"value {name}", expected, got.values.get(name))
+    if want.missing is not None and sorted(want.missing) != sorted(got.missing):
+        differ("missing", sorted(want.missing), got.missing)
+    if want.version is not None and want.version != got.version:
+        differ("version", want.version, got.version)
+    cited = {c.provision_id for c in got.citations}
+    for pid in want.citations:
+        if pid not in cited:
+            differ("citation", pid, sorted(cited))
+    if want.depends_on_version is not None and want.depends_on_version != got.depends_on_version:
+        differ("depends_on_version", want.depends_on_version, got.depends_on_version)
+    return problems
+
+
+def run_case(
+    reg: Regulation, file: str, spec: CaseSpec, base: dict[str, Any] | None = None
+) -> CaseResult:
+    try:
+        evaluation = reg.evaluate(merged(base or {}, spec.case), spec.on, spec.interpretations)
+    except FactsError as exc:
+        return CaseResult(file, spec.name, (str(exc),))
+    failures: list[str] = []
+    exercised: list[Exercised] = []
+    for question, want in spec.expect.items():
+        try:
+            got = evaluation.answer(question)
+        except KeyError:
+            failures.append(f"{question}: no such question")
+            continue
+        failures += _compare(question, want, got)
+        for answer in (got, got.alternative):
+            if answer is not None:
+                exercised.append(Exercised(question, answer.version, answer.status, answer.outcome))
+    return CaseResult(file, spec.name, tuple(failures), tuple(exercised))
+
+
+def case_paths(paths: list[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+    return out
+
+
+def run_files(reg: Regulation, paths: list[str | Path]) -> list[CaseResult]:
+    results = []
+    for path in case_paths(paths):
+        loaded = load_case_file(path)
+        for spec in loaded.cases:
+            results.append(run_case(reg, str(path), spec, loaded.base))
+    return results
