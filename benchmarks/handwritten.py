@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from attest_rules.legal_time import Term, deadline, earliest, kz_calendar, validity_end
+from attest_rules.legal_time import Readings, Term, deadline, earliest, kz_calendar, validity_end
 
 CAL = kz_calendar()
 AMENDED_FROM = dt.date(2024, 12, 31)  # the window's latest date: before it, the 2023 text first
@@ -30,22 +30,22 @@ Y1, Y3, M6, M3, M1 = (
     Term.parse(t) for t in ("1 year", "3 years", "6 months", "3 months", "1 month")
 )
 WD3, WD5, WD10 = (Term.parse(t) for t in ("3 working days", "5 working days", "10 working days"))
-CHOICES = {"term.not-earlier-than": "last-day-of-term", "term.year-from-29-february": "february-28"}
+READINGS = Readings(not_earlier_than="last-day-of-term", year_from_29_february="february-28")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _earliest(day: dt.date, term: Term) -> dt.date:
-    return earliest(day, term, interpretations=CHOICES, calendar=CAL).date
+    return earliest(day, term, readings=READINGS, calendar=CAL).date
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _deadline(day: dt.date, term: Term, on_receipt: bool = False) -> dt.date:
-    return deadline(day, term, on_receipt=on_receipt, interpretations=CHOICES, calendar=CAL).date
+    return deadline(day, term, on_receipt=on_receipt, readings=READINGS, calendar=CAL).date
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _validity(day: dt.date, term: Term) -> dt.date:
-    return validity_end(day, term, interpretations=CHOICES).date
+    return validity_end(day, term, readings=READINGS).date
 
 
 def answer(f: dict[str, Any]) -> dict[str, tuple[str, str | None]]:

@@ -58,7 +58,7 @@ def batch_peak_rss_mb(cases: int, seed: int) -> tuple[float, float]:
             "import resource, runpy, sys\n"
             f"sys.argv = ['attest-rules', 'evaluate', '--jsonl', {str(source)!r}, '-', "
             "'--answers-only']\n"
-            "try:\n    runpy.run_module('attest_rules.cli.main', run_name='__main__')\n"
+            "try:\n    runpy.run_module('attest_rules.cli.app', run_name='__main__')\n"
             "except SystemExit as exc:\n    code = exc.code\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "quorate-session-2025.yaml")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

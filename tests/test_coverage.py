@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.coverage import coverage
 

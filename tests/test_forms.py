@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 from attest_rules.engine.facts import load_case, parse_case
 from attest_rules.errors import SpecError
 from attest_rules.tools.forms import FormError, certificate, information_table

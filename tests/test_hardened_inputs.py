@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import attest_rules
 from attest_rules import Regulation
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 from attest_rules.engine.facts import MAX_LINE, Case, load_case, parse_case
 from attest_rules.errors import FactsError, SpecError
 

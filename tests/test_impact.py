@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from attest_rules import Regulation
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 from attest_rules.engine.facts import read_cases
 from attest_rules.tools.impact import Setting, impact
 

@@ -9,6 +9,7 @@ import pytest
 from attest_rules import AttestRulesError
 from attest_rules.legal_time import (
     CalendarError,
+    Readings,
     Term,
     TermError,
     Unit,
@@ -129,11 +130,9 @@ def test_three_year_deadline_on_a_sunday_holiday_moved_to_monday_lands_on_tuesda
 
 def test_earliest_not_earlier_than_one_year() -> None:
     assert earliest(D("2023-03-15"), "1 year").date == D("2024-03-15")
-    alt = earliest(
-        D("2023-03-15"), "1 year", interpretations={"term.not-earlier-than": "day-after-term"}
-    )
+    alt = earliest(D("2023-03-15"), "1 year", readings=Readings(not_earlier_than="day-after-term"))
     assert alt.date == D("2024-03-16")
-    assert alt.explanation.interpretations["term.not-earlier-than"] == "day-after-term"
+    assert alt.explanation.readings["not_earlier_than"] == "day-after-term"
 
 
 def test_earliest_and_validity_never_move() -> None:
@@ -145,9 +144,9 @@ def test_earliest_and_validity_never_move() -> None:
 def test_29_february_follows_the_interpretation() -> None:
     default = validity_end(D("2024-02-29"), "1 year")
     assert default.date == D("2025-02-28")
-    assert default.explanation.interpretations == {"term.year-from-29-february": "february-28"}
+    assert default.explanation.readings == {"year_from_29_february": "february-28"}
     alt = validity_end(
-        D("2024-02-29"), "1 year", interpretations={"term.year-from-29-february": "march-1"}
+        D("2024-02-29"), "1 year", readings=Readings(year_from_29_february="march-1")
     )
     assert alt.date == D("2025-03-01")
     assert validity_end(D("2024-02-29"), "4 years").date == D("2028-02-29")
@@ -165,8 +164,10 @@ def test_ten_calendar_days_and_weeks() -> None:
     assert validity_end(D("2024-10-21"), "2 weeks").date == D("2024-11-04")
 
 
-def test_unknown_interpretations_are_errors() -> None:
+def test_unknown_readings_are_errors() -> None:
     with pytest.raises(AttestRulesError, match="no choice"):
-        earliest(D("2023-03-15"), "1 year", interpretations={"term.not-earlier-than": "x"})
+        Readings(not_earlier_than="x")
+    with pytest.raises(AttestRulesError, match="no reading"):
+        Readings().with_(composition="members-only")
     with pytest.raises(TermError):
         earliest(D("2023-03-15"), "3 working days")

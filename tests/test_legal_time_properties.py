@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from attest_rules.legal_time import Term, Unit, deadline, earliest, kz_calendar, term_end
+from attest_rules.legal_time import Readings, Term, Unit, deadline, earliest, kz_calendar, term_end
 
 CAL = kz_calendar()
 DAYS = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
@@ -74,8 +74,5 @@ def test_earliest_dates_are_monotone_in_the_event(
     a: dt.date, b: dt.date, term: Term, choice: str
 ) -> None:
     assume(a <= b)
-    choices = {"term.not-earlier-than": choice}
-    assert (
-        earliest(a, term, interpretations=choices).date
-        <= earliest(b, term, interpretations=choices).date
-    )
+    readings = Readings(not_earlier_than=choice)
+    assert earliest(a, term, readings=readings).date <= earliest(b, term, readings=readings).date

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("durable")
 
 import attest_rules
-from attest_rules.cli.main import main
+from attest_rules.cli.app import main
 from attest_rules.durable.monitor import Event, Monitor
 
 EVENTS = Path(__file__).resolve().parents[1] / "examples" / "events-session-2025.jsonl"

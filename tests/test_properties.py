@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import attest_rules
 from attest_rules import Regulation
+from attest_rules.spec.bindings import AFTER_PUBLICATION, WINDOW
 from attest_rules.spec.model import AddOp
 
 REG: Regulation = attest_rules.load()
@@ -63,7 +64,9 @@ def test_nothing_repealed_is_in_force_after_its_repeal(day: dt.date, choice: str
     choices = REG.choices({"effective-date.window": choice})
     text = REG.as_of(day, choices)
     for v in REG.versions:
-        if v.status_on(day, choices) != "in_force":
+        counting = REG.bindings.value(AFTER_PUBLICATION, choices)
+        window = REG.bindings.value(WINDOW, choices)
+        if v.status_on(day, counting, window) != "in_force":
             continue
         for op in v.changes:
             if op.op == "repeal":

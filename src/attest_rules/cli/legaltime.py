@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 from attest_rules.legal_time import (
+    CHOICES,
     ComputedDate,
+    Readings,
     Term,
     TermError,
     deadline,
@@ -15,6 +17,7 @@ from attest_rules.legal_time import (
     kz_calendar,
     validity_end,
 )
+from attest_rules.spec.loader import load
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
@@ -97,20 +100,46 @@ def cmd_working_days(args: argparse.Namespace) -> int:
 
 def cmd_term(args: argparse.Namespace) -> int:
     term = Term.parse(args.term)
-    choices = dict(args.interpretation)
+    readings = Readings().with_(**dict(args.reading))
+    choices: dict[str, str] | None = None
+    reg = None
+    if args.interpretation:  # a spec's interpretations, through what each of them binds
+        reg = load(args.spec)
+        choices = reg.choices(dict(args.interpretation))
+        readings = reg.bindings.readings(choices).with_(**dict(args.reading))
     cal = kz_calendar(args.corrections)
     result: ComputedDate
     if args.kind == "deadline":
         result = deadline(
-            args.event, term, on_receipt=args.on_receipt, interpretations=choices, calendar=cal
+            args.event, term, on_receipt=args.on_receipt, readings=readings, calendar=cal
         )
     elif args.kind == "earliest":
-        result = earliest(args.event, term, interpretations=choices, calendar=cal)
+        result = earliest(args.event, term, readings=readings, calendar=cal)
     else:
-        result = validity_end(args.event, term, interpretations=choices)
+        result = validity_end(args.event, term, readings=readings)
     label = args.kind.replace("_", " ")
     text = f"{label}: {result.date.isoformat()}\n{result.explanation}"
-    return _emit(args, result.as_dict(), text)
+    data = result.as_dict()
+    if reg is not None and choices is not None:
+        explanation = data["explanation"]
+        assert isinstance(explanation, dict)  # noqa: S101 - as_dict's shape
+        explanation["interpretations"] = reg.bindings.interpretations_of(
+            result.explanation.readings, choices
+        )
+    return _emit(args, data, text)
+
+
+def _reading(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or name not in CHOICES:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=VALUE with NAME one of {', '.join(CHOICES)}, got {text!r}"
+        )
+    if value not in CHOICES[name]:
+        raise argparse.ArgumentTypeError(
+            f"{name} is one of {', '.join(CHOICES[name])}, not {value!r}"
+        )
+    return name, value
 
 
 def register(sub: Any, date: Any, interpretation: Any) -> None:
@@ -166,7 +195,22 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
         help="the event is the receipt of an application (АППК art. 64 p.3)",
     )
     p.add_argument(
-        "--interpretation", type=interpretation, action="append", default=[], metavar="ID=CHOICE"
+        "--reading",
+        type=_reading,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one of legal time's readings: "
+        + "; ".join(f"{k}={'|'.join(v)}" for k, v in CHOICES.items()),
     )
+    p.add_argument(
+        "--interpretation",
+        type=interpretation,
+        action="append",
+        default=[],
+        metavar="ID=CHOICE",
+        help="an interpretation of the spec (--spec) that sets a reading",
+    )
+    p.add_argument("--spec", default=None, help="the spec whose interpretations apply")
     p.set_defaults(func=cmd_term)
     common(p)

@@ -111,9 +111,10 @@ class DurableEngine:
         choices = self.reg.choices(interpretations)
         facts = parsed.model_dump()
         book = self.reg.rulebook
+        readings = self.reg.bindings.readings(choices)
         out: dict[str, Decision | None] = {}
         for q in book.questions:
-            env = Env(facts, choices, self.calendar)
+            env = Env(facts, choices, self.calendar, readings)
             day = on if on is not None else book.events[q].event(env)
             if isinstance(day, Missing):
                 out[q] = self._did_not_happen(q, env)

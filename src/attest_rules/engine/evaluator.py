@@ -95,7 +95,9 @@ class Evaluator:
         self._specialised: dict[tuple[tuple[str, str], ...], Specialised] = {}
         self._last: Specialised | None = None  # the one used last: a batch keeps its choices
         self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
-        self._date_cache: dict[tuple[str, int], tuple[ComputedDate, DateReason]] = {}
+        self._date_cache: dict[
+            tuple[str, int, int], tuple[ComputedDate, Mapping[str, str], DateReason]
+        ] = {}
 
     def evaluate(
         self,
@@ -136,7 +138,7 @@ class Evaluator:
         days: tuple[Any, ...] | None = None
         if on is None:
             try:
-                days = sp.events(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+                days = sp.events(facts, sp.choices, self.calendar, sp.readings)
             except AttestRulesError:
                 days = None
         out: list[Answer] = []
@@ -148,7 +150,7 @@ class Evaluator:
                 continue
             if gates is None:
                 try:
-                    gates = sp.gates(facts, sp.choices, self.calendar, sp.ne, sp.fb)
+                    gates = sp.gates(facts, sp.choices, self.calendar, sp.readings)
                 except AttestRulesError:
                     gates = (None,) * len(sp.questions)
             if gates[n] is False:  # the event did not happen: as _question would answer
@@ -170,7 +172,7 @@ class Evaluator:
             return _unreached(plan, "undetermined", day)
         try:
             k, values, reasons, dates, extra = plan.run(
-                facts, sp.choices, self.calendar, sp.ne, sp.fb
+                facts, sp.choices, self.calendar, sp.readings
             )
         except (Unknown, AttestRulesError):
             return None
@@ -184,7 +186,11 @@ class Evaluator:
             outcome=o.id,
             values=values,
             reasons=reasons or [],
-            dates=[self._date_reason(label, c) for label, c in dates.items()] if dates else [],
+            dates=(
+                [self._date_reason(label, c, sp.choices) for label, c in dates.items()]
+                if dates
+                else []
+            ),
             citations=(
                 self._citations(plan.version, o.cites + extra) if extra else list(o.citations)
             ),
@@ -209,7 +215,7 @@ class Evaluator:
         sp = self._for(chosen)
         try:
             return sp.case(
-                facts, chosen, self.calendar, sp.ne, sp.fb, on, sp.version_of, self._decide_slowly
+                facts, chosen, self.calendar, sp.readings, on, sp.version_of, self._decide_slowly
             )
         except AttestRulesError:  # a date legal time cannot compute: the closures say which
             return {q: self._decide_slowly(q, facts, on, chosen) for q in self.book.questions}
@@ -220,7 +226,7 @@ class Evaluator:
         """One question through the three-valued closures."""
         book, cal = self.book, self.calendar
         selector = book.events[q]
-        env = Env(facts, chosen, cal)
+        env = Env(facts, chosen, cal, self.reg.bindings.readings(chosen))
         day = on if on is not None else selector.event(env)
         if isinstance(day, Missing):
             gate = selector.applies(env) if selector.applies is not None else None
@@ -246,23 +252,30 @@ class Evaluator:
             self._cite_cache[key] = cites
         return list(cites)
 
-    def _date_reason(self, label: str, computed: ComputedDate) -> DateReason:
-        """A computed date as it goes into an answer, built once per label and date (the dates
-        themselves are remembered by legal time; bounded, for constant memory in a batch)."""
-        key = (label, id(computed))
+    def _date_reason(
+        self, label: str, computed: ComputedDate, choices: Mapping[str, str]
+    ) -> DateReason:
+        """A computed date as it goes into an answer, built once per label, date and set of
+        choices (the dates themselves are remembered by legal time; bounded, for constant
+        memory in a batch). The readings it relied on are given as the interpretations that
+        set them, with their choices."""
+        key = (label, id(computed), id(choices))
         hit = self._date_cache.get(key)
         if hit is not None:
-            return hit[1]
+            return hit[2]
         if len(self._date_cache) > 1 << 14:
             self._date_cache.clear()
         reason = DateReason(
             label=label,
             date=computed.date,
             steps=tuple(computed.explanation.steps),
-            interpretations=dict(computed.explanation.interpretations),
+            interpretations=self.reg.bindings.interpretations_of(
+                computed.explanation.readings, choices
+            ),
             warnings=tuple(computed.explanation.warnings),
         )
-        self._date_cache[key] = (computed, reason)  # holding ``computed`` keeps its id unique
+        # holding ``computed`` and ``choices`` keeps their ids unique
+        self._date_cache[key] = (computed, choices, reason)
         return reason
 
     def _for(self, choices: Mapping[str, str]) -> Specialised:
@@ -284,7 +297,7 @@ class Evaluator:
     ) -> Answer:
         title = self.book.titles[q]
         selector = self.book.events[q]
-        env = Env(facts, sp.choices, self.calendar)
+        env = Env(facts, sp.choices, self.calendar, sp.readings)
         day = on if on is not None else selector.event(env)
         if not isinstance(day, Missing):
             return self._on(q, day, facts, sp)
@@ -391,10 +404,12 @@ class Evaluator:
             )
             if env is not None:
                 out["values"] = {n: plain(env.locals.get(n)) for n in spec.values}
-                out["dates"] = [self._date_reason(label, c) for label, c in env.dates.items()]
+                out["dates"] = [
+                    self._date_reason(label, c, choices) for label, c in env.dates.items()
+                ]
             return out
 
-        env = Env(facts, choices, self.calendar)
+        env = Env(facts, choices, self.calendar, self.reg.bindings.readings(choices))
         d = decide(rule, env)
         if d.stage == "unknown_wording":
             return finish("undetermined", [rule.wording_unknown])

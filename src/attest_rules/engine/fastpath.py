@@ -19,12 +19,13 @@ from attest_rules.lang.codegen import Generator, build
 from attest_rules.lang.display import parts
 from attest_rules.lang.syntax import Node
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum
+from attest_rules.legal_time import Readings
 from attest_rules.spec.model import OutcomeSpec
 from attest_rules.spec.rulebook import FACTS, CompiledRule, Rulebook
 
 FastCase = Callable[..., dict[str, tuple[str, str | None]]]
-SIGNATURE = "(f, ch, cal, ne, fb)"
-DRIVER = "(f, ch, cal, ne, fb, on, V, S)"
+SIGNATURE = "(f, ch, cal, rd)"
+DRIVER = "(f, ch, cal, rd, on, V, S)"
 
 
 def _lets_used(rule: CompiledRule, choices: Mapping[str, str]) -> set[str]:
@@ -159,7 +160,7 @@ TracedRule = Callable[
 
 
 def compile_traced(
-    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any]
 ) -> dict[tuple[str, str], TracedRule]:
     """Every computable rule of every version, traced and specialised to ``choices``."""
     out: dict[tuple[str, str], TracedRule] = {}
@@ -214,7 +215,7 @@ def _or_none(name: str, code: str) -> list[str]:
     return ["    try:", f"        {name} = {code}", "    except Unknown:", f"        {name} = None"]
 
 
-def events_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+def events_source(book: Rulebook, bound: tuple[Readings, Any]) -> tuple[str, dict[str, Any]]:
     """A function giving the day of each distinct event of a case (see :func:`event_index`),
     None where a fact it needs is unknown."""
     gen = Generator(FACTS, bound)
@@ -224,12 +225,12 @@ def events_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dic
     return "\n".join(lines) + "\n", gen.consts
 
 
-def compile_events(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
+def compile_events(book: Rulebook, bound: tuple[Readings, Any]) -> Callable[..., tuple[Any, ...]]:
     source, consts = events_source(book, bound)
     return build(source, consts, "events")["events"]
 
 
-def gates_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict[str, Any]]:
+def gates_source(book: Rulebook, bound: tuple[Readings, Any]) -> tuple[str, dict[str, Any]]:
     """A function giving, for each question in order, whether its event happened by its gate
     (the ``applies`` of the rule that selects its version): True, False, or None where the
     question has no gate or a fact the gate reads is unknown."""
@@ -245,13 +246,13 @@ def gates_source(book: Rulebook, bound: tuple[str, str, Any]) -> tuple[str, dict
     return "\n".join(lines) + "\n", gen.consts
 
 
-def compile_gates(book: Rulebook, bound: tuple[str, str, Any]) -> Callable[..., tuple[Any, ...]]:
+def compile_gates(book: Rulebook, bound: tuple[Readings, Any]) -> Callable[..., tuple[Any, ...]]:
     source, consts = gates_source(book, bound)
     return build(source, consts, "gates")["gates"]
 
 
 def case_source(
-    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any]
 ) -> tuple[str, dict[str, Any]]:
     """One function answering every question of a case under ``choices``: each distinct event
     computed once, the version in force on it looked up once (``V``), then each question's rule
@@ -299,7 +300,7 @@ def case_source(
 
 
 def compile_case(
-    book: Rulebook, choices: Mapping[str, str], bound: tuple[str, str, Any]
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any]
 ) -> FastCase:
     """The case driver specialised to ``choices`` and ``bound`` (the legal-time choices and the
     calendar; see :func:`case_source`)."""

@@ -22,7 +22,6 @@ from attest_rules.engine.fastpath import (
 )
 from attest_rules.engine.results import Citation, Status
 from attest_rules.errors import AttestRulesError
-from attest_rules.lang.typecheck import FEB29, NOT_EARLIER
 from attest_rules.legal_time import WorkingCalendar
 from attest_rules.spec.rulebook import CompiledRule
 
@@ -133,10 +132,10 @@ class Specialised:
         cite: Callable[[str, tuple[str, ...]], list[Citation]],
     ) -> None:
         self.choices = dict(choices)
-        self.ne, self.fb = choices.get(NOT_EARLIER, ""), choices.get(FEB29, "")
+        self.readings = reg.bindings.readings(choices)
         self.version_of = VersionOf(reg, choices)
         self._reg, self._book, self._cite = reg, reg.rulebook, cite
-        self._bound = (self.ne, self.fb, calendar)  # what generated dates are bound to
+        self._bound = (self.readings, calendar)  # what generated dates are bound to
         book = reg.rulebook
         self.did_not_happen = tuple(  # a question's reason when its gate says so
             book.events[q].not_applying for q in book.questions

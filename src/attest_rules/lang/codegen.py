@@ -28,7 +28,7 @@ from attest_rules.lang.display import plain, shown_plain
 from attest_rules.lang.interpreter import _dated, render
 from attest_rules.lang.syntax import Node
 from attest_rules.lang.types import Record
-from attest_rules.legal_time import Term
+from attest_rules.legal_time import Readings, Term
 
 
 class Unknown(Exception):
@@ -49,9 +49,9 @@ def _u() -> Any:
     raise Unknown
 
 
-def _day(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> dt.date:
+def _day(name: str, day: dt.date, term: Term, rd: Readings, cal: Any) -> dt.date:
     """A legal-time date (memoised, the same function the closures use)."""
-    return _dated(name, day, term, ne, fb, cal).date
+    return _dated(name, day, term, rd, cal).date
 
 
 def _rd(dates: dict[str, Any], label: str, computed: Any) -> dt.date:
@@ -60,8 +60,8 @@ def _rd(dates: dict[str, Any], label: str, computed: Any) -> dt.date:
     return computed.date  # type: ignore[no-any-return]
 
 
-def _cd(name: str, day: dt.date, term: Term, ne: str, fb: str, cal: Any) -> Any:
-    return _dated(name, day, term, ne, fb, cal)
+def _cd(name: str, day: dt.date, term: Term, rd: Readings, cal: Any) -> Any:
+    return _dated(name, day, term, rd, cal)
 
 
 def _floordiv(a: int, b: int) -> int:
@@ -82,7 +82,7 @@ _HELPERS: dict[str, Any] = {
     "_rd": _rd,
     "_cd": _cd,
 }
-_PARAMS = ("f", "ch", "cal", "ne", "fb")
+_PARAMS = ("f", "ch", "cal", "rd")
 # The case driver (see fastpath.case_source) also takes the day, a version selector and the slow
 # path, and names its events, versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
@@ -143,9 +143,9 @@ _CMP = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
 class Generator:
     """Generates one module of functions; constants go into its namespace."""
 
-    def __init__(self, facts: Record, bound: tuple[str, str, Any] | None = None) -> None:
-        """``bound``: the choices of not-earlier-than and 29 February, and the calendar, when
-        the code is specialised to them (legal-time dates become functions of the day)."""
+    def __init__(self, facts: Record, bound: tuple[Readings, Any] | None = None) -> None:
+        """``bound``: legal time's readings and the calendar, when the code is specialised to
+        them (legal-time dates become functions of the day)."""
         self.facts = facts
         self.bound = bound
         self.trace = False  # record computed dates into DT, as the closures record them
@@ -163,13 +163,13 @@ class Generator:
         key = (name, term, self.trace)
         if key not in self._date_functions:
             assert self.bound is not None  # noqa: S101 - only called when bound
-            ne, fb, cal = self.bound
+            rd, cal = self.bound
 
             def computed(day: dt.date) -> Any:
-                return _dated(name, day, term, ne, fb, cal)
+                return _dated(name, day, term, rd, cal)
 
             def date_of(day: dt.date) -> dt.date:
-                return _dated(name, day, term, ne, fb, cal).date
+                return _dated(name, day, term, rd, cal).date
 
             prefix, function = ("Q", computed) if self.trace else ("P", date_of)
             cached = functools.lru_cache(maxsize=1 << 12)(function)
@@ -282,7 +282,7 @@ class Generator:
                 code = f"{self._date_function(name, term.args[0])}({args[0]})"
             else:
                 helper = "_cd" if self.trace else "_day"
-                code = f"{helper}({name!r}, {args[0]}, {args[1]}, ne, fb, cal)"
+                code = f"{helper}({name!r}, {args[0]}, {args[1]}, rd, cal)"
             if self.trace:  # record the date and its explanation under the closures' label
                 return f"_rd(DT, {self._const('K', render(node))}, {code})"
             return code

@@ -15,10 +15,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from attest_rules.lang.syntax import Node
-from attest_rules.legal_time import ComputedDate, WorkingCalendar
+from attest_rules.legal_time import ComputedDate, Readings, WorkingCalendar
 from attest_rules.legal_time import deadline as _deadline
 from attest_rules.legal_time import earliest as _earliest
 from attest_rules.legal_time import validity_end as _validity_end
+from attest_rules.legal_time.readings import DEFAULT
 
 
 class Missing:
@@ -56,14 +57,19 @@ class Env:
     """What an expression is evaluated against: the facts, named values, interpretive choices,
     the calendar, and the dates computed so far with their explanations."""
 
-    __slots__ = ("calendar", "choices", "dates", "facts", "locals")
+    __slots__ = ("calendar", "choices", "dates", "facts", "locals", "readings")
 
     def __init__(
-        self, facts: Mapping[str, Any], choices: Mapping[str, str], calendar: WorkingCalendar
+        self,
+        facts: Mapping[str, Any],
+        choices: Mapping[str, str],
+        calendar: WorkingCalendar,
+        readings: Readings = DEFAULT,
     ) -> None:
         self.facts = facts
         self.choices = choices
         self.calendar = calendar
+        self.readings = readings
         self.locals: dict[str, Any] = {}
         self.dates: dict[str, ComputedDate] = {}
 
@@ -286,25 +292,22 @@ def _each(func: str, var: str, source: Compiled, cond: Compiled) -> Compiled:
 _UNSET = object()
 
 _DATE_FUNCS: dict[str, Callable[..., ComputedDate]] = {
-    "earliest": lambda d, t, choices, cal: _earliest(d, t, interpretations=choices, calendar=cal),
-    "deadline": lambda d, t, choices, cal: _deadline(d, t, interpretations=choices, calendar=cal),
-    "deadline_on_receipt": lambda d, t, choices, cal: _deadline(
-        d, t, on_receipt=True, interpretations=choices, calendar=cal
+    "earliest": lambda d, t, rd, cal: _earliest(d, t, readings=rd, calendar=cal),
+    "deadline": lambda d, t, rd, cal: _deadline(d, t, readings=rd, calendar=cal),
+    "deadline_on_receipt": lambda d, t, rd, cal: _deadline(
+        d, t, on_receipt=True, readings=rd, calendar=cal
     ),
-    "validity_end": lambda d, t, choices, cal: _validity_end(d, t, interpretations=choices),
+    "validity_end": lambda d, t, rd, cal: _validity_end(d, t, readings=rd),
 }
-_NOT_EARLIER = "term.not-earlier-than"
-_FEB29 = "term.year-from-29-february"
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _dated(
-    name: str, day: Any, term: Any, not_earlier: str, feb29: str, calendar: WorkingCalendar
+    name: str, day: Any, term: Any, readings: Readings, calendar: WorkingCalendar
 ) -> ComputedDate:
     """A legal-time date: a pure function of its arguments, so computed once and remembered
     (bounded, so a long batch runs in constant memory)."""
-    choices = {k: v for k, v in ((_NOT_EARLIER, not_earlier), (_FEB29, feb29)) if v}
-    return _DATE_FUNCS[name](day, term, choices, calendar)
+    return _DATE_FUNCS[name](day, term, readings, calendar)
 
 
 def _call(node: Node) -> Compiled:
@@ -319,14 +322,7 @@ def _call(node: Node) -> Compiled:
             missing = missing_of(day, term)
             if missing:
                 return missing
-            result = _dated(
-                name,
-                day,
-                term,
-                env.choices.get(_NOT_EARLIER, ""),
-                env.choices.get(_FEB29, ""),
-                env.calendar,
-            )
+            result = _dated(name, day, term, env.readings, env.calendar)
             env.dates[label] = result
             return result.date
 

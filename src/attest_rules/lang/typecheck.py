@@ -29,12 +29,11 @@ from attest_rules.lang.types import (
 )
 from attest_rules.legal_time import Term, Unit
 
-NOT_EARLIER = "term.not-earlier-than"
-FEB29 = "term.year-from-29-february"
+FEB29 = "year_from_29_february"
 
-# Legal-time functions: (date, term) -> date. Which interpretations each may consult.
+# Legal-time functions: (date, term) -> date. Which of legal time's readings each may consult.
 DATE_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "earliest": (NOT_EARLIER, FEB29),
+    "earliest": ("not_earlier_than", FEB29),
     "deadline": (FEB29,),
     "deadline_on_receipt": (FEB29,),
     "validity_end": (FEB29,),
@@ -70,11 +69,19 @@ def _suggest(name: str, options: list[str]) -> str:
 
 
 class Checker:
-    """Checks expressions in a scope of facts (a record) and named local values."""
+    """Checks expressions in a scope of facts (a record) and named local values.
+    ``readings_by``: for each of legal time's readings that an interpretation sets, that
+    interpretation's id (what a rule relying on the reading must list)."""
 
-    def __init__(self, facts: Record, scope: Mapping[str, Type] | None = None) -> None:
+    def __init__(
+        self,
+        facts: Record,
+        scope: Mapping[str, Type] | None = None,
+        readings_by: Mapping[str, str] | None = None,
+    ) -> None:
         self.facts = facts
         self.scope: dict[str, Type] = dict(scope or {})
+        self.readings_by: Mapping[str, str] = readings_by or {}
 
     def check(self, node: Node, usage: Usage) -> Type:
         method = getattr(self, "_" + node.op.replace(" ", "_"), None)
@@ -213,7 +220,7 @@ class Checker:
         kind = self.check(source, usage)
         if not isinstance(kind, ListOf):
             raise ExprTypeError(f"'each {var} in ...' needs a list, not {kind}", source.pos)
-        inner = Checker(self.facts, {**self.scope, var: kind.item})
+        inner = Checker(self.facts, {**self.scope, var: kind.item}, self.readings_by)
         inner_usage = Usage()
         inner._expect(cond, inner_usage, BOOL, "the 'where' condition")
         inner_usage.locals.discard(var)
@@ -235,9 +242,11 @@ class Checker:
                 and term.unit is Unit.working_days
             ):
                 raise ExprTypeError(f"{name} takes a calendar term, not {term}", args[1].pos)
-            for interp in DATE_FUNCTIONS[name]:
-                if interp != FEB29 or not isinstance(term, Term) or term.unit is Unit.years:
-                    usage.interpretations.add(interp)
+            for reading in DATE_FUNCTIONS[name]:
+                if reading != FEB29 or not isinstance(term, Term) or term.unit is Unit.years:
+                    interp = self.readings_by.get(reading)
+                    if interp is not None:
+                        usage.interpretations.add(interp)
             return DATE
         if name == "count":
             if len(args) != 1:

@@ -7,6 +7,9 @@ done until 24:00 of the last day); Administrative Procedural Code (АППК) art
 application received on a non-working day is registered on the next working day) and art. 76
 (terms in days start the day after registration); Labour Code arts. 84–85 and the Law "On
 holidays" (the working calendar). No other part of the library does date arithmetic of its own.
+
+A pure library: it imports nothing of the spec, and computing a date loads none. What the law
+leaves open is a :class:`Readings`, passed explicitly, with documented defaults.
 """
 
 from attest_rules.legal_time.calendar import CalendarError, DayInfo, WorkingCalendar, kz_calendar
@@ -17,13 +20,16 @@ from attest_rules.legal_time.dates import (
     earliest,
     validity_end,
 )
+from attest_rules.legal_time.readings import CHOICES, Readings
 from attest_rules.legal_time.terms import Term, TermEnd, TermError, Unit, term_end
 
 __all__ = [
+    "CHOICES",
     "CalendarError",
     "ComputedDate",
     "DayInfo",
     "Explanation",
+    "Readings",
     "Term",
     "TermEnd",
     "TermError",

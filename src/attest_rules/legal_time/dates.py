@@ -5,48 +5,46 @@
   (Administrative Procedural Code art. 76), counted from registration where the event is the
   receipt of an application (a receipt on a non-working day is registered on the next working
   day, art. 64 p.3);
-* an **earliest** date ("not earlier than"): by default the last day of the term (interpretation
-  ``term.not-earlier-than``); it never moves;
+* an **earliest** date ("not earlier than"): by default the last day of the term (reading
+  ``not_earlier_than``); it never moves;
 * a **validity end** ("granted for three years"): the last day of the term; it never moves.
 
-A year term from 29 February follows interpretation ``term.year-from-29-february``.
+The open questions of reading are a :class:`~attest_rules.legal_time.readings.Readings`, passed
+explicitly (the defaults are documented there); a year term from 29 February follows its
+``year_from_29_february``, an earliest date its ``not_earlier_than``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from attest_rules.legal_time.calendar import WorkingCalendar, kz_calendar
+from attest_rules.legal_time.readings import DEFAULT, Readings
 from attest_rules.legal_time.terms import Term, TermError, Unit, ordinal, term_end
 
-if TYPE_CHECKING:
-    from attest_rules.spec.regulation import Regulation
-
 DateKind = Literal["deadline", "earliest", "validity_end"]
-NOT_EARLIER = "term.not-earlier-than"
-FEB29 = "term.year-from-29-february"
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """How a date was reached: every step, the interpretations used and what is uncertain."""
+    """How a date was reached: every step, the readings relied on (by name: ``not_earlier_than``,
+    ``year_from_29_february``) and what is uncertain."""
 
     kind: DateKind
     event: dt.date
     term: str
     raw_end: dt.date
     steps: tuple[str, ...]
-    interpretations: Mapping[str, str] = field(default_factory=dict)
+    readings: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     shifted_from: dt.date | None = None
 
     def __str__(self) -> str:
         lines = list(self.steps)
-        lines += [f"interpretation {k} = {v}" for k, v in self.interpretations.items()]
+        lines += [f"reading {k} = {v}" for k, v in self.readings.items()]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -58,7 +56,7 @@ class Explanation:
             "raw_end": self.raw_end.isoformat(),
             "shifted_from": self.shifted_from.isoformat() if self.shifted_from else None,
             "steps": list(self.steps),
-            "interpretations": dict(self.interpretations),
+            "readings": dict(self.readings),
             "warnings": list(self.warnings),
         }
 
@@ -74,28 +72,15 @@ class ComputedDate:
         return {"date": self.date.isoformat(), "explanation": self.explanation.as_dict()}
 
 
-@functools.cache
-def _spec() -> Regulation:
-    from attest_rules.spec.loader import load  # the spec is where interpretations live
-
-    return load()
-
-
-def _choices(overrides: Mapping[str, str] | None) -> dict[str, str]:
-    """The spec's default choices with ``overrides`` applied; an unknown id or choice is an
-    error (``AttestRulesError``), never silently ignored."""
-    return _spec().choices(overrides)
-
-
 def _term(term: Term | str) -> Term:
     return term if isinstance(term, Term) else Term.parse(term)
 
 
 def _calendar_end(
-    event: dt.date, term: Term, choices: Mapping[str, str]
+    event: dt.date, term: Term, readings: Readings
 ) -> tuple[dt.date, list[str], dict[str, str]]:
-    end = term_end(event, term, feb29=choices[FEB29])
-    return end.date, list(end.steps), dict(end.interpretations)
+    end = term_end(event, term, feb29=readings.year_from_29_february)
+    return end.date, list(end.steps), dict(end.readings)
 
 
 def deadline(
@@ -103,7 +88,7 @@ def deadline(
     term: Term | str,
     *,
     on_receipt: bool = False,
-    interpretations: Mapping[str, str] | None = None,
+    readings: Readings = DEFAULT,
     calendar: WorkingCalendar | None = None,
 ) -> ComputedDate:
     """The last day for an action due ``term`` after ``event``.
@@ -113,7 +98,6 @@ def deadline(
     """
     cal = calendar or kz_calendar()
     t = _term(term)
-    choices = _choices(interpretations)
     steps: list[str] = []
     start = event
     if on_receipt and not cal.is_working_day(event):
@@ -131,7 +115,7 @@ def deadline(
             f"{ordinal(t.amount)} working day is {end.isoformat()}"
         )
     else:
-        raw, more, used = _calendar_end(start, t, choices)
+        raw, more, used = _calendar_end(start, t, readings)
         steps += more
         end = raw
         if not cal.is_working_day(raw):
@@ -163,17 +147,16 @@ def earliest(
     event: dt.date,
     term: Term | str,
     *,
-    interpretations: Mapping[str, str] | None = None,
+    readings: Readings = DEFAULT,
     calendar: WorkingCalendar | None = None,
 ) -> ComputedDate:
     """The first day an action is permitted "not earlier than ``term`` from ``event``"."""
     t = _term(term)
     if t.unit is Unit.working_days:
         raise TermError("an earliest date is given by a calendar term, not working days")
-    choices = _choices(interpretations)
-    raw, steps, used = _calendar_end(event, t, choices)
-    choice = choices[NOT_EARLIER]
-    used[NOT_EARLIER] = choice
+    raw, steps, used = _calendar_end(event, t, readings)
+    choice = readings.not_earlier_than
+    used["not_earlier_than"] = choice
     day = raw
     if choice == "day-after-term":
         day = raw + dt.timedelta(days=1)
@@ -183,7 +166,7 @@ def earliest(
     elif choice == "last-day-of-term":
         steps.append(f"earliest permitted day: the last day of the term, {day.isoformat()}")
     else:
-        raise TermError(f"unknown choice {choice!r} for {NOT_EARLIER}")
+        raise TermError(f"unknown choice {choice!r} for not_earlier_than")
     steps.append("an earliest date does not move to a working day")
     cal = calendar or kz_calendar()
     return ComputedDate(
@@ -198,12 +181,12 @@ def validity_end(
     event: dt.date,
     term: Term | str,
     *,
-    interpretations: Mapping[str, str] | None = None,
+    readings: Readings = DEFAULT,
 ) -> ComputedDate:
     """The last day of validity of something granted for ``term`` from ``event``."""
     t = _term(term)
     if t.unit is Unit.working_days:
         raise TermError("a validity is given by a calendar term, not working days")
-    raw, steps, used = _calendar_end(event, t, _choices(interpretations))
+    raw, steps, used = _calendar_end(event, t, readings)
     steps.append(f"valid until {raw.isoformat()} inclusive; a validity end does not move")
     return ComputedDate(raw, Explanation("validity_end", event, str(t), raw, tuple(steps), used))

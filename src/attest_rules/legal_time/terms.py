@@ -15,6 +15,7 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 from attest_rules.errors import LegalTimeError
+from attest_rules.legal_time.readings import CHOICES
 
 
 class TermError(LegalTimeError):
@@ -44,8 +45,6 @@ _UNITS = {
     "working days": Unit.working_days,
 }
 _TERM = re.compile(r"^\s*(\d{1,4})\s+([a-z]+(?:\s+[a-z]+)?)\s*$")
-
-FEB29_CHOICES = ("february-28", "march-1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +82,7 @@ class TermEnd:
 
     date: dt.date
     steps: tuple[str, ...]
-    interpretations: tuple[tuple[str, str], ...] = ()
+    readings: tuple[tuple[str, str], ...] = ()  # the readings it relied on, by name
 
 
 def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermEnd:
@@ -113,14 +112,14 @@ def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermE
     else:
         end = event + relativedelta(years=term.amount)
         if event.month == 2 and event.day == 29 and end.day != 29:
-            if feb29 not in FEB29_CHOICES:
-                raise TermError(f"unknown choice {feb29!r} for term.year-from-29-february")
-            used.append(("term.year-from-29-february", feb29))
+            if feb29 not in CHOICES["year_from_29_february"]:
+                raise TermError(f"unknown choice {feb29!r} for year_from_29_february")
+            used.append(("year_from_29_february", feb29))
             if feb29 == "march-1":
                 end = end + dt.timedelta(days=1)
             steps.append(
                 f"{term} from 29 February: {end.year} has no 29 February; the term ends on "
-                f"{end.isoformat()} (interpretation term.year-from-29-february = {feb29})"
+                f"{end.isoformat()} (reading year_from_29_february = {feb29})"
             )
         else:
             steps.append(

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from attest_rules.errors import DocPath, Severity, format_path
-from attest_rules.spec.model import AddOp, Kind, SpecDocument
+from attest_rules.spec.bindings import PARAMETERS
+from attest_rules.spec.model import AddOp, Interpretation, Kind, SpecDocument
 from attest_rules.spec.placement import Placed, placed_provisions
-from attest_rules.spec.regulation import ENGINE_INTERPRETATIONS
 
 Problem = tuple[DocPath, str, Severity]  # path, message, severity
 
@@ -193,6 +193,7 @@ def check_document(doc: SpecDocument) -> list[Problem]:
 
     # Interpretations.
     seen_interps: set[str] = set()
+    bound: dict[str, str] = {}  # engine parameter → the interpretation that sets it
     for i, interp in enumerate(doc.interpretations):
         if interp.id in seen_interps:
             add(
@@ -206,28 +207,45 @@ def check_document(doc: SpecDocument) -> list[Problem]:
         choices = [interp.default.id, *(a.id for a in interp.alternatives)]
         if len(set(choices)) != len(choices):
             add((("interpretations", i, "alternatives"), "choice ids must be distinct", "error"))
-        engine = ENGINE_INTERPRETATIONS.get(interp.id)
-        if engine is not None and set(choices) != engine:
-            add(
-                (
-                    ("interpretations", i),
-                    f"the engine applies {interp.id!r} with the choices "
-                    f"{', '.join(sorted(engine))}; the spec gives {', '.join(choices)}",
-                    "error",
-                )
-            )
+        if interp.binds is not None:
+            problems.extend(_binding_problems(interp, ("interpretations", i, "binds"), bound))
         for k, ref in enumerate(interp.concerns):
             if ref not in known:
                 add((("interpretations", i, "concerns", k), f"no provision {ref!r}", "error"))
-    for needed in sorted(set(ENGINE_INTERPRETATIONS) - seen_interps):
-        add(
-            (
-                ("interpretations",),
-                f"missing interpretation {needed!r}, which the engine consults",
+    return problems
+
+
+def _binding_problems(
+    interp: Interpretation, path: DocPath, bound: dict[str, str]
+) -> Iterator[Problem]:
+    """An interpretation that sets an engine parameter: a known one, set once, each choice
+    mapped onto one of its values."""
+    assert interp.binds is not None  # noqa: S101 - the caller checked
+    target = interp.binds.to
+    allowed = PARAMETERS.get(target)
+    if allowed is None:
+        yield (
+            (*path, "to"),
+            f"no engine parameter {target!r}; the parameters are {', '.join(PARAMETERS)}",
+            "error",
+        )
+        return
+    first = bound.setdefault(target, interp.id)
+    if first != interp.id:
+        yield ((*path, "to"), f"{target} is already set by interpretation {first!r}", "error")
+    choices = [interp.default.id, *(a.id for a in interp.alternatives)]
+    for extra in sorted(set(interp.binds.values) - set(choices)):
+        yield ((*path, "values", extra), f"{extra!r} is not a choice of {interp.id}", "error")
+    for choice in choices:
+        value = interp.binds.values.get(choice, choice)
+        if value not in allowed:
+            where = (*path, "values", choice) if choice in interp.binds.values else (*path,)
+            yield (
+                where,
+                f"choice {choice!r} must map onto one of {', '.join(allowed)} "
+                f"(the values of {target}), not {value!r}",
                 "error",
             )
-        )
-    return problems
 
 
 def _check_version_order(doc: SpecDocument, push: Callable[[Problem], None]) -> None:

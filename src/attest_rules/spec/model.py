@@ -302,6 +302,20 @@ class Choice(_Strict):
     description: str
 
 
+class Binds(_Strict):
+    """What of the engine an interpretation sets: a parameter it consults itself."""
+
+    to: str = Field(
+        description="The parameter: legal_time.not_earlier_than, "
+        "legal_time.year_from_29_february, versions.after_publication or versions.window"
+    )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each choice id → the parameter's value; omit it where the choice ids are "
+        "the values",
+    )
+
+
 class Interpretation(_Strict):
     """A named interpretive choice: the question, the default, the alternatives and why."""
 
@@ -312,6 +326,11 @@ class Interpretation(_Strict):
     reasoning: str
     legal_basis: list[str] = Field(min_length=1)
     concerns: list[ProvisionId] = Field(default_factory=list)
+    binds: Binds | None = Field(
+        default=None,
+        description="Set where the engine itself consults this choice (legal time, versions); "
+        "otherwise rules consult it by name",
+    )
 
 
 class Source(_Strict):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attest_rules.errors import AttestRulesError, DocPath, SpecIssue
 from attest_rules.legal_time import Term, TermError, term_end
+from attest_rules.spec.bindings import AFTER_PUBLICATION, WINDOW, Bindings
 from attest_rules.spec.consolidation import Consolidated, Provision, Tree
 from attest_rules.spec.diff import Change, diff_consolidated
 from attest_rules.spec.model import Act, ChangeOp, Interpretation, Restoration, SpecDocument, Window
@@ -20,24 +21,14 @@ if TYPE_CHECKING:
     from attest_rules.engine.facts import Case
     from attest_rules.engine.results import Evaluation
 
-# Interpretations the engine itself consults, with the choices it knows how to apply.
-# Every other interpretation is consulted by rules in the spec.
-EFFECTIVE_COUNTING = "effective-date.after-publication"
-EFFECTIVE_WINDOW = "effective-date.window"
-ENGINE_INTERPRETATIONS: dict[str, frozenset[str]] = {
-    EFFECTIVE_COUNTING: frozenset({"day-after-tenth-day", "tenth-day"}),
-    EFFECTIVE_WINDOW: frozenset({"report-both", "assume-earliest", "assume-latest"}),
-    "term.year-from-29-february": frozenset({"february-28", "march-1"}),
-    "term.not-earlier-than": frozenset({"last-day-of-term", "day-after-term"}),
-}
-
 VersionStatus = Literal["in_force", "not_yet", "uncertain"]
 
 
-def effective_after_publication(published: dt.date, term: Term, choice: str) -> dt.date:
-    """First day in force of an act that enters into force ``term`` after publication."""
+def effective_after_publication(published: dt.date, term: Term, counting: str) -> dt.date:
+    """First day in force of an act that enters into force ``term`` after publication:
+    ``counting`` is the value of the parameter ``versions.after_publication``."""
     last = term_end(published, term).date
-    return last if choice == "tenth-day" else last + dt.timedelta(days=1)
+    return last if counting == "last-day-of-term" else last + dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -59,20 +50,20 @@ class Version:
     def uncertain(self) -> bool:
         return self.effective_from is None
 
-    def starts(self, choices: Mapping[str, str]) -> dt.date | None:
-        """The first day in force under ``choices``, or ``None`` while it is not known."""
+    def starts(self, counting: str) -> dt.date | None:
+        """The first day in force under ``counting`` (``versions.after_publication``), or
+        ``None`` while it is not known."""
         if self.published_on is not None and self.after_publication is not None:
-            return effective_after_publication(
-                self.published_on, self.after_publication, choices[EFFECTIVE_COUNTING]
-            )
+            return effective_after_publication(self.published_on, self.after_publication, counting)
         return self.effective_from
 
-    def status_on(self, on: dt.date, choices: Mapping[str, str]) -> VersionStatus:
-        start = self.starts(choices)
+    def status_on(self, on: dt.date, counting: str, window: str) -> VersionStatus:
+        """In force, not yet, or uncertain on ``on``; ``window`` is ``versions.window``."""
+        start = self.starts(counting)
         if start is not None:
             return "in_force" if on >= start else "not_yet"
         assert self.window is not None  # noqa: S101 - guaranteed by the loader's checks
-        choice = choices[EFFECTIVE_WINDOW]
+        choice = window
         if on < self.window.earliest:
             return "not_yet"
         if on >= self.window.latest:
@@ -120,6 +111,7 @@ class Regulation:
         }
         self.restorations: tuple[Restoration, ...] = tuple(document.restorations)
         self.defaults: dict[str, str] = {i.id: i.default.id for i in document.interpretations}
+        self.bindings = Bindings(document.interpretations)
 
     @property
     def id(self) -> str:
@@ -142,23 +134,25 @@ class Regulation:
     def version_indices(self, day: dt.date, choices: Mapping[str, str]) -> tuple[int, int | None]:
         """The snapshot in force on ``day`` and, inside an effective-date window under
         ``report-both``, the snapshot with the uncertain amendment(s) applied."""
-        key = (day, choices[EFFECTIVE_WINDOW], choices[EFFECTIVE_COUNTING])
+        counting = self.bindings.value(AFTER_PUBLICATION, choices)
+        window = self.bindings.value(WINDOW, choices)
+        key = (day, window, counting)
         cached = self._indices_cache.get(key)
         if cached is not None:
             return cached
         if len(self._indices_cache) > 1 << 16:  # bounded: a batch runs in constant memory
             self._indices_cache.clear()
-        result = self._version_indices(day, choices)
+        result = self._version_indices(day, counting, window)
         self._indices_cache[key] = result
         return result
 
-    def _version_indices(self, day: dt.date, choices: Mapping[str, str]) -> tuple[int, int | None]:
-        statuses = [v.status_on(day, choices) for v in self.versions]
+    def _version_indices(self, day: dt.date, counting: str, window: str) -> tuple[int, int | None]:
+        statuses = [v.status_on(day, counting, window) for v in self.versions]
         certain = 0
         while certain < len(statuses) and statuses[certain] == "in_force":
             certain += 1
         if certain == 0:
-            first = self.versions[0].starts(choices)
+            first = self.versions[0].starts(counting)
             since = first.isoformat() if first else "an unknown date"
             raise AttestRulesError(
                 f"the regulation was not in force on {day.isoformat()} (in force from {since})"
@@ -209,13 +203,10 @@ class Regulation:
         certain = primary + 1
         pending = (alternative_index + 1) if alternative_index is not None else certain
         applied = tuple(v.id for v in self.versions[:certain])
-        relevant = {k: v for k, v in choices.items() if k in ENGINE_INTERPRETATIONS}
+        relevant = {k: v for k, v in choices.items() if k in self.bindings.interpretations}
+        window = self.bindings.value(WINDOW, choices)
         assumed = next(
-            (
-                choices[EFFECTIVE_WINDOW]
-                for v in self.versions
-                if v.in_window(day) and choices[EFFECTIVE_WINDOW] != "report-both"
-            ),
+            (window for v in self.versions if v.in_window(day) and window != "report-both"),
             None,
         )
         reading = partial(
@@ -265,7 +256,8 @@ def build_versions(doc: SpecDocument) -> tuple[tuple[Version, ...], list[tuple[D
     """Versions in spec order with their effective dates; problems as (path, message)."""
     problems: list[tuple[DocPath, str]] = []
     acts = {a.id: a for a in doc.acts}
-    counting = _default(doc, EFFECTIVE_COUNTING, "day-after-tenth-day")
+    defaults = {i.id: i.default.id for i in doc.interpretations}
+    counting = Bindings(doc.interpretations).value(AFTER_PUBLICATION, defaults)
     out: list[Version] = []
     for i, spec in enumerate(doc.versions):
         path: DocPath = ("versions", i)
@@ -335,13 +327,6 @@ def build_versions(doc: SpecDocument) -> tuple[tuple[Version, ...], list[tuple[D
             )
         )
     return tuple(out), problems
-
-
-def _default(doc: SpecDocument, interp_id: str, fallback: str) -> str:
-    for interp in doc.interpretations:
-        if interp.id == interp_id:
-            return interp.default.id
-    return fallback
 
 
 def build_snapshots(

@@ -19,6 +19,7 @@ from attest_rules.lang.interpreter import Compiled, compile_expr, render
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, Record, Type, record_of
+from attest_rules.spec.bindings import Bindings
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.model import Choose, Interpretation, OutcomeSpec, RuleSpec, SpecDocument
 from attest_rules.spec.placement import placed_provisions
@@ -95,9 +96,15 @@ def rule_paths(doc: SpecDocument) -> dict[int, DocPath]:
 
 
 class _RuleCompiler:
-    def __init__(self, interpretations: dict[str, Interpretation], known_ids: set[str]) -> None:
+    def __init__(
+        self,
+        interpretations: dict[str, Interpretation],
+        known_ids: set[str],
+        readings_by: dict[str, str],
+    ) -> None:
         self.interpretations = interpretations
         self.known_ids = known_ids
+        self.readings_by = readings_by
         self.problems: list[Problem] = []
 
     def expression(
@@ -122,7 +129,7 @@ class _RuleCompiler:
     def rule(self, spec: RuleSpec, provision_id: str, path: DocPath) -> CompiledRule | None:
         usage = Usage()
         before = len(self.problems)
-        checker = Checker(FACTS)
+        checker = Checker(FACTS, readings_by=self.readings_by)
         event = self.expression(spec.event, (*path, "event"), checker, DATE, usage)
         applies = None
         if spec.applies is not None:
@@ -279,7 +286,7 @@ def build_rulebook(
 ) -> tuple[Rulebook, list[Problem]]:
     interpretations = {i.id: i for i in doc.interpretations}
     known = {p.id for snap in snapshots for p in snap}
-    compiler = _RuleCompiler(interpretations, known)
+    compiler = _RuleCompiler(interpretations, known, Bindings(doc.interpretations).readings_by)
     paths = rule_paths(doc)
     compiled: dict[int, CompiledRule | None] = {}
     by_version: dict[str, dict[str, CompiledRule]] = {}
@@ -323,7 +330,11 @@ def build_rulebook(
         text = placed.spec.fills
         if text is not None and text not in fills:
             checked = compiler.expression(
-                text, (*placed.path, "fills"), Checker(FACTS), None, Usage()
+                text,
+                (*placed.path, "fills"),
+                Checker(FACTS, readings_by=compiler.readings_by),
+                None,
+                Usage(),
             )
             if checked is not None:
                 fills[text] = compile_expr(checked[0])

@@ -87,7 +87,7 @@ def fill(
     if annex not in index:
         raise FormError(f"no {annex} in version {version}")
     facts = case.model_dump()
-    env = Env(facts, choices, kz_calendar())
+    env = Env(facts, choices, kz_calendar(), reg.bindings.readings(choices))
     fields: list[FilledField] = []
     for p in index.values():
         if not p.id.startswith(annex + ".") or p.kind not in ("form_field", "table_column"):
