@@ -24,7 +24,6 @@ from typing import Any
 
 import attest_rules
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.facts import Case, parse_case
 
 sys.path.insert(0, str(Path(__file__).parent))
 import handwritten
@@ -93,7 +92,7 @@ def main() -> None:
 
     rng = random.Random(20230701)
     raw = [make_case(rng, n) for n in range(n_cases)]
-    cases = [parse_case(c) for c in raw]
+    cases = [reg.parse_case(c) for c in raw]
     facts = [c.model_dump() for c in cases]
     evaluator = Evaluator(reg)
 
@@ -120,14 +119,14 @@ def main() -> None:
     # informative, no target: the same cases with a tenth of their facts unknown (those
     # answers go through the closures), and evaluations written out as JSON records
     holes = random.Random(403)
-    partial = [parse_case(drop_facts(holes, c, 0.1)) for c in raw[: max(n_cases // 4, 50)]]
+    partial = [reg.parse_case(drop_facts(holes, c, 0.1)) for c in raw[: max(n_cases // 4, 50)]]
     traced_partial = rate(lambda c: reg.evaluate(c), partial)
     traced_json = rate(lambda c: reg.evaluate(c).model_dump_json(), cases[: max(n_cases // 4, 50)])
     sample = cases[: max(n_cases // 4, 50)]
     record_kb = sum(len(reg.evaluate(c).model_dump_json()) for c in sample) / len(sample) / 1000
     hand = rate(handwritten.answer, facts)
     durable_rate = rate(durable.answer, cases[:n_durable], repeat=1)
-    validate = rate(lambda c: Case.model_validate(c), raw)
+    validate = rate(lambda c: reg.facts.model.model_validate(c), raw)
     rss_small, _ = batch_peak_rss_mb(batch // 10, 7)
     rss, batch_s = batch_peak_rss_mb(batch, 11)
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from attest_rules import Regulation
-from attest_rules.engine.facts import load_case, parse_case
+from attest_rules import Regulation, load_case, parse_case
 from attest_rules.engine.records import read_record, replay
 from attest_rules.engine.results import Evaluation
 from attest_rules.errors import FactsError

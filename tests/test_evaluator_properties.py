@@ -136,8 +136,8 @@ _FAST = None  # one evaluator across examples, so its per-choices compilations a
 def test_the_answers_only_path_agrees_with_the_full_evaluation(
     case: dict[str, Any], readings: dict[str, str], on: dt.date | None
 ) -> None:
+    from attest_rules import parse_case
     from attest_rules.engine.evaluator import Evaluator
-    from attest_rules.engine.facts import parse_case
 
     global _FAST
     _FAST = _FAST or Evaluator(REG)

@@ -13,10 +13,12 @@ from attest_rules.lang.interpreter import Env, Missing, compile_expr
 from attest_rules.lang.syntax import ExprSyntaxError, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.legal_time import kz_calendar
-from attest_rules.spec.rulebook import FACTS
 
 Variant = Callable[[str, str], Regulation]
 QUORUM = "when: attending * 3 >= composition * 2"
+
+
+FACTS = attest_rules.load().rulebook.facts
 
 
 def check(text: str) -> tuple[str, Usage]:

@@ -10,18 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from attest_rules import Regulation
+from attest_rules import Regulation, load_case, parse_case
 from attest_rules.cli.app import main
-from attest_rules.engine.facts import load_case, parse_case
 from attest_rules.errors import SpecError
-from attest_rules.tools.forms import FormError, certificate, information_table
+from attest_rules.tools.forms import FormError, document, table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "quorate-session-2025.yaml"
 
 
 def test_the_certificate_fills_every_field_from_the_example(reg: Regulation) -> None:
-    form = certificate(reg, load_case(EXAMPLE))
+    form = document(reg, "annex1", load_case(EXAMPLE))
     values = {f.id.removeprefix("annex1."): f.value for f in form.fields}
     assert values == {
         "decision_date": "2025-03-03",
@@ -46,7 +45,7 @@ def test_the_certificate_fills_every_field_from_the_example(reg: Regulation) -> 
 
 def test_a_missing_fact_is_reported_never_a_silent_blank(reg: Regulation) -> None:
     case = parse_case({"decision": {"date": "2025-03-03", "outcome": "first"}})
-    form = certificate(reg, case)
+    form = document(reg, "annex1", case)
     by_id = {f.id: f for f in form.fields}
     assert by_id["annex1.full_name"].value is None
     assert by_id["annex1.full_name"].missing == ("worker.full_name",)
@@ -56,21 +55,21 @@ def test_a_missing_fact_is_reported_never_a_silent_blank(reg: Regulation) -> Non
 
 def test_a_refusal_has_no_certificate(reg: Regulation) -> None:
     with pytest.raises(FormError, match="refused"):
-        certificate(reg, parse_case({"decision": {"outcome": "refusal"}}))
+        document(reg, "annex1", parse_case({"decision": {"outcome": "refusal"}}))
 
 
 def test_the_table_has_nine_columns_in_order_and_skips_refusals(reg: Regulation) -> None:
     refused = parse_case({"id": "r", "decision": {"date": "2025-03-03", "outcome": "refusal"}})
-    table = information_table(reg, [load_case(EXAMPLE), refused])
-    assert [c.number for c in table.columns] == [str(n) for n in range(1, 10)]
-    assert [c.id for c in table.columns][:2] == ["annex2.col.1", "annex2.col.2"]
-    assert len(table.rows) == 1 and table.skipped == ("r: the decision refused a category",)
-    row = {f.id: f.value for f in table.rows[0].fields}
+    filled = table(reg, "annex2", [load_case(EXAMPLE), refused])
+    assert [c.number for c in filled.columns] == [str(n) for n in range(1, 10)]
+    assert [c.id for c in filled.columns][:2] == ["annex2.col.1", "annex2.col.2"]
+    assert len(filled.rows) == 1 and filled.skipped == ("r: the decision refused a category",)
+    row = {f.id: f.value for f in filled.rows[0].fields}
     assert row["annex2.col.1"] == 1
     assert row["annex2.col.2"] == "900101300123"
     assert row["annex2.col.7"] == "second"
     assert row["annex2.col.8"] == "2025-03-03"
-    assert table.groups[0][3] == ("annex2.col.7", "annex2.col.8")
+    assert filled.groups[0][3] == ("annex2.col.7", "annex2.col.8")
 
 
 def test_cli_annex1_exits_1_and_names_what_is_missing(

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import attest_rules
-from attest_rules import Regulation
+from attest_rules import Regulation, load_case, parse_case
 from attest_rules.cli.app import main
-from attest_rules.engine.facts import MAX_LINE, Case, load_case, parse_case
+from attest_rules.engine.facts import MAX_LINE
 from attest_rules.errors import FactsError, SpecError
 
 from .conftest import SPEC
@@ -229,8 +229,11 @@ _fact_values = st.one_of(
 )
 
 
+CASE = attest_rules.load().facts.model
+
+
 def _section(name: str) -> st.SearchStrategy[dict[str, Any]]:
-    model = Case.model_fields[name].annotation
+    model = CASE.model_fields[name].annotation
     fields = list(getattr(model, "model_fields", {}) or {})
     if not fields:  # an optional section: Section | None
         inner = next(a for a in getattr(model, "__args__", ()) if a is not type(None))
@@ -240,7 +243,7 @@ def _section(name: str) -> st.SearchStrategy[dict[str, Any]]:
 
 _any_case = st.fixed_dictionaries(
     {},
-    optional={name: _section(name) for name in Case.model_fields if name != "id"},
+    optional={name: _section(name) for name in CASE.model_fields if name != "id"},
 )
 
 

@@ -32,14 +32,14 @@ def test_amendment_403_changes_the_stages_and_nothing_before_it(
 ) -> None:
     path = _batch(tmp_path, json.dumps(QUORATE_WITH_SECRETARY))
     before, after = dt.date(2024, 10, 1), dt.date(2025, 3, 1)
-    result = impact(reg, read_cases([path]), Setting(before), Setting(after))
+    result = impact(reg, read_cases(reg.facts, [path]), Setting(before), Setting(after))
     assert result.cases == 1
     moves = result.changes["procedure.stages"]
     assert moves == {
         (("undetermined", None), ("satisfied", "interview-and-decision")): ["secretary-counts"]
     }
     assert "session.quorum" not in result.changes  # item 6 was not amended
-    same = impact(reg, read_cases([path]), Setting(after), Setting(after))
+    same = impact(reg, read_cases(reg.facts, [path]), Setting(after), Setting(after))
     assert same.changes == {}
 
 
@@ -49,7 +49,7 @@ def test_an_interpretation_switch_shows_the_cases_it_decides(
     path = _batch(tmp_path, json.dumps(QUORATE_WITH_SECRETARY))
     result = impact(
         reg,
-        read_cases([path]),
+        read_cases(reg.facts, [path]),
         Setting(),
         Setting(overrides={"quorum.composition": "members-and-secretary"}),
     )

@@ -16,7 +16,7 @@ Public API::
     reg.diff("2024-10-01", "2025-01-01")   # list[Change]
 """
 
-from attest_rules.engine.facts import load_case
+from attest_rules.engine.regulation import Regulation, load, load_bytes, load_case, parse_case
 from attest_rules.errors import (
     AttestRulesError,
     ExpressionError,
@@ -28,8 +28,7 @@ from attest_rules.errors import (
 from attest_rules.resources import bundled_spec_path
 from attest_rules.spec.consolidation import Consolidated, Provision
 from attest_rules.spec.diff import Change
-from attest_rules.spec.loader import load, load_bytes
-from attest_rules.spec.regulation import Regulation, Version
+from attest_rules.spec.regulation import Version
 from attest_rules.version import __version__
 
 __all__ = [
@@ -49,4 +48,5 @@ __all__ = [
     "load",
     "load_bytes",
     "load_case",
+    "parse_case",
 ]

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from attest_rules.engine.facts import read_cases
+from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
-from attest_rules.spec.loader import load
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.coverage import coverage, render_text
 from attest_rules.tools.impact import Setting, impact
@@ -39,7 +39,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
             "the two settings are the same: give --from/--to dates or "
             "--from-interpretation/--to-interpretation"
         )
-    result = impact(reg, read_cases(args.cases), a, b)
+    result = impact(reg, read_cases(reg.facts, args.cases), a, b)
     if args.format == "json":
         print(json.dumps(result.as_dict(args.sample), ensure_ascii=False, indent=2))
     else:

@@ -16,9 +16,9 @@ from attest_rules.cli.evaluate import register as register_evaluation
 from attest_rules.cli.forms import register as register_forms
 from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
+from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
-from attest_rules.spec.loader import load
 from attest_rules.tools.render import (
     LANGS,
     change_json,
@@ -116,7 +116,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(schema_text(args.name))
+    reg = load(args.spec) if args.name == "case" and args.spec is not None else None
+    sys.stdout.write(schema_text(args.name, reg))
     return 0
 
 
@@ -184,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--interpretation", type=_interpretation, action="append", default=[], metavar="ID=CHOICE"
     )
 
-    p = command("schema", cmd_schema, "print a JSON Schema", spec_option=False)
+    p = command("schema", cmd_schema, "print a JSON Schema (case: the --spec's cases)")
     p.add_argument("name", choices=SCHEMAS)
 
     register_legal_time(sub, _date, _interpretation)
@@ -195,9 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _as_form(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``attest-rules FORM CASES...``: a word that is no command names a form of the spec."""
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands = set(action.choices)
+    if argv and not argv[0].startswith("-") and argv[0] not in commands:
+        return ["form", *argv, "--alias"]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_as_form(parser, list(sys.argv[1:] if argv is None else argv)))
     try:
         result: int = args.func(args)
         return result

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.facts import case_lines, load_case
+from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import read_record, render_replay, replay
+from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.errors import AttestRulesError, FactsError
-from attest_rules.spec.loader import load
-from attest_rules.spec.regulation import Regulation
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, t
 
@@ -92,7 +91,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: TextIO, args: argparse.Names
     bad = 0
     evaluator = Evaluator(reg) if args.answers_only else None
     choices = reg.choices(dict(args.interpretation))
-    for number, case in case_lines(source, "input"):
+    for number, case in case_lines(reg.facts, source, "input"):
         try:
             if isinstance(case, FactsError):
                 raise case
@@ -122,7 +121,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if not args.cases:
         raise AttestRulesError("give one or more case files, or --jsonl IN OUT")
     results = [
-        reg.evaluate(load_case(path), args.on, dict(args.interpretation)) for path in args.cases
+        reg.evaluate(load_case(path, reg), args.on, dict(args.interpretation))
+        for path in args.cases
     ]
     if args.format == "json":
         data: Any = [json.loads(_dump(e)) for e in results]

@@ -1,6 +1,8 @@
-"""``attest-rules annex1`` and ``annex2``: the certificate and the information table, filled
-from cases. A field whose facts are not given is marked in the output and listed on stderr,
-and the command exits 1: a form is never handed over with silent blanks."""
+"""``attest-rules form FORM ...``: a form of the spec (an annex) filled from cases. A document
+(one per case) prints as text or JSON; a table (a row per case) is written as CSV or xlsx. A
+form's id also works as a command of its own (``attest-rules annex1 case.yaml``). A field whose
+facts are not given is marked in the output and listed on stderr, and the command exits 1: a
+form is never handed over with silent blanks."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ import json
 import sys
 from typing import Any
 
-from attest_rules.engine.facts import load_case, read_cases
+from attest_rules.engine.facts import read_cases
+from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
-from attest_rules.spec.loader import load
-from attest_rules.tools.forms import FilledField, Form, Table, certificate, information_table
-from attest_rules.tools.messages import LANGS, category, t
+from attest_rules.tools.forms import FilledField, Form, Table, document, form_of, table
+from attest_rules.tools.messages import LANGS, t
 
 
 def _shown(f: FilledField, lang: str) -> str:
@@ -23,15 +25,16 @@ def _shown(f: FilledField, lang: str) -> str:
         return f"[{t(lang, 'not_given', facts=', '.join(f.missing))}]"
     if f.by_hand is not None:
         return f"[{t(lang, 'by_hand', why=f.by_hand)}]"
-    # A category value gets its (unofficial) label, whichever field holds it: no field ids here.
-    return "" if f.value is None else category(lang, f.value)
+    if f.value is None:
+        return ""
+    if f.labels is None or lang == "en":
+        return str(f.value)
+    return f"{f.value} ({f.labels[lang]}; {t(lang, 'unofficial_label')})"
 
 
-def render_certificate(form: Form, lang: str) -> str:
-    lines = [
-        t(lang, "certificate"),
-        f"{form.title_kk}  ({t(lang, 'text_of', version=form.version)})",
-    ]
+def render_document(reg: Regulation, form_id: str, form: Form, lang: str) -> str:
+    heading = form_of(reg, form_id).spec.title.model_dump()[lang]
+    lines = [heading, f"{form.title_kk}  ({t(lang, 'text_of', version=form.version)})"]
     for f in form.fields:
         label = " ".join((f.text_kk or "").split())
         gloss = f"  — {f.gloss_en} {t('en', 'unofficial_gloss')}" if lang == "en" else ""
@@ -40,18 +43,34 @@ def render_certificate(form: Form, lang: str) -> str:
     return "\n".join(lines)
 
 
-def cmd_annex1(args: argparse.Namespace) -> int:
-    reg = load(args.spec)
-    case = load_case(args.case)
-    form = certificate(reg, case, args.on, dict(args.interpretation))
+def _document(args: argparse.Namespace, reg: Regulation) -> int:
+    if len(args.cases) != 1:
+        raise AttestRulesError(f"{args.form} is a document: give it one case file")
+    case = load_case(args.cases[0], reg)
+    form = document(reg, args.form, case, args.on, dict(args.interpretation))
     if args.format == "json":
         print(json.dumps(form.as_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "text":
+        print(render_document(reg, args.form, form, args.lang))
     else:
-        print(render_certificate(form, args.lang))
+        raise AttestRulesError(f"{args.form} is a document: --format text or json")
     if form.missing:
         print(t(args.lang, "forms_missing", facts=", ".join(form.missing)), file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_form(args: argparse.Namespace) -> int:
+    reg = load(args.spec)
+    if args.alias and args.form not in reg.rulebook.forms:
+        forms = ", ".join(reg.rulebook.forms) or "none"
+        raise AttestRulesError(
+            f"no command {args.form!r}, and the spec has no form of that name (its forms: "
+            f"{forms}); see attest-rules --help"
+        )
+    if form_of(reg, args.form).spec.kind == "document":
+        return _document(args, reg)
+    return _table(args, reg)
 
 
 def _title(text_kk: str | None, gloss_en: str | None, lang: str) -> str:
@@ -94,14 +113,14 @@ def write_csv(table: Table, lang: str) -> str:
 
 
 def write_xlsx(table: Table, lang: str, path: str) -> None:
-    """The table as a workbook: the annex's two header rows (the certificate group over
-    columns 7–8 merged), then one row per case."""
+    """The table as a workbook: the annex's two header rows (a group of columns merged over
+    them), then one row per case."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet: Any = book.active
-    sheet.title = "2-қосымша"
+    sheet.title = table.sheet[:31]
     groups = _groups(table, lang)
     started: set[str] = set()
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
@@ -129,65 +148,56 @@ def write_xlsx(table: Table, lang: str, path: str) -> None:
     book.save(path)
 
 
-def cmd_annex2(args: argparse.Namespace) -> int:
-    reg = load(args.spec)
+def _table(args: argparse.Namespace, reg: Regulation) -> int:
+    fmt = "csv" if args.format == "text" else args.format
+    if fmt not in ("csv", "xlsx"):
+        raise AttestRulesError(f"{args.form} is a table: --format csv or xlsx")
     cases, rejected = [], []
-    for where, case in read_cases(args.cases):
+    for where, case in read_cases(reg.facts, args.cases):
         if isinstance(case, str):
             rejected.append(f"{where}: {case}")
         else:
             cases.append(case)
-    table = information_table(reg, cases, args.on, dict(args.interpretation))
-    if args.format == "xlsx":
+    filled = table(reg, args.form, cases, args.on, dict(args.interpretation))
+    if fmt == "xlsx":
         if not args.output:
             raise AttestRulesError("--format xlsx needs --output FILE.xlsx")
-        write_xlsx(table, args.lang, args.output)
+        write_xlsx(filled, args.lang, args.output)
     else:
-        text = write_csv(table, args.lang)
+        text = write_csv(filled, args.lang)
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
         else:
             sys.stdout.write(text)
-    for line in [*rejected, *(f"{t(args.lang, 'skipped')}: {s}" for s in table.skipped)]:
+    for line in [*rejected, *(f"{t(args.lang, 'skipped')}: {s}" for s in filled.skipped)]:
         print(line, file=sys.stderr)
-    if table.missing:
-        print(t(args.lang, "forms_missing", facts="; ".join(table.missing)), file=sys.stderr)
-    return 1 if table.missing or rejected else 0
+    if filled.missing:
+        print(t(args.lang, "forms_missing", facts="; ".join(filled.missing)), file=sys.stderr)
+    return 1 if filled.missing or rejected else 0
 
 
 def register(sub: Any, date: Any, interpretation: Any) -> None:
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--on", type=date, default=None, metavar="DATE", help="the text in force")
-        p.add_argument(
-            "--interpretation",
-            type=interpretation,
-            action="append",
-            default=[],
-            metavar="ID=CHOICE",
-        )
-        p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
-        p.add_argument("--spec", default=None, metavar="PATH")
-
     p = sub.add_parser(
-        "annex1",
-        help="fill the certificate (Annex 1) from a case",
-        description="fill the certificate of qualification category (Annex 1) from a case; "
-        "exit 1 when a field's facts are not given",
+        "form",
+        help="fill a form of the spec (an annex) from cases",
+        description="fill a form of the spec from cases: a document from one case (--format "
+        "text|json), or a table with a row per case (--format csv|xlsx); exit 1 when a field's "
+        "facts are not given. A form's id works as a command too: attest-rules FORM CASES",
     )
-    p.add_argument("case", metavar="CASE")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    common(p)
-    p.set_defaults(func=cmd_annex1)
-
-    p = sub.add_parser(
-        "annex2",
-        help="write the information table (Annex 2) for cases",
-        description="write the information table (Annex 2, its 9 columns in order), one row "
-        "per case granted a category; exit 1 when a cell's facts are not given",
-    )
+    p.add_argument("form", metavar="FORM", help="the form's id (the spec's forms)")
     p.add_argument("cases", nargs="+", metavar="CASES", help="case files, folders, or .jsonl")
-    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    p.add_argument("--output", "-o", default=None, metavar="FILE")
-    common(p)
-    p.set_defaults(func=cmd_annex2)
+    p.add_argument("--format", choices=("text", "json", "csv", "xlsx"), default="text")
+    p.add_argument("--output", "-o", default=None, metavar="FILE", help="a table's file")
+    p.add_argument("--on", type=date, default=None, metavar="DATE", help="the text in force")
+    p.add_argument(
+        "--interpretation",
+        type=interpretation,
+        action="append",
+        default=[],
+        metavar="ID=CHOICE",
+    )
+    p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
+    p.add_argument("--spec", default=None, metavar="PATH")
+    p.add_argument("--alias", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_form)

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from attest_rules.engine.regulation import load
 from attest_rules.legal_time import (
     CHOICES,
     ComputedDate,
@@ -17,7 +18,6 @@ from attest_rules.legal_time import (
     kz_calendar,
     validity_end,
 )
-from attest_rules.spec.loader import load
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:

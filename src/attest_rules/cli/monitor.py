@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from attest_rules.durable import durable_available
+from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
-from attest_rules.spec.loader import load
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:

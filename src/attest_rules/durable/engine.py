@@ -19,11 +19,11 @@ from typing import Any
 from attest_rules.durable.conditions import TRUE, ConditionCompiler, build_message
 from attest_rules.durable.host import SafeHost
 from attest_rules.engine.evaluator import compute_lets
-from attest_rules.engine.facts import Case, parse_case
+from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Compiled, Env, Missing
 from attest_rules.legal_time import kz_calendar
-from attest_rules.spec.regulation import Regulation
+from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.rulebook import CompiledRule
 
 Decision = tuple[str, str | None]  # status, outcome
@@ -101,13 +101,14 @@ class DurableEngine:
 
     def answer(
         self,
-        case: Case | Mapping[str, Any],
+        case: CaseModel | Mapping[str, Any],
         on: dt.date | None = None,
         interpretations: Mapping[str, str] | None = None,
     ) -> dict[str, Decision | None]:
         """Status and outcome per question, or ``None`` where this engine cannot answer (a
         fact it needs is unknown, or the date selects no version)."""
-        parsed = case if isinstance(case, Case) else parse_case(case)
+        model = self.reg.facts.model
+        parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
         choices = self.reg.choices(interpretations)
         facts = parsed.model_dump()
         book = self.reg.rulebook

@@ -25,10 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from attest_rules.durable.engine import Decision, DurableEngine
 from attest_rules.engine.evaluator import Evaluator, citation
-from attest_rules.engine.facts import AbsenceReason, Outcome, Vote, parse_case
+from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.fields import SpecDate
-from attest_rules.spec.regulation import Regulation
 
 EventType = Literal[
     "session_opened",
@@ -66,9 +65,9 @@ class Event(BaseModel):
     members: list[str] | None = None
     chair: str | None = None
     secretary: str | None = None
-    vote: Vote | None = None
-    reason: AbsenceReason | None = None
-    outcome: Outcome | Literal["no_grounds", "revoked"] | None = None
+    vote: str | None = None
+    reason: str | None = None
+    outcome: str | None = None
     worker: dict[str, Any] | None = Field(default=None, description="Facts about the worker")
 
 
@@ -146,7 +145,7 @@ class Monitor:
     def feed(self, event: Event) -> list[Finding]:
         state = self.cases.get(event.case)
         if state is None:
-            state = self.cases[event.case] = _CaseState(_empty_case(event.case))
+            state = self.cases[event.case] = _CaseState(self.reg.facts.empty(event.case))
         if event.type == "case_closed":
             self._close(event.case, state)
             return [Finding(event.case, "case.closed", None, event.at, {}, [])]
@@ -155,7 +154,7 @@ class Monitor:
         before = copy.deepcopy(state.facts)
         _apply(state, event)
         try:
-            parse_case(state.facts, f"case {event.case}")
+            self.reg.facts.parse(state.facts, f"case {event.case}")
         except AttestRulesError as exc:
             state.facts = before  # nothing half-applied
             raise AttestRulesError(

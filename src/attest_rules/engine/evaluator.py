@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from attest_rules.engine.facts import Case, parse_case
 from attest_rules.engine.plans import Plan, Specialised
 from attest_rules.engine.results import Answer, Citation, DateReason, Evaluation, Inputs, Status
 from attest_rules.errors import AttestRulesError
@@ -17,12 +16,13 @@ from attest_rules.lang.display import fill, plain, shown
 from attest_rules.lang.interpreter import Env, Missing
 from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from attest_rules.spec.consolidation import Provision
+from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.model import OutcomeSpec
 from attest_rules.spec.rulebook import CompiledRule
 from attest_rules.version import __version__
 
 if TYPE_CHECKING:
-    from attest_rules.spec.regulation import Regulation
+    from attest_rules.spec.regulation import LoadedSpec as Regulation
 
 
 def citation(p: Provision) -> Citation:
@@ -101,13 +101,14 @@ class Evaluator:
 
     def evaluate(
         self,
-        case: Case | Mapping[str, Any],
+        case: CaseModel | Mapping[str, Any],
         on: dt.date | None = None,
         interpretations: Mapping[str, str] | None = None,
     ) -> Evaluation:
         """Every answer for ``case``, each under the version in force on its own event date
         (or on ``on``), with ``interpretations`` switched for this call: the decision record."""
-        parsed = case if isinstance(case, Case) else parse_case(case)
+        model = self.reg.facts.model
+        parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
         facts = parsed.model_dump()

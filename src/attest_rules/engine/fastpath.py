@@ -21,7 +21,7 @@ from attest_rules.lang.syntax import Node
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum
 from attest_rules.legal_time import Readings
 from attest_rules.spec.model import OutcomeSpec
-from attest_rules.spec.rulebook import FACTS, CompiledRule, Rulebook
+from attest_rules.spec.rulebook import CompiledRule, Rulebook
 
 FastCase = Callable[..., dict[str, tuple[str, str | None]]]
 SIGNATURE = "(f, ch, cal, rd)"
@@ -167,7 +167,7 @@ def compile_traced(
     for vid, table in book.by_version.items():
         for q, rule in table.items():
             if rule.spec.undetermined is None:
-                gen = Generator(FACTS, bound)
+                gen = Generator(book.facts, bound)
                 source = trace_source(rule, gen, choices)
                 label = f"traced {vid} {rule.provision_id} {q}"
                 out[(vid, q)] = build(source, gen.consts, label)["rule"]
@@ -218,7 +218,7 @@ def _or_none(name: str, code: str) -> list[str]:
 def events_source(book: Rulebook, bound: tuple[Readings, Any]) -> tuple[str, dict[str, Any]]:
     """A function giving the day of each distinct event of a case (see :func:`event_index`),
     None where a fact it needs is unknown."""
-    gen = Generator(FACTS, bound)
+    gen = Generator(book.facts, bound)
     names = [f"EV{i}" for i in range(len(set(event_index(book).values())))]
     lines = [f"def events{SIGNATURE}:", *_event_lines(book, gen, names)]
     lines.append("    return (" + "".join(f"{n}, " for n in names) + ")")
@@ -234,7 +234,7 @@ def gates_source(book: Rulebook, bound: tuple[Readings, Any]) -> tuple[str, dict
     """A function giving, for each question in order, whether its event happened by its gate
     (the ``applies`` of the rule that selects its version): True, False, or None where the
     question has no gate or a fact the gate reads is unknown."""
-    gen = Generator(FACTS, bound)
+    gen = Generator(book.facts, bound)
     lines = [f"def gates{SIGNATURE}:"]
     for n, q in enumerate(book.questions):
         node = book.events[q].applies_node
@@ -259,12 +259,12 @@ def case_source(
     for that version, inline. A question falls back to the three-valued path (``S``) when a fact
     it needs is unknown, except where its event did not happen and its gate says so (no
     revocation, no complaint): that is decided here, as the closures would decide it."""
-    gen = Generator(FACTS, bound)
+    gen = Generator(book.facts, bound)
     event_of = event_index(book)
     names = [f"EV{i}" for i in range(len(set(event_of.values())))]
     lines = [f"def case{DRIVER}:"]
     gen.hoisted = True  # each top-level fact read once
-    lines += [f"    R_{name} = f[{name!r}]" for name, _ in FACTS.fields]
+    lines += [f"    R_{name} = f[{name!r}]" for name, _ in book.facts.fields]
     lines.append("    if on is None:")
     lines += ["    " + line for line in _event_lines(book, gen, names)]
     lines += ["    else:", f"        {' = '.join(names)} = on"]

@@ -26,7 +26,7 @@ from attest_rules.legal_time import WorkingCalendar
 from attest_rules.spec.rulebook import CompiledRule
 
 if TYPE_CHECKING:
-    from attest_rules.spec.regulation import Regulation
+    from attest_rules.spec.regulation import LoadedSpec as Regulation
 
 
 class VersionOf:

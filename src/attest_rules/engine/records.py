@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.errors import AttestRulesError
-from attest_rules.spec.regulation import Regulation
 from attest_rules.version import __version__
 
 

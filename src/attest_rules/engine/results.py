@@ -22,9 +22,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, Self, cast
 
-from pydantic import ConfigDict, Field, PlainSerializer, TypeAdapter, with_config
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    WithJsonSchema,
+    with_config,
+)
 
-from attest_rules.engine.facts import Case
 from attest_rules.located.fields import document_config
 
 Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
@@ -143,18 +150,30 @@ class Answer(_Record):
         return (self.status, self.outcome, self.values, sorted(self.missing))
 
 
-def _case_json(case: Case) -> dict[str, Any]:
-    dumped: dict[str, Any] = case.model_dump(mode="json", exclude_none=True)
-    return dumped
+def _case_json(case: Any) -> dict[str, Any]:
+    if isinstance(case, BaseModel):
+        dumped: dict[str, Any] = case.model_dump(mode="json", exclude_none=True)
+        return dumped
+    return dict(case)
 
 
 @with_config(_STRICT)
 @dataclass(slots=True, kw_only=True)
 class Inputs(_Record):
-    """What was evaluated. The case is held as validated; it is written out as JSON without
-    the facts that were not given."""
+    """What was evaluated. The case is held as validated (a record read back holds it as the
+    JSON object it was written as, for the spec to validate again); it is written out as JSON
+    without the facts that were not given."""
 
-    case: Annotated[Case, PlainSerializer(_case_json, return_type=dict[str, Any])]
+    case: Annotated[
+        Any,
+        PlainSerializer(_case_json, return_type=dict[str, Any]),
+        WithJsonSchema(
+            {
+                "type": "object",
+                "description": "The case's facts as given (its schema: attest-rules schema case)",
+            }
+        ),
+    ]
     on: dt.date | None = None
     interpretations: Annotated[dict[str, str], Field(description="Overrides")] = field(
         default_factory=dict

@@ -351,6 +351,9 @@ def _call(node: Node) -> Compiled:
             return missing_of(x, y) or [v for v in x if v not in y]
 
         return difference
+    if name == "known":  # only in the facts' constraints (the type checker sees to it)
+        (fact,) = args
+        return lambda env: not isinstance(fact(env), Missing)
     if name == "happened":
         section = arg_nodes[0].args[0]
         return lambda env: env.facts.get(section) is not None

@@ -78,10 +78,16 @@ class Checker:
         facts: Record,
         scope: Mapping[str, Type] | None = None,
         readings_by: Mapping[str, str] | None = None,
+        *,
+        constraints: bool = False,
     ) -> None:
+        """``constraints``: checking a consistency constraint of the facts, where ``known(...)``
+        may be used (never in a rule: it would let a decided answer become undecided, or
+        change, as facts are added)."""
         self.facts = facts
         self.scope: dict[str, Type] = dict(scope or {})
         self.readings_by: Mapping[str, str] = readings_by or {}
+        self.constraints = constraints
 
     def check(self, node: Node, usage: Usage) -> Type:
         method = getattr(self, "_" + node.op.replace(" ", "_"), None)
@@ -220,7 +226,12 @@ class Checker:
         kind = self.check(source, usage)
         if not isinstance(kind, ListOf):
             raise ExprTypeError(f"'each {var} in ...' needs a list, not {kind}", source.pos)
-        inner = Checker(self.facts, {**self.scope, var: kind.item}, self.readings_by)
+        inner = Checker(
+            self.facts,
+            {**self.scope, var: kind.item},
+            self.readings_by,
+            constraints=self.constraints,
+        )
         inner_usage = Usage()
         inner._expect(cond, inner_usage, BOOL, "the 'where' condition")
         inner_usage.locals.discard(var)
@@ -271,6 +282,17 @@ class Checker:
                     f"difference takes two lists of one kind, not {a} and {b}", node.pos
                 )
             return a if a.item != ANY else b
+        if name == "known":
+            if not self.constraints:
+                raise ExprTypeError(
+                    "known(...) is for the facts' constraints, not for rules: a rule's answer "
+                    "must not change as facts are added",
+                    node.pos,
+                )
+            if len(args) != 1 or args[0].op != "path" or args[0].args[0] in self.scope:
+                raise ExprTypeError("known(fact) names one fact, e.g. known(worker.iin)", node.pos)
+            self.check(args[0], usage)
+            return BOOL
         if name == "happened":
             if len(args) != 1 or args[0].op != "path" or len(args[0].args) != 1:
                 raise ExprTypeError(

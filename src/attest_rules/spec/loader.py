@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -11,24 +12,28 @@ from attest_rules.errors import SpecError
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.located.validation import under, validation_issues
 from attest_rules.resources import bundled_spec_path
+from attest_rules.spec.bindings import Bindings
 from attest_rules.spec.checks import check_document
+from attest_rules.spec.facts import build_facts
 from attest_rules.spec.model import SpecDocument
-from attest_rules.spec.regulation import Regulation, build_snapshots, build_versions
+from attest_rules.spec.regulation import LoadedSpec, build_snapshots, build_versions
 from attest_rules.spec.rulebook import build_rulebook
 
+S = TypeVar("S", bound=LoadedSpec)
 
-def load(path: str | Path | None = None) -> Regulation:
-    """Load and check a regulation spec (the bundled Order No. 210 spec by default).
+
+def load_spec(kind: type[S], path: str | Path | None = None) -> S:
+    """Load and check a regulation spec (the bundled one by default) as a ``kind``.
 
     Raises :class:`SpecError` listing every problem found, each with file, line, column and the
     path inside the document.
     """
     spec_path = Path(path) if path is not None else bundled_spec_path()
-    return load_bytes(read_file(spec_path), str(spec_path))
+    return load_spec_bytes(kind, read_file(spec_path), str(spec_path))
 
 
-def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
-    """Load a spec from its bytes; ``name`` is used in error locations."""
+def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
+    """Load a spec from its bytes as a ``kind``; ``name`` is used in error locations."""
     located = read_yaml(raw, name)
     issues = list(located.issues)
     if located.data is None and issues:
@@ -56,14 +61,21 @@ def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
     versions, version_problems = build_versions(document)
     snapshots, tree_problems = build_snapshots(document, versions)
     issues += [located.issue(p, m) for p, m in (*version_problems, *tree_problems)]
-    rulebook = None
+    rulebook = facts = None
     if not any(i.severity == "error" for i in issues):
-        rulebook, rule_problems = build_rulebook(document, tuple(v.id for v in versions), snapshots)
-        issues += [located.issue(p, m) for p, m in rule_problems]
+        known = {p.id for snap in snapshots for p in snap}
+        readings_by = Bindings(document.interpretations).readings_by
+        facts, fact_problems = build_facts(document, known, readings_by)
+        issues += [located.issue(p, m) for p, m in fact_problems]
+        if facts is not None:
+            rulebook, rule_problems = build_rulebook(
+                document, tuple(v.id for v in versions), snapshots, facts.record
+            )
+            issues += [located.issue(p, m) for p, m in rule_problems]
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise SpecError(errors)
-    return Regulation(
+    return kind(
         document,
         file=name,
         content_hash="sha256:" + hashlib.sha256(raw).hexdigest(),
@@ -72,4 +84,5 @@ def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
         warnings=tuple(i for i in issues if i.severity == "warning"),
         locations={p: (m.line, m.column) for p, m in located.values.items()},
         rulebook=rulebook,
+        facts=facts,
     )

@@ -338,6 +338,90 @@ class Source(_Strict):
     description: str
 
 
+class Labels(_Strict):
+    kk: str
+    ru: str
+    en: str
+
+
+FactType = Literal["date", "bool", "integer", "string", "enum", "list", "record"]
+
+
+class FactSpec(_Strict):
+    """One fact a case may give: its type, what it means, where the Rules speak of it. A fact
+    that is not given is unknown; a question that needs it says so."""
+
+    type: FactType
+    description: str | None = None
+    provisions: list[ProvisionId] = Field(
+        default_factory=list, description="The provisions this fact comes from"
+    )
+    pattern: str | None = Field(default=None, description="A string: the regex it must match")
+    values: list[str] | None = Field(default=None, description="An enum: its values")
+    of: FactSpec | None = Field(default=None, description="A list: the type of its items")
+    fields: dict[str, FactSpec] | None = Field(default=None, description="A record: its facts")
+    optional: bool = Field(
+        default=False,
+        description="A top-level record that may be absent: the event it records did not happen",
+    )
+    required: bool = Field(
+        default=False, description="A field of a list's record item that every item must give"
+    )
+    unique: bool = Field(default=False, description="A list: no item twice")
+    unique_by: str | None = Field(
+        default=None, description="A list of records: no two items with this field equal"
+    )
+    duplicate: str | None = Field(
+        default=None,
+        description="The message for an item given twice, after the item ('voted twice'); "
+        "default 'is listed twice'",
+    )
+    max_items: int | None = Field(default=None, ge=0, description="A list: at most this many")
+    labels: dict[str, Labels] | None = Field(
+        default=None,
+        description="An enum: a label of each value in kk, ru and en, as forms show it (the "
+        "library's words, not the law's: marked unofficial)",
+    )
+    minimum: int | None = Field(default=None, description="An integer: its least value")
+    maximum: int | None = Field(default=None, description="An integer: its greatest value")
+
+
+class ConstraintSpec(_Strict):
+    """Facts that contradict each other: ``require`` must not be false (unknown facts never
+    break it). The message names ``field``; ``{path}`` in it shows that value."""
+
+    id: Ident
+    each: str | None = Field(
+        default=None,
+        description="'v in session.votes': check every item of a list; '[]' in field is its index",
+    )
+    require: str = Field(description="An expression over the facts that must hold")
+    field: str = Field(description="The field the problem is reported on")
+    message: str
+    provisions: list[ProvisionId] = Field(default_factory=list)
+
+
+class FormSpec(_Strict):
+    """A form the regulation prescribes (an annex), filled from a case: a document (one per
+    case) or a table (a row per case). Its fields are the annex's form fields or table columns,
+    each with its ``fills``."""
+
+    id: Ident = Field(description="How the form is named on the command line")
+    provision: ProvisionId = Field(description="The annex that is this form")
+    kind: Literal["document", "table"]
+    title: Labels = Field(description="The form's heading in kk, ru and en")
+    issued_when: str | None = Field(
+        default=None,
+        description="When false, no form is issued for the case (a table has no row for it); "
+        "unknown facts never withhold it",
+    )
+    not_issued: str | None = Field(default=None, description="Why, where issued_when is false")
+    version_on: str | None = Field(
+        default=None,
+        description="The date whose version's annex text applies (the latest where unknown)",
+    )
+
+
 class SpecDocument(_Strict):
     """A regulation spec: one YAML document per law."""
 
@@ -353,3 +437,10 @@ class SpecDocument(_Strict):
     provisions: list[ProvisionSpec] = Field(min_length=1)
     restorations: list[Restoration] = Field(default_factory=list)
     interpretations: list[Interpretation] = Field(default_factory=list)
+    facts: dict[str, FactSpec] = Field(
+        default_factory=dict, description="Every fact a case may give, by name (a record)"
+    )
+    constraints: list[ConstraintSpec] = Field(
+        default_factory=list, description="Consistency of the facts, checked before evaluating"
+    )
+    forms: list[FormSpec] = Field(default_factory=list, description="The annexes filled from cases")

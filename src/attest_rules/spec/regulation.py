@@ -6,20 +6,16 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from attest_rules.errors import AttestRulesError, DocPath, SpecIssue
 from attest_rules.legal_time import Term, TermError, term_end
 from attest_rules.spec.bindings import AFTER_PUBLICATION, WINDOW, Bindings
 from attest_rules.spec.consolidation import Consolidated, Provision, Tree
 from attest_rules.spec.diff import Change, diff_consolidated
+from attest_rules.spec.facts import FactsModel
 from attest_rules.spec.model import Act, ChangeOp, Interpretation, Restoration, SpecDocument, Window
 from attest_rules.spec.rulebook import Rulebook
-
-if TYPE_CHECKING:
-    from attest_rules.engine.evaluator import Evaluator
-    from attest_rules.engine.facts import Case
-    from attest_rules.engine.results import Evaluation
 
 VersionStatus = Literal["in_force", "not_yet", "uncertain"]
 
@@ -79,8 +75,10 @@ class Version:
         return self.effective_from is None and w is not None and w.earliest <= on < w.latest
 
 
-class Regulation:
-    """A regulation spec, loaded and checked. Create it with :func:`attest_rules.load`."""
+class LoadedSpec:
+    """A regulation spec, loaded and checked: its versions, text on any date, interpretations,
+    facts and compiled rules. :class:`attest_rules.Regulation` adds evaluation; create one with
+    :func:`attest_rules.load`."""
 
     def __init__(
         self,
@@ -93,6 +91,7 @@ class Regulation:
         warnings: tuple[SpecIssue, ...] = (),
         locations: Mapping[DocPath, tuple[int, int]] | None = None,
         rulebook: Rulebook | None = None,
+        facts: FactsModel | None = None,
     ) -> None:
         self.document = document
         self.file = file
@@ -101,8 +100,10 @@ class Regulation:
         self._snapshots = snapshots
         self._indexes = [{p.id: p for p in snap} for snap in snapshots]
         self._indices_cache: dict[tuple[dt.date, str, str], tuple[int, int | None]] = {}
-        self.rulebook = rulebook or Rulebook({}, (), {}, {}, {})
-        self._evaluator: Evaluator | None = None
+        if rulebook is None or facts is None:
+            raise AttestRulesError("a regulation is made by attest_rules.load")
+        self.rulebook = rulebook
+        self.facts = facts
         self.warnings = warnings
         self.locations = dict(locations or {})
         self.acts: dict[str, Act] = {a.id: a for a in document.acts}
@@ -162,20 +163,6 @@ class Regulation:
             pending += 1
         return certain - 1, (pending - 1 if pending > certain else None)
 
-    def evaluate(
-        self,
-        case: Case | Mapping[str, Any],
-        on: dt.date | str | None = None,
-        interpretations: Mapping[str, str] | None = None,
-    ) -> Evaluation:
-        """Answer every question the Rules settle for ``case`` (facts, or a ``Case``)."""
-        if self._evaluator is None:
-            from attest_rules.engine.evaluator import Evaluator  # the evaluator imports this module
-
-            self._evaluator = Evaluator(self)
-        day = _as_date(on) if on is not None else None
-        return self._evaluator.evaluate(case, day, interpretations)
-
     def choices(self, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
         """The interpretive choices in effect: the spec's defaults with ``overrides`` applied."""
         chosen = dict(self.defaults)
@@ -197,7 +184,7 @@ class Regulation:
         self, on: dt.date | str, interpretations: Mapping[str, str] | None = None
     ) -> Consolidated:
         """The regulation as in force on ``on`` (a date or ``YYYY-MM-DD``)."""
-        day = _as_date(on)
+        day = as_date(on)
         choices = self.choices(interpretations)
         primary, alternative_index = self.version_indices(day, choices)
         certain = primary + 1
@@ -241,7 +228,7 @@ class Regulation:
         return diff_consolidated(self.as_of(d1, interpretations), self.as_of(d2, interpretations))
 
 
-def _as_date(value: dt.date | str) -> dt.date:
+def as_date(value: dt.date | str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -12,19 +12,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from attest_rules.engine.facts import Case
 from attest_rules.errors import DocPath
 from attest_rules.lang.display import PLACEHOLDER
 from attest_rules.lang.interpreter import Compiled, compile_expr, render
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
-from attest_rules.lang.types import BOOL, DATE, Record, Type, record_of
+from attest_rules.lang.types import BOOL, DATE, Record, Type
 from attest_rules.spec.bindings import Bindings
 from attest_rules.spec.consolidation import Provision
-from attest_rules.spec.model import Choose, Interpretation, OutcomeSpec, RuleSpec, SpecDocument
+from attest_rules.spec.model import (
+    Choose,
+    FormSpec,
+    Interpretation,
+    OutcomeSpec,
+    RuleSpec,
+    SpecDocument,
+)
 from attest_rules.spec.placement import placed_provisions
-
-FACTS: Record = record_of(Case, "case", top=True)
 
 Problem = tuple[DocPath, str]
 
@@ -75,6 +79,15 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
+class CompiledForm:
+    """A form of the spec with its conditions compiled."""
+
+    spec: FormSpec
+    issued_when: Compiled | None
+    version_on: Compiled | None
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """Question id → compiled rule, for each version; questions in document order."""
 
@@ -83,7 +96,9 @@ class Rulebook:
     titles: dict[str, str]
     events: dict[str, CompiledRule]  # the rule whose event expression selects the version
     homes: dict[str, str]  # question → the provision that carries it (in some version)
+    facts: Record  # the type of a case's facts, as the spec declares them
     fills: dict[str, Compiled] = dc_field(default_factory=dict)  # a form field's expression → code
+    forms: dict[str, CompiledForm] = dc_field(default_factory=dict)
 
 
 def rule_paths(doc: SpecDocument) -> dict[int, DocPath]:
@@ -101,7 +116,9 @@ class _RuleCompiler:
         interpretations: dict[str, Interpretation],
         known_ids: set[str],
         readings_by: dict[str, str],
+        facts: Record,
     ) -> None:
+        self.facts = facts
         self.interpretations = interpretations
         self.known_ids = known_ids
         self.readings_by = readings_by
@@ -129,7 +146,7 @@ class _RuleCompiler:
     def rule(self, spec: RuleSpec, provision_id: str, path: DocPath) -> CompiledRule | None:
         usage = Usage()
         before = len(self.problems)
-        checker = Checker(FACTS, readings_by=self.readings_by)
+        checker = Checker(self.facts, readings_by=self.readings_by)
         event = self.expression(spec.event, (*path, "event"), checker, DATE, usage)
         applies = None
         if spec.applies is not None:
@@ -137,7 +154,7 @@ class _RuleCompiler:
         lets: list[Let] = []
         for name, value in spec.let.items():
             lpath: DocPath = (*path, "let", name)
-            if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or FACTS.field(name) is not None:
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or self.facts.field(name) is not None:
                 self.problems.append((lpath, f"{name!r} cannot name a value here"))
                 continue
             let = self._let(name, value, lpath, checker, usage)
@@ -282,11 +299,16 @@ class _RuleCompiler:
 
 
 def build_rulebook(
-    doc: SpecDocument, version_ids: tuple[str, ...], snapshots: tuple[tuple[Provision, ...], ...]
+    doc: SpecDocument,
+    version_ids: tuple[str, ...],
+    snapshots: tuple[tuple[Provision, ...], ...],
+    facts: Record,
 ) -> tuple[Rulebook, list[Problem]]:
     interpretations = {i.id: i for i in doc.interpretations}
     known = {p.id for snap in snapshots for p in snap}
-    compiler = _RuleCompiler(interpretations, known, Bindings(doc.interpretations).readings_by)
+    compiler = _RuleCompiler(
+        interpretations, known, Bindings(doc.interpretations).readings_by, facts
+    )
     paths = rule_paths(doc)
     compiled: dict[int, CompiledRule | None] = {}
     by_version: dict[str, dict[str, CompiledRule]] = {}
@@ -332,14 +354,51 @@ def build_rulebook(
             checked = compiler.expression(
                 text,
                 (*placed.path, "fills"),
-                Checker(FACTS, readings_by=compiler.readings_by),
+                Checker(facts, readings_by=compiler.readings_by),
                 None,
                 Usage(),
             )
             if checked is not None:
                 fills[text] = compile_expr(checked[0])
-    book = Rulebook(by_version, tuple(questions), titles, events, homes, fills)
+    forms = _forms(doc, compiler, facts)
+    book = Rulebook(by_version, tuple(questions), titles, events, homes, facts, fills, forms)
     return book, compiler.problems
+
+
+def _forms(doc: SpecDocument, compiler: _RuleCompiler, facts: Record) -> dict[str, CompiledForm]:
+    """Each form with its conditions checked: a known annex whose fields match the form's kind,
+    ``issued_when`` a yes/no, ``version_on`` a date."""
+    kinds = {"document": "form_field", "table": "table_column"}
+    placed = list(placed_provisions(doc))
+    out: dict[str, CompiledForm] = {}
+    for i, form in enumerate(doc.forms):
+        path: DocPath = ("forms", i)
+        if form.id in out:
+            compiler.problems.append(((*path, "id"), f"duplicate form id {form.id!r}"))
+            continue
+        fields = [p.spec.kind.value for p in placed if p.spec.id.startswith(form.provision + ".")]
+        if not any(p.spec.id == form.provision for p in placed):
+            compiler.problems.append(((*path, "provision"), f"no provision {form.provision!r}"))
+        elif kinds[form.kind] not in fields:
+            compiler.problems.append(
+                (
+                    (*path, "kind"),
+                    f"a {form.kind} is filled into {kinds[form.kind]}s, and "
+                    f"{form.provision} has none",
+                )
+            )
+        compiled: dict[str, Compiled | None] = {}
+        for name, want in (("issued_when", BOOL), ("version_on", DATE)):
+            text = getattr(form, name)
+            compiled[name] = None
+            if text is not None:
+                checker = Checker(facts, readings_by=compiler.readings_by)
+                checked = compiler.expression(text, (*path, name), checker, want, Usage())
+                compiled[name] = compile_expr(checked[0]) if checked else None
+        if form.issued_when is not None and not form.not_issued:
+            compiler.problems.append((path, "say why no form is issued (not_issued)"))
+        out[form.id] = CompiledForm(form, compiled["issued_when"], compiled["version_on"])
+    return out
 
 
 def _rules_in_force(snapshot: tuple[Provision, ...]) -> Iterator[tuple[Provision, RuleSpec]]:

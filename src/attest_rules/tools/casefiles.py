@@ -25,12 +25,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Status
 from attest_rules.errors import FactsError, SpecError
 from attest_rules.located.fields import SpecDate
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.located.validation import validation_issues
-from attest_rules.spec.regulation import Regulation
 
 
 class _Strict(BaseModel):

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from attest_rules.engine.regulation import Regulation
 from attest_rules.spec.consolidation import Provision
-from attest_rules.spec.regulation import Regulation
 from attest_rules.tools.casefiles import CaseResult
 
 # Why a provision of this kind has no rule of its own, when the spec does not say.

@@ -1,11 +1,12 @@
-"""The annex forms filled from a case: the certificate (Annex 1) and the information table
-(Annex 2).
+"""The forms a regulation prescribes (its annexes), filled from cases: a document (one per case,
+such as a certificate) or a table (a row per case).
 
-What goes into each field is the spec's: a form field or table column carries ``fills``, an
-expression over the facts checked when the spec loads. A field whose facts are not given is
-reported with the facts it needs, never left as a silent blank; a field filled by hand (the
-seal) says so. The wording of each field is the annex's official Kazakh text in the version in
-force on the decision date.
+Everything about a form is the spec's (``forms:``): which annex it is, when it is issued (an
+expression: a refusal gets no certificate and no row), which version's text applies, and, on
+each form field or table column, ``fills``, the expression that fills it. A field whose facts
+are not given is reported with the facts it needs, never left as a silent blank; a field filled
+by hand (a seal) says so. The wording of each field is the annex's official Kazakh text in the
+version in force on the form's date.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from attest_rules.engine.facts import Case
+from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Env, Missing
 from attest_rules.legal_time import kz_calendar
-from attest_rules.spec.regulation import Regulation
+from attest_rules.spec.facts import CaseModel
+from attest_rules.spec.rulebook import CompiledForm
 
-CERTIFICATE, TABLE = "annex1", "annex2"
+FIELD_KINDS = {"document": "form_field", "table": "table_column"}
 
 
 class FormError(AttestRulesError):
-    """A form that cannot be made for this case (a refusal has no certificate)."""
+    """A form that cannot be made for this case (it is not issued), or is not in the spec."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class FilledField:
     value: Any  # JSON-ready; None where not filled
     missing: tuple[str, ...] = ()  # facts it needs that are not given
     by_hand: str | None = None  # why it is not filled from facts (the seal)
+    labels: Mapping[str, str] | None = None  # the value's label by language, where it has one
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,11 @@ class Form:
         return sorted({m for f in self.fields for m in f.missing})
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "missing": self.missing}
+        out = {**asdict(self), "missing": self.missing}
+        for f in out["fields"]:
+            if f["labels"] is None:
+                del f["labels"]
+        return out
 
 
 def _plain(value: Any) -> Any:
@@ -63,34 +70,63 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _version(reg: Regulation, case: Case, on: dt.date | None, choices: Mapping[str, str]) -> str:
-    """The version whose annex text applies: the one in force on ``on`` or the decision date;
-    the latest where neither is known (the annexes have not been amended)."""
-    day = on or case.decision.date
+def form_of(reg: Regulation, form_id: str) -> CompiledForm:
+    """The form ``form_id`` of the spec; an error listing the forms where there is none."""
+    form = reg.rulebook.forms.get(form_id)
+    if form is None:
+        known = ", ".join(reg.rulebook.forms) or "none"
+        raise FormError(f"the spec has no form {form_id!r}; its forms: {known}")
+    return form
+
+
+def _env(reg: Regulation, case: CaseModel, choices: Mapping[str, str]) -> Env:
+    return Env(case.model_dump(), choices, kz_calendar(), reg.bindings.readings(choices))
+
+
+def _version(reg: Regulation, form: CompiledForm, env: Env, on: dt.date | None) -> str:
+    """The version whose annex text applies: the one in force on ``on`` or the form's date;
+    the latest where neither is known."""
+    day = on
+    if day is None and form.version_on is not None:
+        found = form.version_on(env)
+        day = None if isinstance(found, Missing) else found
     if day is None:
         return reg.versions[-1].id
-    return reg.versions[reg.version_indices(day, choices)[0]].id
+    return reg.versions[reg.version_indices(day, env.choices)[0]].id
+
+
+def issued(
+    reg: Regulation, form: CompiledForm, case: CaseModel, choices: Mapping[str, str]
+) -> bool:
+    """Whether ``form`` is issued for ``case``: not where its condition is false (unknown facts
+    never withhold it)."""
+    return form.issued_when is None or form.issued_when(_env(reg, case, choices)) is not False
 
 
 def fill(
     reg: Regulation,
-    annex: str,
-    case: Case,
+    form_id: str,
+    case: CaseModel,
     on: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
     row: int | None = None,
 ) -> Form:
-    """Fill ``annex`` (its form fields or table columns, in order) from ``case``."""
+    """Fill ``form_id`` (its form fields or table columns, in order) from ``case``; a form
+    not issued for the case is a :class:`FormError` saying why."""
+    form = form_of(reg, form_id)
     choices = reg.choices(interpretations)
-    version = _version(reg, case, on, choices)
+    env = _env(reg, case, choices)
+    if form.issued_when is not None and form.issued_when(env) is False:
+        raise FormError(f"case {case.id or '(no id)'}: {form.spec.not_issued}")
+    version = _version(reg, form, env, on)
     index = reg.provision_index(version)
+    annex = form.spec.provision
     if annex not in index:
         raise FormError(f"no {annex} in version {version}")
-    facts = case.model_dump()
-    env = Env(facts, choices, kz_calendar(), reg.bindings.readings(choices))
+    labels = reg.facts.labels
     fields: list[FilledField] = []
     for p in index.values():
-        if not p.id.startswith(annex + ".") or p.kind not in ("form_field", "table_column"):
+        if not p.id.startswith(annex + ".") or p.kind != FIELD_KINDS[form.spec.kind]:
             continue
         text = p.text["kk"] if p.text else None
         gloss = p.gloss.get("en")
@@ -106,25 +142,25 @@ def fill(
             fields.append(
                 FilledField(p.id, p.number, text, gloss, None, tuple(sorted(value.paths)))
             )
-        else:
-            fields.append(FilledField(p.id, p.number, text, gloss, _plain(value)))
+            continue
+        label = labels.get(p.fills.strip(), {}).get(value) if isinstance(value, str) else None
+        fields.append(FilledField(p.id, p.number, text, gloss, _plain(value), labels=label))
     title = index[annex].text
     return Form(annex, title["kk"] if title else None, version, case.id, tuple(fields))
 
 
-def certificate(
+def document(
     reg: Regulation,
-    case: Case,
+    form_id: str,
+    case: CaseModel,
     on: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
 ) -> Form:
-    """Annex 1, the certificate of the category granted. A refusal grants none (item 15)."""
-    if case.decision.outcome == "refusal":
-        raise FormError(
-            f"case {case.id or '(no id)'}: the decision refused a category; there is no "
-            "certificate (items 15, 17)"
-        )
-    return fill(reg, CERTIFICATE, case, on, interpretations)
+    """A document form (one per case) filled from ``case``."""
+    form = form_of(reg, form_id)
+    if form.spec.kind != "document":
+        raise FormError(f"{form_id} is a table: give it cases, a row each")
+    return fill(reg, form_id, case, on, interpretations)
 
 
 @dataclass(frozen=True)
@@ -134,6 +170,7 @@ class Table:
     groups: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
     rows: tuple[Form, ...]
     skipped: tuple[str, ...]  # cases with no row, and why
+    sheet: str  # the annex's number, as the workbook's sheet is named
 
     @property
     def missing(self) -> list[str]:
@@ -144,31 +181,38 @@ class Table:
         ]
 
 
-def information_table(
+def table(
     reg: Regulation,
-    cases: Iterable[Case],
+    form_id: str,
+    cases: Iterable[CaseModel],
     on: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
 ) -> Table:
-    """Annex 2: one row per case that granted a category (a refusal grants none and is listed
-    in ``skipped``), its columns in the annex's order."""
+    """A table form: one row per case it is issued for (the others are listed in
+    ``skipped`` with why), its columns in the annex's order."""
+    form = form_of(reg, form_id)
+    if form.spec.kind != "table":
+        raise FormError(f"{form_id} is a document: give it one case")
+    choices = reg.choices(interpretations)
     rows: list[Form] = []
     skipped: list[str] = []
     for case in cases:
-        if case.decision.outcome == "refusal":
-            skipped.append(f"{case.id or '(no id)'}: the decision refused a category")
+        if not issued(reg, form, case, choices):
+            skipped.append(f"{case.id or '(no id)'}: {form.spec.not_issued}")
             continue
-        rows.append(fill(reg, TABLE, case, on, interpretations, row=len(rows) + 1))
+        rows.append(fill(reg, form_id, case, on, interpretations, row=len(rows) + 1))
     version = rows[0].version if rows else reg.versions[-1].id
     index = reg.provision_index(version)
+    annex = form.spec.provision
     columns = tuple(
         FilledField(p.id, p.number, p.text["kk"] if p.text else None, p.gloss.get("en"), None)
         for p in index.values()
-        if p.id.startswith(TABLE + ".") and p.kind == "table_column"
+        if p.id.startswith(annex + ".") and p.kind == "table_column"
     )
     groups = tuple(
         (p.id, p.text["kk"] if p.text else None, p.gloss.get("en"), p.children)
         for p in index.values()
-        if p.id.startswith(TABLE + ".") and p.kind == "column_group"
+        if p.id.startswith(annex + ".") and p.kind == "column_group"
     )
-    return Table(columns, groups, tuple(rows), tuple(skipped))
+    sheet = index[annex].number if annex in index else None
+    return Table(columns, groups, tuple(rows), tuple(skipped), sheet or form_id)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.facts import Case
-from attest_rules.spec.regulation import Regulation
+from attest_rules.engine.regulation import Regulation
+from attest_rules.spec.facts import CaseModel as Case
 
 Answer = tuple[str, str | None]
 

@@ -3,8 +3,9 @@
 Only the library's framing is translated here: statuses, labels, headings. The legal text is
 shown as the spec holds it (official Kazakh; an English gloss is marked unofficial), and the
 spec's reasons and question titles, which analysts write in English, are shown as written and
-marked as such in the other languages. Category names are not in the Rules' text: the labels
-below are the library's, marked unofficial wherever they are shown.
+marked as such in the other languages. Labels of a fact's values, and the headings of forms,
+are the spec's (``labels`` on an enum fact, ``title`` on a form); a label is marked unofficial
+wherever it is shown.
 """
 
 from __future__ import annotations
@@ -43,16 +44,6 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
         "",
     ),
     "unofficial_gloss": ("", "", "[unofficial English gloss]"),
-    "certificate": (
-        "Біліктілік санатын беру туралы куәлік (1-қосымша)",
-        "Удостоверение о присвоении квалификационной категории (приложение 1)",
-        "Certificate of qualification category (Annex 1)",
-    ),
-    "table": (
-        "Біліктілік санатын беру туралы ақпарат (2-қосымша)",
-        "Информация о присвоении квалификационных категорий (приложение 2)",
-        "Information on qualification categories granted (Annex 2)",
-    ),
     "not_given": ("берілмеген: {facts}", "не указано: {facts}", "not given: {facts}"),
     "by_hand": ("қолмен: {why}", "вручную: {why}", "by hand: {why}"),
     "text_of": ("{version} редакциясының мәтіні", "текст редакции {version}", "text of {version}"),
@@ -62,9 +53,6 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Fields not filled: {facts}",
     ),
     "skipped": ("жол жоқ", "строки нет", "no row"),
-    "second": ("екінші", "вторая", "second"),
-    "first": ("бірінші", "первая", "first"),
-    "higher": ("жоғары", "высшая", "higher"),
     "unofficial_label": (
         "ресми емес атау",
         "неофициальное название",
@@ -83,13 +71,3 @@ def t(lang: str, key: str, **values: Any) -> str:
     kk, ru, en = _CATALOGUE[key]
     text = {"kk": kk, "ru": ru, "en": en}.get(lang, en)
     return text.format(**values) if values else text
-
-
-def category(lang: str, value: Any) -> str:
-    """A category value with its label in ``lang``, the label marked unofficial."""
-    if value in ("second", "first", "higher"):
-        label = t(lang, str(value))
-        if lang == "en":
-            return str(value)
-        return f"{value} ({label}; {t(lang, 'unofficial_label')})"
-    return str(value)

@@ -7,9 +7,10 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from attest_rules.engine.regulation import Regulation
 from attest_rules.spec.consolidation import Consolidated, Provision
 from attest_rules.spec.diff import Change
-from attest_rules.spec.regulation import Regulation, Version
+from attest_rules.spec.regulation import Version
 
 LANGS = ("kk", "ru", "en")
 

@@ -1,0 +1,71 @@
+"""The regulation a caller uses: the loaded spec, with evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.facts import load_case_file
+from attest_rules.engine.results import Evaluation
+from attest_rules.spec.facts import CaseModel
+from attest_rules.spec.loader import load_spec, load_spec_bytes
+from attest_rules.spec.regulation import LoadedSpec, as_date
+
+
+class Regulation(LoadedSpec):
+    """A regulation spec, loaded and checked, that answers cases. Create it with
+    :func:`attest_rules.load`."""
+
+    _evaluator: Evaluator | None = None
+
+    def evaluate(
+        self,
+        case: CaseModel | Mapping[str, Any],
+        on: dt.date | str | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> Evaluation:
+        """Answer every question the spec settles for ``case`` (facts, or a parsed case)."""
+        if self._evaluator is None:
+            self._evaluator = Evaluator(self)
+        day = as_date(on) if on is not None else None
+        return self._evaluator.evaluate(case, day, interpretations)
+
+    def parse_case(self, data: Any, source: str = "facts") -> CaseModel:
+        """Validate facts against this spec's case model; :class:`FactsError` names every bad
+        field."""
+        return self.facts.parse(data, source)
+
+
+def load(path: str | Path | None = None) -> Regulation:
+    """Load and check a regulation spec (the bundled Order No. 210 spec by default).
+
+    Raises :class:`SpecError` listing every problem found, each with file, line, column and the
+    path inside the document.
+    """
+    return load_spec(Regulation, path)
+
+
+def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:
+    """Load a spec from its bytes; ``name`` is used in error locations."""
+    return load_spec_bytes(Regulation, raw, name)
+
+
+@functools.cache
+def bundled() -> Regulation:
+    """The bundled spec, loaded once: the default of the helpers below."""
+    return load()
+
+
+def load_case(path: str | Path, reg: LoadedSpec | None = None) -> CaseModel:
+    """Read and validate a case file (YAML or JSON) against ``reg``'s facts (the bundled spec
+    by default); :class:`FactsError` names every bad field."""
+    return load_case_file((reg or bundled()).facts, path)
+
+
+def parse_case(data: Any, source: str = "facts", reg: LoadedSpec | None = None) -> CaseModel:
+    """Validate facts (a mapping) against ``reg``'s facts (the bundled spec by default)."""
+    return (reg or bundled()).facts.parse(data, source)

@@ -1,0 +1,418 @@
+"""The facts a case may give, as the spec declares them (``facts:`` and ``constraints:``).
+
+From the declaration, built once when the spec loads:
+
+* the **case model**, a pydantic model (``attest-rules schema case``; validation of every case
+  file, JSON line and monitor state), every fact optional: a fact not given is unknown;
+* the **record type** the rule language type-checks expressions against;
+* the **consistency checks**: lists whose items must be distinct, and the spec's constraints,
+  each an expression that must not be false, with a message naming the field.
+
+Nothing here knows any regulation's facts. Every case has an ``id`` of its own (not a fact of
+the regulation): it names the case in records, forms and monitor streams.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from attest_rules.errors import DocPath, FactsError
+from attest_rules.lang.display import shown
+from attest_rules.lang.interpreter import Compiled, Env, Missing, compile_expr
+from attest_rules.lang.syntax import ExprSyntaxError, parse
+from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
+from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
+from attest_rules.legal_time import kz_calendar
+from attest_rules.located.fields import SpecDate, document_config
+from attest_rules.spec.model import ConstraintSpec, FactSpec, SpecDocument
+
+Problem = tuple[DocPath, str]
+CASE_ID = "id"  # every case's own name; not a fact of the regulation
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+_EACH = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s+in\s+(.+?)\s*$")
+
+
+class CaseModel(BaseModel):
+    """The base of every case model. A regulation's own is built from its ``facts``; every
+    case has an ``id`` of its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = Field(default=None, description="The case's own id")
+
+
+class _CaseRoot(CaseModel):
+    model_config = document_config("attest_rules case")
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unique:
+    path: tuple[str, ...]  # where the list stands, from the case
+    by: str | None  # the item field compared, or the items themselves
+    duplicate: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Constraint:
+    spec: ConstraintSpec
+    var: str | None
+    source: Compiled | None  # the list of ``each``
+    require: Compiled
+    shown: tuple[tuple[str, Compiled], ...]  # each {placeholder} and its value
+
+
+class FactsModel:
+    """A regulation's facts: the case model, its record type and its consistency checks."""
+
+    def __init__(
+        self,
+        model: type[CaseModel],
+        record: Record,
+        uniques: tuple[_Unique, ...],
+        constraints: tuple[_Constraint, ...],
+        sections: tuple[str, ...],
+        labels: Mapping[str, Mapping[str, Mapping[str, str]]],
+    ) -> None:
+        self.model = model
+        # fact path → value → language → label, for an enum fact whose values are labelled
+        self.labels = labels
+        self.record = record
+        self._uniques = uniques
+        self._constraints = constraints
+        self.sections = sections  # the top-level records that are always there (maybe empty)
+
+    def empty(self, case_id: str | None = None) -> dict[str, Any]:
+        """The facts of a case of which nothing is known yet."""
+        return {CASE_ID: case_id, **{name: {} for name in self.sections}}
+
+    def parse(self, data: Any, source: str = "facts") -> CaseModel:
+        """Validate facts (a mapping, or a case of another load of a spec); raise
+        :class:`FactsError` naming every bad field."""
+        if isinstance(data, BaseModel):
+            data = data.model_dump()
+        try:
+            case = self.model.model_validate(data)
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors(include_url=False):
+                field = ".".join(str(p) for p in err["loc"]) or "(case)"
+                reason = str(err["msg"]).removeprefix("Value error, ")
+                if err["type"] == "extra_forbidden":
+                    reason = "unknown fact"
+                problems.append((field, reason))
+            raise FactsError(problems, source) from None
+        problems = self.problems(case.model_dump())
+        if problems:
+            raise FactsError(problems, source)
+        return case
+
+    def problems(self, facts: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Facts that contradict each other, as (field, reason), in the spec's order."""
+        out: list[tuple[str, str]] = []
+        for unique in self._uniques:
+            items = _at(facts, unique.path)
+            if not isinstance(items, list):
+                continue
+            seen: set[Any] = set()
+            where = ".".join(unique.path)
+            for i, item in enumerate(items):
+                value = item.get(unique.by) if unique.by is not None else item
+                if value is None:
+                    continue
+                if value in seen:
+                    field = f"{where}[{i}]" + (f".{unique.by}" if unique.by else "")
+                    out.append((field, f"{value!r} {unique.duplicate}"))
+                seen.add(value)
+        env = Env(facts, {}, kz_calendar())
+        for c in self._constraints:
+            if c.source is None or c.var is None:
+                if c.require(env) is False:
+                    out.append((c.spec.field, _message(c, env)))
+                continue
+            items = c.source(env)
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items):
+                env.locals[c.var] = item
+                if c.require(env) is False:
+                    out.append((c.spec.field.replace("[]", f"[{i}]"), _message(c, env)))
+            env.locals.pop(c.var, None)
+        return out
+
+
+def _at(facts: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = facts
+    for name in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(name)
+    return value
+
+
+def _message(c: _Constraint, env: Env) -> str:
+    values = {name: compute(env) for name, compute in c.shown}
+    return _PLACEHOLDER.sub(lambda m: _show(values.get(m.group(1))), c.spec.message)
+
+
+def _show(value: Any) -> str:
+    return "unknown" if isinstance(value, Missing) else shown(value)
+
+
+# ---- building -----------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, known_ids: set[str]) -> None:
+        self.known_ids = known_ids
+        self.problems: list[Problem] = []
+        self.uniques: list[_Unique] = []
+        self.sections: list[str] = []
+        self.labels: dict[str, dict[str, dict[str, str]]] = {}
+
+    def problem(self, path: DocPath, message: str) -> None:
+        self.problems.append((path, message))
+
+    def fact(
+        self,
+        spec: FactSpec,
+        where: tuple[str, ...],
+        path: DocPath,
+        *,
+        top: bool = False,
+        in_item: bool = False,
+    ) -> tuple[Any, Type] | None:
+        """The pydantic annotation (without None) and the rule-language type of one fact."""
+        self._keys(spec, path, top=top, in_item=in_item)
+        for k, ref in enumerate(spec.provisions):
+            if ref not in self.known_ids:
+                self.problem((*path, "provisions", k), f"no provision {ref!r}")
+        kind = spec.type
+        if kind == "date":
+            return SpecDate, DATE
+        if kind == "bool":
+            return bool, BOOL
+        if kind == "integer":
+            return Annotated[int, Field(ge=spec.minimum, le=spec.maximum)], INT
+        if kind == "string":
+            if spec.pattern is None:
+                return str, STR
+            try:
+                re.compile(spec.pattern)
+            except re.error as exc:
+                self.problem((*path, "pattern"), f"not a regular expression: {exc}")
+                return None
+            return Annotated[str, Field(pattern=spec.pattern)], STR
+        if kind == "enum":
+            values = spec.values or []
+            if not values or len(set(values)) != len(values):
+                self.problem((*path, "values"), "an enum needs its values, each once")
+                return None
+            for value in sorted(set(spec.labels or {}) - set(values)):
+                self.problem((*path, "labels", value), f"{value!r} is not one of its values")
+            if spec.labels:
+                self.labels[".".join(where)] = {
+                    v: label.model_dump() for v, label in spec.labels.items()
+                }
+            return Literal[tuple(values)], Enum(frozenset(values))
+        if kind == "list":
+            if spec.of is None:
+                self.problem(path, "a list needs 'of', the type of its items")
+                return None
+            item = self.fact(spec.of, (*where, "[]"), (*path, "of"), in_item=True)
+            if item is None:
+                return None
+            item_type = item[1]
+            if spec.unique_by is not None and not (
+                isinstance(item_type, Record) and item_type.field(spec.unique_by) is not None
+            ):
+                self.problem((*path, "unique_by"), f"the items have no field {spec.unique_by!r}")
+            elif spec.unique or spec.unique_by:
+                self.uniques.append(
+                    _Unique(where, spec.unique_by, spec.duplicate or "is listed twice")
+                )
+            items = Annotated[list[item[0]], Field(max_length=spec.max_items)]  # type: ignore[valid-type]
+            return items, ListOf(item_type)
+        return self.record(spec, where, path, in_item=in_item, section=top and spec.optional)
+
+    def record(
+        self,
+        spec: FactSpec,
+        where: tuple[str, ...],
+        path: DocPath,
+        *,
+        in_item: bool = False,
+        section: bool = False,
+        root: bool = False,
+    ) -> tuple[Any, Type] | None:
+        if not spec.fields:
+            self.problem(path, "a record needs its fields")
+            return None
+        fields: dict[str, Any] = {}
+        types: list[tuple[str, Type]] = []
+        if root:
+            types.append((CASE_ID, STR))  # every case's own (see CaseModel)
+        for name, child in spec.fields.items():
+            cpath: DocPath = (*path, "fields", name) if not root else ("facts", name)
+            if not _NAME.match(name) or (root and name == CASE_ID):
+                why = "every case has its own id" if name == CASE_ID else "a fact's name"
+                self.problem(cpath, f"{name!r} cannot name a fact here ({why})")
+                continue
+            built = self.fact(child, (*where, name), cpath, top=root, in_item=in_item)
+            if built is None:
+                continue
+            annotation, kind = built
+            desc = child.description
+            if root and child.type == "record" and not child.optional:
+                self.sections.append(name)
+                fields[name] = (annotation, Field(default_factory=annotation, description=desc))
+            elif in_item and child.required:
+                fields[name] = (annotation, Field(description=desc))
+            else:
+                fields[name] = (annotation | None, Field(default=None, description=desc))
+            types.append((name, kind))
+        title = "".join(p.capitalize() for p in where if p != "[]") or "Case"
+        if any(p == "[]" for p in where):
+            title += "Item"
+        model = create_model(title, __base__=_CaseRoot if root else _Facts, **fields)
+        if spec.description:
+            model.__doc__ = spec.description
+        return model, Record(where[-1] if where else "case", tuple(types), section=section)
+
+    def _keys(self, spec: FactSpec, path: DocPath, *, top: bool, in_item: bool) -> None:
+        """Keys that mean nothing for this type of fact, or here, are errors, not ignored."""
+        allowed = {
+            "string": {"pattern"},
+            "enum": {"values", "labels"},
+            "list": {"of", "unique", "unique_by", "duplicate", "max_items"},
+            "record": {"fields", "optional"},
+            "integer": {"minimum", "maximum"},
+        }.get(spec.type, set())
+        given = {
+            k
+            for k in spec.model_fields_set
+            if k not in ("type", "description", "provisions", "required")
+        }
+        for key in sorted(given - allowed):
+            self.problem((*path, key), f"{key!r} does not apply to a fact of type {spec.type}")
+        if spec.optional and not top:
+            self.problem((*path, "optional"), "only a top-level record can be optional")
+        if spec.required and not in_item:
+            self.problem(
+                (*path, "required"),
+                "only a field of a list's items can be required: a fact may be unknown",
+            )
+
+
+def build_facts(
+    doc: SpecDocument,
+    known_ids: set[str],
+    readings_by: Mapping[str, str],
+) -> tuple[FactsModel | None, list[Problem]]:
+    """The facts model of ``doc``; problems as (path, message)."""
+    builder = _Builder(known_ids)
+    if not doc.facts:
+        return None, [(("facts",), "the spec declares no facts: a case would have nothing to say")]
+    root = FactSpec(type="record", fields=doc.facts)
+    built = builder.record(root, (), ("facts",), root=True)
+    if built is None or builder.problems:
+        return None, builder.problems
+    model, record = built
+    assert isinstance(record, Record)  # noqa: S101 - a record builds a record
+    constraints = []
+    for i, spec in enumerate(doc.constraints):
+        compiled = _constraint(spec, ("constraints", i), record, readings_by, builder, known_ids)
+        if compiled is not None:
+            constraints.append(compiled)
+    if builder.problems:
+        return None, builder.problems
+    facts = FactsModel(
+        model,
+        record,
+        tuple(builder.uniques),
+        tuple(constraints),
+        tuple(builder.sections),
+        builder.labels,
+    )
+    return facts, []
+
+
+def _constraint(
+    spec: ConstraintSpec,
+    path: DocPath,
+    record: Record,
+    readings_by: Mapping[str, str],
+    builder: _Builder,
+    known_ids: set[str],
+) -> _Constraint | None:
+    checker = Checker(record, readings_by=readings_by, constraints=True)
+    before = len(builder.problems)
+
+    def typed(text: str, where: DocPath, want: Type | None) -> Compiled | None:
+        try:
+            node = parse(text)
+            kind = checker.check(node, Usage())
+        except (ExprSyntaxError, ExprTypeError) as exc:
+            builder.problem(where, f"{exc} (at character {exc.offset + 1})")
+            return None
+        if want is not None and kind != want:
+            builder.problem(where, f"this must give {want}, but gives {kind}")
+            return None
+        return compile_expr(node)
+
+    var = source = None
+    if spec.each is not None:
+        m = _EACH.match(spec.each)
+        if m is None:
+            builder.problem(
+                (*path, "each"), "write it as 'NAME in LIST', e.g. 'v in session.votes'"
+            )
+            return None
+        var = m.group(1)
+        try:
+            list_node = parse(m.group(2))
+            list_type = checker.check(list_node, Usage())
+        except (ExprSyntaxError, ExprTypeError) as exc:
+            builder.problem((*path, "each"), str(exc))
+            return None
+        if not isinstance(list_type, ListOf) or var in checker.scope or record.field(var):
+            builder.problem((*path, "each"), f"{m.group(2)} must be a list and {var} a new name")
+            return None
+        source = compile_expr(list_node)
+        checker.scope[var] = list_type.item
+        if "[]" not in spec.field:
+            builder.problem((*path, "field"), "with 'each', the field names the item with '[]'")
+    elif "[]" in spec.field:
+        builder.problem((*path, "field"), "'[]' stands for the item of 'each', which is not given")
+    require = typed(spec.require, (*path, "require"), BOOL)
+    shown_values: list[tuple[str, Compiled]] = []
+    for name in dict.fromkeys(_PLACEHOLDER.findall(spec.message)):
+        compiled = typed(name, (*path, "message"), None)
+        if compiled is not None:
+            shown_values.append((name, compiled))
+    for k, ref in enumerate(spec.provisions):
+        if ref not in known_ids:
+            builder.problem((*path, "provisions", k), f"no provision {ref!r}")
+    if require is None or len(builder.problems) > before:
+        return None
+    return _Constraint(spec, var, source, require, tuple(shown_values))
+
+
+def walk_facts(facts: Mapping[str, FactSpec], prefix: str = "") -> Iterator[tuple[str, FactSpec]]:
+    """Every declared fact with its dotted path (list items as ``path[]``)."""
+    for name, spec in facts.items():
+        path = f"{prefix}{name}"
+        yield path, spec
+        if spec.fields:
+            yield from walk_facts(spec.fields, path + ".")
+        if spec.of is not None and spec.of.fields:
+            yield from walk_facts(spec.of.fields, path + "[].")
