@@ -17,10 +17,12 @@ from attest_rules.durable.monitor import Event, Monitor
 
 EVENTS = Path(__file__).resolve().parents[1] / "examples" / "events-session-2025.jsonl"
 REG = attest_rules.load()
+assert REG.events is not None
+REG_EVENTS = REG.events
 
 
 def ev(**fields: Any) -> Event:
-    return Event.model_validate({"case": "c", **fields})
+    return REG_EVENTS.parse({"case": "c", **fields})
 
 
 def kinds(findings: list[Any]) -> list[str]:
@@ -31,7 +33,7 @@ def opened(
     monitor: Monitor, case: str = "c", members: str = "ABCDEF", at: str = "2025-03-03"
 ) -> None:
     monitor.feed(
-        Event.model_validate(
+        REG_EVENTS.parse(
             {
                 "case": case,
                 "type": "session_opened",
@@ -102,12 +104,12 @@ def test_two_thousand_cases_pass_through_the_1024_session_limit() -> None:
         case = f"case-{i}"
         opened(m, case)
         m.feed(
-            Event.model_validate(
+            REG_EVENTS.parse(
                 {"case": case, "type": "decision_taken", "at": "2025-03-03", "outcome": "first"}
             )
         )
-        m.feed(Event.model_validate({"case": case, "type": "tick", "at": "2025-03-10"}))
-        m.feed(Event.model_validate({"case": case, "type": "case_closed"}))
+        m.feed(REG_EVENTS.parse({"case": case, "type": "tick", "at": "2025-03-10"}))
+        m.feed(REG_EVENTS.parse({"case": case, "type": "case_closed"}))
     assert m.cases == {}
 
 

@@ -1,14 +1,18 @@
 """The live attestation monitor: events in, findings out, the moment they become true.
 
-Events arrive over time (a member arrives, a vote is cast, a decision is taken, a clock tick...).
-Each case is one durable_rules session. The questions the events touch are answered by the
+Everything it knows of a regulation is the spec's ``events``: the event types it accepts and
+the facts each records, the event that tells the date (the clock) and the one that closes a
+case, the questions it watches and the deadlines (a rule's value, and the fact recording the
+action that meets it). It holds no event type, question id or fact path of its own.
+
+Events arrive over time (a member arrives, a vote is cast, a decision is taken, the clock
+ticks...). Each case is one durable_rules session. The watched questions are answered by the
 rulesets generated from the spec (:class:`attest_rules.durable.engine.DurableEngine`) under the
-version in force, and a change of answer is a finding (quorum reached or lost; a decision
-adopted, rejected, or tied and resolved by the chair; an absence with or without a good reason).
-A deadline the spec computes becomes a durable_rules fact; a clock tick is joined with it, so a
-deadline passed without its action is found by the Rete network. Doing the action retracts the
-deadline (durable_rules has no negation to say "not done"). A closed case's state is deleted:
-durable_rules keeps at most 1024 live sessions per ruleset.
+version in force, and a change of answer is a finding, of the kind the spec names for the new
+outcome. A deadline the spec computes becomes a durable_rules fact; a clock event is joined with
+it, so a deadline passed without its action is found by the Rete network. Doing the action
+retracts the deadline (durable_rules has no negation to say "not done"). A closed case's state
+is deleted: durable_rules keeps at most 1024 live sessions per ruleset.
 
 Needs the optional extra: ``pip install 'attest-rules[monitor]'``.
 """
@@ -19,56 +23,19 @@ import copy
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from attest_rules.durable.engine import Decision, DurableEngine
 from attest_rules.engine.evaluator import Evaluator, citation
 from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
-from attest_rules.located.fields import SpecDate
+from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.spec.events import AT, EventBase, Events, validation_error_text
+from attest_rules.spec.model import EventType, Watch
 
-EventType = Literal[
-    "session_opened",
-    "member_arrived",
-    "member_left",
-    "vote_cast",
-    "voting_closed",
-    "worker_appeared",
-    "worker_absent",
-    "worker_returned",
-    "session_rescheduled",
-    "decision_taken",
-    "certificate_issued",
-    "information_sent",
-    "revocation_received",
-    "revocation_decided",
-    "worker_notified",
-    "authority_informed",
-    "complaint_registered",
-    "complaint_reviewed",
-    "tick",
-    "case_closed",
-]
-
-
-class Event(BaseModel):
-    """One thing that happened in a case."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    case: str = Field(min_length=1)
-    type: EventType
-    at: SpecDate | None = None
-    member: str | None = None
-    members: list[str] | None = None
-    chair: str | None = None
-    secretary: str | None = None
-    vote: str | None = None
-    reason: str | None = None
-    outcome: str | None = None
-    worker: dict[str, Any] | None = Field(default=None, description="Facts about the worker")
+Event = EventBase  # an event as validated by the spec's events model
 
 
 @dataclass(frozen=True)
@@ -91,32 +58,24 @@ class Finding:
         }
 
 
-# Deadlines: question → (the value under the rule's let that is the due date, the fact that
-# records the action, the event that does it).
-DEADLINES: dict[str, tuple[str, tuple[str, str]]] = {
-    "certificate.issue": ("due", ("certificate", "issued_on")),
-    "certificate.information": ("due", ("certificate", "information_sent_on")),
-    "revocation.review": ("due", ("revocation", "decided_on")),
-    "revocation.notices": ("due", ("revocation", "authority_informed_on")),
-    "complaint.review": ("due", ("complaint", "reviewed_on")),
-    "admission.absence": ("latest", ("session", "rescheduled_on")),
-}
-WATCHED = ("session.quorum", "decision.vote")
-
-
 @dataclass
 class _CaseState:
     facts: dict[str, Any]
     answers: dict[str, Decision | None] = field(default_factory=dict)
     deadlines: dict[str, int] = field(default_factory=dict)  # question → due (day number)
-    voting_closed: bool = False
+    marks: set[str] = field(default_factory=set)
+    checked: dict[str, Any] = field(default_factory=dict)  # the facts as last validated
 
 
 class Monitor:
-    """Watches attestation cases as their events arrive."""
+    """Watches cases as their events arrive, as the spec's ``events`` say."""
 
     def __init__(self, reg: Regulation, engine: DurableEngine | None = None) -> None:
+        if reg.events is None:
+            raise AttestRulesError(f"the spec {reg.id} declares no events for a monitor")
         self.reg = reg
+        self.events: Events = reg.events
+        self.spec = reg.events.spec
         self.engine = engine or DurableEngine(reg)
         self.evaluator = Evaluator(reg)
         self.host = self.engine.host
@@ -140,78 +99,143 @@ class Monitor:
     def _deadline_passed(self, c: Any) -> None:
         self._passed.append((str(c.d.sid), str(c.d.question), int(c.t.today)))
 
+    def event(self, data: Any) -> Event:
+        """An event (a mapping) validated by the spec's events model."""
+        return self.events.parse(data)
+
     # ---- events -------------------------------------------------------------------------
 
     def feed(self, event: Event) -> list[Finding]:
         state = self.cases.get(event.case)
         if state is None:
             state = self.cases[event.case] = _CaseState(self.reg.facts.empty(event.case))
-        if event.type == "case_closed":
+        if event.type == self.spec.close:
             self._close(event.case, state)
             return [Finding(event.case, "case.closed", None, event.at, {}, [])]
-        if event.type == "tick":
+        etype = self.spec.types[event.type]
+        missing = [n for n in etype.required if self.events.given(event, n) is None]
+        if missing:
+            raise AttestRulesError(f"a {event.type} event needs {', '.join(missing)}")
+        if event.type == self.spec.clock:
             return self._tick(event)
         before = copy.deepcopy(state.facts)
-        _apply(state, event)
+        marks = set(state.marks)
+        self._apply(state, event, etype)
         try:
-            self.reg.facts.parse(state.facts, f"case {event.case}")
+            state.checked = self.reg.facts.parse(state.facts, f"case {event.case}").model_dump()
         except AttestRulesError as exc:
-            state.facts = before  # nothing half-applied
+            state.facts, state.marks = before, marks  # nothing half-applied
             raise AttestRulesError(
                 f"event {event.type} makes case {event.case} inconsistent: {exc}"
             ) from None
-        return self._reconsider(event, state)
+        return self._reconsider(event, etype, state, marked=etype.mark not in (None, *marks))
 
-    def _reconsider(self, event: Event, state: _CaseState) -> list[Finding]:
+    def _source(self, event: Event, etype: EventType, value: Any) -> tuple[bool, Any]:
+        """(given, value) of a source: an event field or ``at``, or a literal."""
+        if isinstance(value, str):
+            found = self.events.given(event, value)
+            if found is None:
+                found = etype.defaults.get(value)
+            if isinstance(found, list):
+                found = list(found)
+            elif hasattr(found, "model_dump"):
+                found = found.model_dump(mode="json", exclude_none=True)
+            elif isinstance(found, dt.date):
+                found = found.isoformat()
+            return found is not None, found
+        if isinstance(value, dict) and set(value) == {"literal"}:
+            return True, value["literal"]
+        return True, copy.deepcopy(value)
+
+    def _apply(self, state: _CaseState, event: Event, etype: EventType) -> None:
+        """Record what ``event`` says in the case's facts, as its type says."""
+        facts = state.facts
+        for path, value in etype.set.items():
+            given, found = self._source(event, etype, value)
+            if given:
+                _put(facts, path, found)
+        for path, value in etype.add.items():
+            given, found = self._source(event, etype, value)
+            items = list(_get(facts, path) or [])
+            if given and found not in items:
+                _put(facts, path, [*items, found])
+        for path, value in etype.remove.items():
+            given, found = self._source(event, etype, value)
+            if given:
+                _put(facts, path, [x for x in _get(facts, path) or [] if x != found])
+        for path, put in etype.put.items():
+            item = {k: self._source(event, etype, v)[1] for k, v in put.item.items()}
+            items = [x for x in _get(facts, path) or [] if x.get(put.by) != item[put.by]]
+            _put(facts, path, [*items, item])
+        if etype.mark is not None:
+            state.marks.add(etype.mark)
+
+    def _reconsider(
+        self, event: Event, etype: EventType, state: _CaseState, *, marked: bool
+    ) -> list[Finding]:
         findings: list[Finding] = []
         answers = self.engine.answer(state.facts)
-        for question in WATCHED:
-            before, after = state.answers.get(question), answers.get(question)
-            state.answers[question] = after
-            if after is None or after == before:
+        evaluation = None
+        for watch in self.spec.watch:
+            if watch.triggered_by and event.type not in watch.triggered_by:
                 continue
-            if question == "decision.vote" and not state.voting_closed:
+            if watch.value is not None:
+                if evaluation is None:
+                    evaluation = self.evaluator.evaluate(state.facts)
+                answer = evaluation.answer(watch.question)
+                value = answer.values.get(watch.value)
+                kind = None if value is None else watch.findings.get(_key(value))
+                if kind is not None:
+                    details = self._details(watch, event)
+                    details.update(status=answer.status, outcome=answer.outcome)
+                    findings.append(self._finding(event, state, watch.question, kind, details))
                 continue
-            if question == "session.quorum" and (before is None) and after[1] != "quorate":
-                continue  # not yet quorate is no news; only reaching or losing quorum is
-            kind = _finding_kind(question, after)
-            if kind is not None:
-                findings.append(
-                    self._finding(
-                        event, state, question, kind, {"status": after[0], "outcome": after[1]}
-                    )
-                )
-        if event.type == "voting_closed" and answers.get("decision.vote") is not None:
-            vote = answers["decision.vote"]
-            assert vote is not None  # noqa: S101
-            kind = _finding_kind("decision.vote", vote)
-            if kind is not None and not any(f.question == "decision.vote" for f in findings):
-                findings.append(
-                    self._finding(
-                        event, state, "decision.vote", kind, {"status": vote[0], "outcome": vote[1]}
-                    )
-                )
-        findings += self._absence(event, state)
-        findings += self._deadlines(event, state)
-        return findings
+            finding = self._outcome_finding(watch, event, state, answers, marked=marked)
+            if finding is not None:
+                findings.append(finding)
+        return findings + self._deadlines(event, state)
 
-    def _absence(self, event: Event, state: _CaseState) -> list[Finding]:
-        """An absence is news once the rule can say whether its reason is a good one."""
-        if event.type != "worker_absent":
-            return []
-        answer = self.evaluator.evaluate(state.facts).answer("admission.absence")
-        good = answer.values.get("good_reason")
-        if good is None:
-            return []
-        kind = "absence.with_good_reason" if good else "absence.without_good_reason"
-        details = {"reason": event.reason, "status": answer.status, "outcome": answer.outcome}
-        return [self._finding(event, state, "admission.absence", kind, details)]
+    def _outcome_finding(
+        self,
+        watch: Watch,
+        event: Event,
+        state: _CaseState,
+        answers: dict[str, Decision | None],
+        *,
+        marked: bool,
+    ) -> Finding | None:
+        """A finding where the watched answer changed (or, on the event that sets the watch's
+        mark, the answer as it stands)."""
+        q = watch.question
+        before, after = state.answers.get(q), answers.get(q)
+        state.answers[q] = after
+        if after is None:
+            return None
+        if watch.after is not None:
+            if watch.after not in state.marks:
+                return None
+            news = marked or after != before
+        else:
+            news = after != before or watch.every_time
+        if not news:
+            return None
+        if watch.quiet_until is not None and before is None and after[1] != watch.quiet_until:
+            return None
+        kind = watch.findings.get(after[1] or "")
+        if kind is None:
+            return None
+        details = {**self._details(watch, event), "status": after[0], "outcome": after[1]}
+        return self._finding(event, state, q, kind, details)
+
+    def _details(self, watch: Watch, event: Event) -> dict[str, Any]:
+        return {name: self.events.given(event, name) for name in watch.details}
 
     def _deadlines(self, event: Event, state: _CaseState) -> list[Finding]:
         out: list[Finding] = []
         evaluation = None
-        for question, (value, (section, done_field)) in DEADLINES.items():
-            done = (state.facts.get(section) or {}).get(done_field)
+        for deadline in self.spec.deadlines:
+            question = deadline.question
+            done = _get(state.facts, deadline.done_by)
             if question in state.deadlines:
                 if done is not None:  # the action is done: no deadline left to pass
                     self.host.retract_fact(
@@ -224,7 +248,7 @@ class Monitor:
             if evaluation is None:
                 evaluation = self.evaluator.evaluate(state.facts)
             answer = evaluation.answer(question)
-            due = answer.values.get(value)
+            due = answer.values.get(deadline.value)
             if answer.status == "not_applicable" or due is None:
                 continue
             day = dt.date.fromisoformat(due).toordinal()
@@ -234,8 +258,7 @@ class Monitor:
         return out
 
     def _tick(self, event: Event) -> list[Finding]:
-        if event.at is None:
-            raise AttestRulesError("a tick needs 'at', the current date")
+        assert event.at is not None  # noqa: S101 - the clock requires at (checked in feed)
         today = event.at.toordinal()
         tick = {"sid": event.case, "kind": "tick", "today": today}
         self._passed.clear()
@@ -272,15 +295,21 @@ class Monitor:
     def _finding(
         self, event: Event, state: _CaseState, question: str, kind: str, details: dict[str, Any]
     ) -> Finding:
+        """A finding citing the provision of ``question`` in the version in force on its event
+        date (the event's own date where that is not known)."""
         cites: list[str] = []
-        day = (state.facts.get("session") or {}).get("date") or event.at
-        if isinstance(day, str):
-            day = dt.date.fromisoformat(day)
+        book = self.reg.rulebook
+        choices = self.reg.defaults
+        readings = self.reg.bindings.readings(choices)
+        env = Env(state.checked, choices, self.evaluator.calendar, readings)
+        day = book.events[question].event(env)
+        if isinstance(day, Missing):
+            day = event.at
         if isinstance(day, dt.date):
             try:
-                index, _ = self.reg.version_indices(day, self.reg.defaults)
+                index, _ = self.reg.version_indices(day, choices)
                 version = self.reg.versions[index].id
-                rule = self.reg.rulebook.by_version[version].get(question)
+                rule = book.by_version[version].get(question)
                 if rule is not None:
                     provisions = self.reg.provision_index(version)
                     cites = [
@@ -303,87 +332,42 @@ class Monitor:
             if not line.strip():
                 continue
             try:
-                event = Event.model_validate_json(line)
+                event = self.events.parse_json(line)
                 for finding in self.feed(event):
                     yield finding.as_dict()
             except ValidationError as exc:
-                first = exc.errors(include_url=False)[0]
-                where = ".".join(str(p) for p in first["loc"]) or "(event)"
-                yield {"line": number, "error": f"malformed event: {where}: {first['msg']}"}
+                why = validation_error_text(exc, self.spec.types)
+                yield {"line": number, "error": f"malformed event: {why}"}
             except AttestRulesError as exc:
                 yield {"line": number, "error": str(exc)}
 
 
-def _empty_case(case: str) -> dict[str, Any]:
-    return {
-        "id": case,
-        "worker": {},
-        "commission": {},
-        "session": {},
-        "application": {},
-        "decision": {},
-    }
+def _key(value: Any) -> str:
+    """A watched value as the spec's findings name it: true, false, or the text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
-def _finding_kind(question: str, decision: Decision) -> str | None:
-    status, outcome = decision
-    if question == "session.quorum":
-        return "quorum.reached" if outcome == "quorate" else "quorum.lost"
-    if question == "decision.vote":
-        if outcome in ("tie-decided-for-by-chair", "tie-decided-against-by-chair"):
-            return "decision.tie_resolved_by_chair"
-        return "decision.adopted" if status == "satisfied" else "decision.rejected"
-    return None
+def _get(facts: dict[str, Any], path: str) -> Any:
+    value: Any = facts
+    for name in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(name)
+    return value
 
 
-def _apply(state: _CaseState, event: Event) -> None:
-    """Record what ``event`` says in the case's facts."""
-    facts = state.facts
-    session, at = facts["session"], event.at.isoformat() if event.at else None
-    kind = event.type
-    if kind == "session_opened":
-        facts["commission"] = {
-            "members": event.members,
-            "chair": event.chair,
-            "secretary": event.secretary,
-        }
-        session.update({"date": at, "present": [], "votes": []})
-        if event.worker:
-            facts["worker"] = dict(event.worker)
-    elif kind == "member_arrived" and event.member not in session.setdefault("present", []):
-        session["present"] = [*session["present"], event.member]
-    elif kind == "member_left":
-        session["present"] = [m for m in session.get("present", []) if m != event.member]
-    elif kind == "vote_cast":
-        session["votes"] = [v for v in session.get("votes", []) if v["member"] != event.member]
-        session["votes"].append({"member": event.member, "vote": event.vote})
-    elif kind == "voting_closed":
-        state.voting_closed = True
-    elif kind == "worker_appeared":
-        session.update({"appeared": True, "absence_reason": None})
-    elif kind == "worker_absent":
-        session.update({"appeared": False, "absence_reason": event.reason or "other"})
-    elif kind == "worker_returned":
-        session["returned_to_work_on"] = at
-    elif kind == "session_rescheduled":
-        session["rescheduled_on"] = at
-    elif kind == "decision_taken":
-        facts["decision"] = {"date": at, "outcome": event.outcome}
-    elif kind in ("certificate_issued", "information_sent"):
-        name = "issued_on" if kind == "certificate_issued" else "information_sent_on"
-        facts["certificate"] = {**(facts.get("certificate") or {}), name: at}
-    elif kind == "revocation_received":
-        facts["revocation"] = {"received_on": at}
-    elif kind == "revocation_decided":
-        facts["revocation"] = {
-            **(facts.get("revocation") or {}),
-            "decided_on": at,
-            "outcome": event.outcome,
-        }
-    elif kind in ("worker_notified", "authority_informed"):
-        name = "worker_notified_on" if kind == "worker_notified" else "authority_informed_on"
-        facts["revocation"] = {**(facts.get("revocation") or {}), name: at}
-    elif kind == "complaint_registered":
-        facts["complaint"] = {"pre_trial_filed": True, "registered_on": at}
-    elif kind == "complaint_reviewed":
-        facts["complaint"] = {**(facts.get("complaint") or {}), "reviewed_on": at}
+def _put(facts: dict[str, Any], path: str, value: Any) -> None:
+    """Set the fact at ``path``, making the records on the way (a section that was absent)."""
+    *heads, last = path.split(".")
+    target = facts
+    for name in heads:
+        inner = target.get(name)
+        if not isinstance(inner, dict):
+            inner = target[name] = {}
+        target = inner
+    target[last] = value
+
+
+__all__ = ["AT", "Event", "Finding", "Monitor"]

@@ -14,6 +14,7 @@ from attest_rules.located.validation import under, validation_issues
 from attest_rules.resources import bundled_spec_path
 from attest_rules.spec.bindings import Bindings
 from attest_rules.spec.checks import check_document
+from attest_rules.spec.events import build_events
 from attest_rules.spec.facts import build_facts
 from attest_rules.spec.model import SpecDocument
 from attest_rules.spec.regulation import LoadedSpec, build_snapshots, build_versions
@@ -61,7 +62,7 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
     versions, version_problems = build_versions(document)
     snapshots, tree_problems = build_snapshots(document, versions)
     issues += [located.issue(p, m) for p, m in (*version_problems, *tree_problems)]
-    rulebook = facts = None
+    rulebook = facts = events = None
     if not any(i.severity == "error" for i in issues):
         known = {p.id for snap in snapshots for p in snap}
         readings_by = Bindings(document.interpretations).readings_by
@@ -72,6 +73,18 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
                 document, tuple(v.id for v in versions), snapshots, facts.record
             )
             issues += [located.issue(p, m) for p, m in rule_problems]
+            if not rule_problems:  # events name questions: only once all compiled
+                values = {
+                    q: {
+                        let.name
+                        for table in rulebook.by_version.values()
+                        if q in table
+                        for let in table[q].lets
+                    }
+                    for q in rulebook.questions
+                }
+                events, event_problems = build_events(document, facts.model, facts.record, values)
+                issues += [located.issue(p, m) for p, m in event_problems]
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise SpecError(errors)
@@ -85,4 +98,5 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
         locations={p: (m.line, m.column) for p, m in located.values.items()},
         rulebook=rulebook,
         facts=facts,
+        events=events,
     )

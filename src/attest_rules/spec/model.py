@@ -422,6 +422,89 @@ class FormSpec(_Strict):
     )
 
 
+class PutItem(_Strict):
+    by: str = Field(description="The item field that identifies it")
+    item: dict[str, str] = Field(description="Item field → event field")
+
+
+class EventType(_Strict):
+    """One kind of event the monitor accepts, and what it records in the case's facts.
+
+    A source is the name of one of the event's ``fields`` or ``at`` (its date); any other YAML
+    value (true, [], null, or ``{literal: TEXT}``) is a literal. A field the event does not give
+    changes nothing."""
+
+    description: str | None = None
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="The event's fields, each typed as the fact it names (session.votes[].vote "
+        "for the field of a list's item)",
+    )
+    required: list[str] = Field(default_factory=list, description="Fields the event must give")
+    defaults: dict[str, Any] = Field(
+        default_factory=dict, description="The value of a field the event does not give"
+    )
+    set: dict[str, Any] = Field(default_factory=dict, description="fact path → source")
+    add: dict[str, str] = Field(
+        default_factory=dict, description="list fact → a field whose value joins it (once)"
+    )
+    remove: dict[str, str] = Field(
+        default_factory=dict, description="list fact → a field whose value leaves it"
+    )
+    put: dict[str, PutItem] = Field(
+        default_factory=dict,
+        description="list of records → the item built from fields, replacing one with the same key",
+    )
+    mark: str | None = Field(default=None, description="A mark the case carries from then on")
+
+
+class Watch(_Strict):
+    """A question the monitor watches: a change of its answer is a finding."""
+
+    question: Ident
+    value: str | None = Field(
+        default=None, description="Watch this named value of the rule instead of its outcome"
+    )
+    findings: dict[str, str] = Field(
+        description="Outcome id (or the value: true, false, a text) → the finding's kind"
+    )
+    triggered_by: list[str] = Field(
+        default_factory=list, description="Only on these event types (default: on any)"
+    )
+    every_time: bool = Field(
+        default=False, description="Report on each such event, not only when the answer changes"
+    )
+    quiet_until: str | None = Field(
+        default=None, description="No finding until the answer first reaches this outcome"
+    )
+    after: str | None = Field(
+        default=None,
+        description="No finding before the case carries this mark; the marking event reports "
+        "the answer as it stands",
+    )
+    details: list[str] = Field(
+        default_factory=list, description="Event fields copied into the finding's details"
+    )
+
+
+class Deadline(_Strict):
+    """A rule value that is a due date, and the fact that records the action meeting it."""
+
+    question: Ident
+    value: str = Field(description="The rule's named value that is the due date")
+    done_by: str = Field(description="The date fact recording the action")
+
+
+class EventsSpec(_Strict):
+    """What the live monitor accepts and watches (``attest-rules monitor``)."""
+
+    clock: str = Field(description="The event type that tells the date (it needs at)")
+    close: str = Field(description="The event type that closes a case")
+    types: dict[str, EventType] = Field(min_length=1)
+    watch: list[Watch] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+
+
 class SpecDocument(_Strict):
     """A regulation spec: one YAML document per law."""
 
@@ -444,3 +527,4 @@ class SpecDocument(_Strict):
         default_factory=list, description="Consistency of the facts, checked before evaluating"
     )
     forms: list[FormSpec] = Field(default_factory=list, description="The annexes filled from cases")
+    events: EventsSpec | None = Field(default=None, description="The live monitor's events")

@@ -13,6 +13,7 @@ from attest_rules.legal_time import Term, TermError, term_end
 from attest_rules.spec.bindings import AFTER_PUBLICATION, WINDOW, Bindings
 from attest_rules.spec.consolidation import Consolidated, Provision, Tree
 from attest_rules.spec.diff import Change, diff_consolidated
+from attest_rules.spec.events import Events
 from attest_rules.spec.facts import FactsModel
 from attest_rules.spec.model import Act, ChangeOp, Interpretation, Restoration, SpecDocument, Window
 from attest_rules.spec.rulebook import Rulebook
@@ -92,6 +93,7 @@ class LoadedSpec:
         locations: Mapping[DocPath, tuple[int, int]] | None = None,
         rulebook: Rulebook | None = None,
         facts: FactsModel | None = None,
+        events: Events | None = None,
     ) -> None:
         self.document = document
         self.file = file
@@ -104,6 +106,7 @@ class LoadedSpec:
             raise AttestRulesError("a regulation is made by attest_rules.load")
         self.rulebook = rulebook
         self.facts = facts
+        self.events = events  # what the live monitor accepts and watches, if the spec says
         self.warnings = warnings
         self.locations = dict(locations or {})
         self.acts: dict[str, Act] = {a.id: a for a in document.acts}
