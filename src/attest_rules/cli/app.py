@@ -16,7 +16,7 @@ from attest_rules.cli.evaluate import register as register_evaluation
 from attest_rules.cli.forms import register as register_forms
 from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
-from attest_rules.engine.regulation import load
+from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
 from attest_rules.tools.render import (
@@ -48,9 +48,10 @@ def _interpretation(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _provision_id(text: str) -> str:
-    """A bare number like ``7`` means item 7 of the Rules."""
-    return f"rules.{text}" if text.isdigit() else text
+def _provision_id(reg: Regulation, text: str) -> str:
+    """A bare number like ``7`` means what the spec's ``bare_number`` says (item 7)."""
+    template = reg.document.bare_number
+    return template.format(n=text) if text.isdigit() and template else text
 
 
 def _emit(data: Any) -> None:
@@ -85,7 +86,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     reg = load(args.spec)
     text = reg.as_of(args.on, dict(args.interpretation))
-    pid = _provision_id(args.id) if args.id else None
+    pid = _provision_id(reg, args.id) if args.id else None
     if pid is not None and not text.has(pid):
         alt = text.alternative
         if alt is None or not alt.has(pid):
@@ -124,8 +125,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="attest-rules",
-        description="Kazakhstan's Rules for attestation of social workers (Order No. 210 as "
-        "amended by Order No. 403): the regulation as a versioned, citable spec.",
+        description="A regulation as a versioned, citable spec: its text on any date, its "
+        "questions answered for cases, its forms and its monitor. Without --spec, the bundled "
+        "spec (attest-rules versions lists its versions).",
     )
     parser.add_argument("--version", action="version", version=f"attest-rules {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -144,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "--spec",
                 default=None,
                 metavar="PATH",
-                help="a spec file (default: the bundled Order No. 210 spec)",
+                help="a spec file (default: the bundled spec)",
             )
         return p
 

@@ -87,7 +87,7 @@ class Monitor:
                     "passed": {
                         "all": [
                             {"d": {"kind": "deadline"}},
-                            {"t": {"$and": [{"kind": "tick"}, {"$gt": {"today": {"d": "due"}}}]}},
+                            {"t": {"$and": [{"kind": "clock"}, {"$gt": {"today": {"d": "due"}}}]}},
                         ],
                         "run": self._deadline_passed,
                     },
@@ -117,7 +117,7 @@ class Monitor:
         if missing:
             raise AttestRulesError(f"a {event.type} event needs {', '.join(missing)}")
         if event.type == self.spec.clock:
-            return self._tick(event)
+            return self._clock(event)
         before = copy.deepcopy(state.facts)
         marks = set(state.marks)
         self._apply(state, event, etype)
@@ -257,13 +257,13 @@ class Monitor:
             out.append(self._finding(event, state, question, "deadline.computed", {"due": due}))
         return out
 
-    def _tick(self, event: Event) -> list[Finding]:
+    def _clock(self, event: Event) -> list[Finding]:
         assert event.at is not None  # noqa: S101 - the clock requires at (checked in feed)
         today = event.at.toordinal()
-        tick = {"sid": event.case, "kind": "tick", "today": today}
+        now = {"sid": event.case, "kind": "clock", "today": today}
         self._passed.clear()
-        self.host.assert_fact(self.deadline_ruleset, tick)
-        self.host.retract_fact(self.deadline_ruleset, tick)
+        self.host.assert_fact(self.deadline_ruleset, now)
+        self.host.retract_fact(self.deadline_ruleset, now)
         findings = []
         state = self.cases[event.case]
         for sid, question, _ in list(self._passed):

@@ -290,7 +290,9 @@ class Checker:
                     node.pos,
                 )
             if len(args) != 1 or args[0].op != "path" or args[0].args[0] in self.scope:
-                raise ExprTypeError("known(fact) names one fact, e.g. known(worker.iin)", node.pos)
+                raise ExprTypeError(
+                    "known(fact) names one fact, e.g. known(record.field)", node.pos
+                )
             self.check(args[0], usage)
             return BOOL
         if name == "happened":

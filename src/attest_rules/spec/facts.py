@@ -373,9 +373,7 @@ def _constraint(
     if spec.each is not None:
         m = _EACH.match(spec.each)
         if m is None:
-            builder.problem(
-                (*path, "each"), "write it as 'NAME in LIST', e.g. 'v in session.votes'"
-            )
+            builder.problem((*path, "each"), "write it as 'NAME in LIST', e.g. 'x in record.items'")
             return None
         var = m.group(1)
         try:

@@ -23,7 +23,7 @@ ProvisionId = Annotated[
     str,
     Field(
         pattern=r"^[a-z][a-z0-9]*(\.[a-z0-9_]+)*$",
-        description="Stable provision id used in every citation, e.g. rules.7 or rules.8.list.2",
+        description="Stable provision id used in every citation, e.g. part.7 or part.8.list.2",
     ),
 ]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
@@ -147,20 +147,19 @@ class ProvisionSpec(_Strict):
     )
     heading: LangText | None = Field(
         default=None,
-        description="A printed heading above the "
-        "provision (an annex's or the Rules' stamp), verbatim",
+        description="A printed heading above the provision (an annex's stamp), verbatim",
     )
     text: Wording
     gloss: Gloss | None = None
     text_after: LangText | None = Field(
         default=None,
-        description="Official text printed after the sub-provisions (item 15's closing paragraph)",
+        description="Official text printed after the sub-provisions (a closing paragraph)",
     )
     gloss_after: Gloss | None = None
     inline: bool = Field(
         default=False,
         description="A list entry whose text also stands inside "
-        "its parent's text (item 7's good reasons)",
+        "its parent's text (a list written out in a sentence)",
     )
     inferred: list[Inference] = Field(default_factory=list)
     rules: list[RuleSpec] = Field(default_factory=list, description="The questions it settles")
@@ -393,7 +392,7 @@ class ConstraintSpec(_Strict):
     id: Ident
     each: str | None = Field(
         default=None,
-        description="'v in session.votes': check every item of a list; '[]' in field is its index",
+        description="'x in record.items': check every item of a list; '[]' in field is its index",
     )
     require: str = Field(description="An expression over the facts that must hold")
     field: str = Field(description="The field the problem is reported on")
@@ -437,7 +436,7 @@ class EventType(_Strict):
     description: str | None = None
     fields: dict[str, str] = Field(
         default_factory=dict,
-        description="The event's fields, each typed as the fact it names (session.votes[].vote "
+        description="The event's fields, each typed as the fact it names (record.items[].field "
         "for the field of a list's item)",
     )
     required: list[str] = Field(default_factory=list, description="Fields the event must give")
@@ -520,6 +519,12 @@ class SpecDocument(_Strict):
     provisions: list[ProvisionSpec] = Field(min_length=1)
     restorations: list[Restoration] = Field(default_factory=list)
     interpretations: list[Interpretation] = Field(default_factory=list)
+    bare_number: str | None = Field(
+        default=None,
+        description="What a bare number N means where a provision id is asked for, as a "
+        "template: the id with {n} (attest-rules show 7)",
+        pattern=r"^[a-z0-9._]*\{n\}[a-z0-9._]*$",
+    )
     facts: dict[str, FactSpec] = Field(
         default_factory=dict, description="Every fact a case may give, by name (a record)"
     )

@@ -24,9 +24,9 @@ _BY_KIND = {
     "chapter": "a chapter heading: its norms are in the provisions under it",
     "paragraph": "a paragraph heading: its norms are in the provisions under it",
     "annex": "an annex: its fields are listed under it",
-    "column_group": "a group of columns of the information table (Annex 2)",
-    "form_field": "a field of the certificate form (Annex 1), filled by `attest-rules annex1`",
-    "table_column": "a column of the information table (Annex 2), filled by `attest-rules annex2`",
+    "column_group": "a group of columns of a table form",
+    "form_field": "a field of a document form, filled by `attest-rules form`",
+    "table_column": "a column of a table form, filled by `attest-rules form`",
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attest_rules.engine.regulation import Regulation
+from attest_rules.spec.bindings import WINDOW
 from attest_rules.spec.consolidation import Consolidated, Provision
 from attest_rules.spec.diff import Change
 from attest_rules.spec.regulation import Version
@@ -68,6 +69,12 @@ def render_versions(reg: Regulation) -> str:
     return "\n".join(version_line(v) for v in reg.versions)
 
 
+def window_setting(reg: Regulation) -> str:
+    """How a reader switches the reading of a window: the interpretation the spec binds to it."""
+    binding = reg.bindings.by_parameter.get(WINDOW)
+    return f"interpretation {binding.interpretation}" if binding else "versions.window"
+
+
 def _status_header(reg: Regulation, text: Consolidated) -> list[str]:
     v = reg.version(text.version)
     lines = [f"As in force on {text.on.isoformat()}: version {v.id} — {v.title}."]
@@ -81,10 +88,10 @@ def _status_header(reg: Regulation, text: Consolidated) -> list[str]:
                 f"{u.id} ({u.title}): it takes effect between {w.earliest.isoformat()} and "
                 f"{w.latest.isoformat()}, its publication date being unknown. Shown first: the "
                 f"text without it; then, where it differs, the text with it "
-                f"(interpretation effective-date.window = report-both)."
+                f"({window_setting(reg)} = report-both)."
             )
     if text.assumed:
-        lines.append(f"ASSUMED: effective-date.window = {text.assumed}.")
+        lines.append(f"ASSUMED: {window_setting(reg)} = {text.assumed}.")
     return lines
 
 
