@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SEED   ?= 20230701
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: demo test lint typecheck unit docs-strict schema docs clean
+.PHONY: demo test lint typecheck layers unit docs-strict schema docs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
@@ -27,7 +27,7 @@ demo: $(VENV)/.installed
 	@echo "== attest-rules evaluate examples/*.yaml (every question, its clause and reasons)"
 	@$(BIN)/attest-rules evaluate examples/*.yaml
 
-test: $(VENV)/.installed-test lint typecheck unit docs-strict
+test: $(VENV)/.installed-test lint typecheck layers unit docs-strict
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks docs/hooks
@@ -35,6 +35,10 @@ lint: $(VENV)/.installed-test
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
+
+# The import-linter contracts in pyproject.toml: the layers, and no cycles.
+layers: $(VENV)/.installed-test
+	$(BIN)/lint-imports
 
 unit: $(VENV)/.installed-test
 	@echo "hypothesis profile: $(HYPOTHESIS_PROFILE), seed: $(SEED)"
