@@ -37,7 +37,9 @@ def render_document(reg: Regulation, form_id: str, form: Form, lang: str) -> str
     lines = [heading, f"{form.title_kk}  ({t(lang, 'text_of', version=form.version)})"]
     for f in form.fields:
         label = " ".join((f.text_kk or "").split())
-        gloss = f"  — {f.gloss_en} {t('en', 'unofficial_gloss')}" if lang == "en" else ""
+        gloss = (
+            f"  — {f.gloss_en} {t('en', 'unofficial_gloss')}" if lang == "en" and f.gloss_en else ""
+        )
         lines.append(f"  {label}{gloss}")
         lines.append(f"      → {_shown(f, lang)}")
     return "\n".join(lines)

@@ -11,8 +11,10 @@ rulesets generated from the spec (:class:`attest_rules.durable.engine.DurableEng
 version in force, and a change of answer is a finding, of the kind the spec names for the new
 outcome. A deadline the spec computes becomes a durable_rules fact; a clock event is joined with
 it, so a deadline passed without its action is found by the Rete network. Doing the action
-retracts the deadline (durable_rules has no negation to say "not done"). A closed case's state
-is deleted: durable_rules keeps at most 1024 live sessions per ruleset.
+retracts the deadline (durable_rules has no negation to say "not done"). durable_rules keeps at
+most 1024 live sessions per ruleset, and its ``delete_state`` can crash the process (a
+segmentation fault, seen with two cases open at once): so a case holds a session *slot* while it
+is open, its facts are retracted when it closes, and the slot is taken by the next case.
 
 Needs the optional extra: ``pip install 'attest-rules[monitor]'``.
 """
@@ -61,6 +63,7 @@ class Finding:
 @dataclass
 class _CaseState:
     facts: dict[str, Any]
+    slot: str  # the durable_rules session the case's deadlines live in
     answers: dict[str, Decision | None] = field(default_factory=dict)
     deadlines: dict[str, int] = field(default_factory=dict)  # question → due (day number)
     marks: set[str] = field(default_factory=set)
@@ -95,6 +98,14 @@ class Monitor:
             }
         )
         self.cases: dict[str, _CaseState] = {}
+        self._free: list[str] = []  # session slots of closed cases, retracted and reusable
+        self._slots = 0
+
+    def _slot(self) -> str:
+        if self._free:
+            return self._free.pop()
+        self._slots += 1
+        return f"s{self._slots}"
 
     def _deadline_passed(self, c: Any) -> None:
         self._passed.append((str(c.d.sid), str(c.d.question), int(c.t.today)))
@@ -108,7 +119,8 @@ class Monitor:
     def feed(self, event: Event) -> list[Finding]:
         state = self.cases.get(event.case)
         if state is None:
-            state = self.cases[event.case] = _CaseState(self.reg.facts.empty(event.case))
+            facts = self.reg.facts.empty(event.case)
+            state = self.cases[event.case] = _CaseState(facts, self._slot())
         if event.type == self.spec.close:
             self._close(event.case, state)
             return [Finding(event.case, "case.closed", None, event.at, {}, [])]
@@ -240,7 +252,7 @@ class Monitor:
                 if done is not None:  # the action is done: no deadline left to pass
                     self.host.retract_fact(
                         self.deadline_ruleset,
-                        self._fact(event.case, question, state.deadlines.pop(question)),
+                        self._fact(state.slot, question, state.deadlines.pop(question)),
                     )
                 continue
             if done is not None:
@@ -253,19 +265,19 @@ class Monitor:
                 continue
             day = dt.date.fromisoformat(due).toordinal()
             state.deadlines[question] = day
-            self.host.assert_fact(self.deadline_ruleset, self._fact(event.case, question, day))
+            self.host.assert_fact(self.deadline_ruleset, self._fact(state.slot, question, day))
             out.append(self._finding(event, state, question, "deadline.computed", {"due": due}))
         return out
 
     def _clock(self, event: Event) -> list[Finding]:
         assert event.at is not None  # noqa: S101 - the clock requires at (checked in feed)
         today = event.at.toordinal()
-        now = {"sid": event.case, "kind": "clock", "today": today}
+        state = self.cases[event.case]
+        now = {"sid": state.slot, "kind": "clock", "today": today}
         self._passed.clear()
         self.host.assert_fact(self.deadline_ruleset, now)
         self.host.retract_fact(self.deadline_ruleset, now)
         findings = []
-        state = self.cases[event.case]
         for sid, question, _ in list(self._passed):
             due = state.deadlines.pop(question, None)
             if due is None:
@@ -284,13 +296,13 @@ class Monitor:
 
     def _close(self, case: str, state: _CaseState) -> None:
         for question, due in state.deadlines.items():
-            self.host.retract_fact(self.deadline_ruleset, self._fact(case, question, due))
-        self.host.delete_state(self.deadline_ruleset, case)
+            self.host.retract_fact(self.deadline_ruleset, self._fact(state.slot, question, due))
+        self._free.append(state.slot)  # empty now: the next case takes it
         del self.cases[case]
 
     @staticmethod
-    def _fact(case: str, question: str, due: int) -> dict[str, Any]:
-        return {"sid": case, "kind": "deadline", "question": question, "due": due}
+    def _fact(slot: str, question: str, due: int) -> dict[str, Any]:
+        return {"sid": slot, "kind": "deadline", "question": question, "due": due}
 
     def _finding(
         self, event: Event, state: _CaseState, question: str, kind: str, details: dict[str, Any]
