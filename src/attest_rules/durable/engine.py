@@ -18,10 +18,10 @@ from typing import Any
 
 from attest_rules.durable.conditions import TRUE, ConditionCompiler, build_message
 from attest_rules.durable.host import SafeHost
-from attest_rules.engine.evaluator import compute_lets
+from attest_rules.engine.evaluator import compute_lets, rule_selected, select
 from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
-from attest_rules.lang.interpreter import Compiled, Env, Missing
+from attest_rules.lang.interpreter import Compiled, Env
 from attest_rules.legal_time import kz_calendar
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.rulebook import CompiledRule
@@ -83,6 +83,7 @@ class DurableEngine:
                 self._plans[(vid, q)] = _Plan(
                     rule, applies_name, applies_cc.fields, outcome_name, outcome_cc.fields
                 )
+        self._by_rule = {id(plan.rule): plan for plan in self._plans.values()}
         self.host.register(rulesets)
         self.definitions = rulesets
 
@@ -106,44 +107,39 @@ class DurableEngine:
         interpretations: Mapping[str, str] | None = None,
     ) -> dict[str, Decision | None]:
         """Status and outcome per question, or ``None`` where this engine cannot answer (a
-        fact it needs is unknown, or the date selects no version)."""
+        fact a condition needs is unknown: durable_rules has no unknown value)."""
         model = self.reg.facts.model
         parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
-        choices = self.reg.choices(interpretations)
-        facts = parsed.model_dump()
+        return self.decide_all(parsed.model_dump(), on, self.reg.choices(interpretations))
+
+    def decide_all(
+        self,
+        facts: Mapping[str, Any],
+        on: dt.date | None = None,
+        choices: Mapping[str, str] | None = None,
+    ) -> dict[str, Decision | None]:
+        """The evaluator's interface (:meth:`Evaluator.decide_all`): each question's status and
+        outcome, from validated facts, through the same selection step (the version in force on
+        the event date, or whether the event happened), the rule itself decided by
+        durable_rules. ``None`` where a condition needs a fact that is not known."""
+        chosen = choices if choices is not None else self.reg.defaults
         book = self.reg.rulebook
-        readings = self.reg.bindings.readings(choices)
+        readings = self.reg.bindings.readings(chosen)
+
+        def indices(day: dt.date) -> tuple[int, int | None]:
+            return self.reg.version_indices(day, chosen)
+
         out: dict[str, Decision | None] = {}
         for q in book.questions:
-            env = Env(facts, choices, self.calendar, readings)
-            day = on if on is not None else book.events[q].event(env)
-            if isinstance(day, Missing):
-                out[q] = self._did_not_happen(q, env)
-                continue
-            try:
-                primary, _ = self.reg.version_indices(day, choices)
-            except AttestRulesError:
-                out[q] = None
-                continue
-            vid = self.reg.versions[primary].id
-            rule = book.by_version[vid].get(q)
-            if rule is None:
-                out[q] = ("not_applicable", None)
-            elif rule.spec.undetermined is not None:
+            env = Env(facts, chosen, self.calendar, readings)
+            found = rule_selected(book, self.reg, q, select(book.events[q], env, on, indices))
+            if isinstance(found, tuple):
+                out[q] = found
+            elif found.spec.undetermined is not None:
                 out[q] = ("undetermined", None)
             else:
-                out[q] = self._decide(self._plans[(vid, q)], env)
+                out[q] = self._decide(self._by_rule[id(found)], env)
         return out
-
-    def _did_not_happen(self, q: str, env: Env) -> Decision | None:
-        """Without an event date, only "the event did not happen" can be decided."""
-        plan = next((p for (_, pq), p in self._plans.items() if pq == q), None)
-        if plan is None or plan.applies is None:
-            return None
-        message = build_message(plan.applies_fields, env)
-        if message is not None and self._fire(plan.applies, message) == "no":
-            return ("not_applicable", None)
-        return None
 
     def _decide(self, plan: _Plan, env: Env) -> Decision | None:
         if plan.applies is not None:

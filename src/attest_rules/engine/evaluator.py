@@ -18,7 +18,8 @@ from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.model import OutcomeSpec
-from attest_rules.spec.rulebook import CompiledRule
+from attest_rules.spec.regulation import LoadedSpec
+from attest_rules.spec.rulebook import CompiledRule, Rulebook
 from attest_rules.version import __version__
 
 if TYPE_CHECKING:
@@ -49,6 +50,62 @@ class Decided:
     outcome: OutcomeSpec | None
     missing: frozenset[str]
     stage: Stage
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Where a question's answer comes from on a case: the step every way of answering shares.
+    The event date and the versions in force on it (the primary, and inside an effective-date
+    window the other); or the reason no version is (a date before the regulation); or, where
+    the date is not known, whether the event happened (``False``: it did not) and the facts
+    that would decide it."""
+
+    day: dt.date | None
+    versions: tuple[int, int | None] | None = None
+    not_in_force: str | None = None
+    happened: bool | None = None
+    missing: frozenset[str] = frozenset()
+
+
+def on_day(day: dt.date, indices: Callable[[dt.date], tuple[int, int | None]]) -> Selection:
+    """The selection on a known event date: the version(s) in force, or why none is."""
+    try:
+        return Selection(day, indices(day), happened=True)
+    except AttestRulesError as exc:
+        return Selection(day, None, str(exc), happened=True)
+
+
+def select(
+    rule: CompiledRule,
+    env: Env,
+    on: dt.date | None,
+    indices: Callable[[dt.date], tuple[int, int | None]],
+) -> Selection:
+    """The selection for a question whose version is chosen by ``rule`` (its event, and its
+    gate where the event date is not known): the reference definition of the step. The
+    generated code (:mod:`.fastpath`) does the same, held to it by property tests."""
+    day = on if on is not None else rule.event(env)
+    if not isinstance(day, Missing):
+        return on_day(day, indices)
+    gate = rule.applies(env) if rule.applies is not None else None
+    if gate is False:  # the event did not happen
+        return Selection(None, happened=False)
+    missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
+    return Selection(None, missing=missing)
+
+
+def rule_selected(
+    book: Rulebook, reg: LoadedSpec, q: str, sel: Selection
+) -> CompiledRule | tuple[str, str | None]:
+    """The rule that answers ``q`` under ``sel``'s primary version, or the answer where none
+    runs: the event did not happen or no version is in force (not applicable), its date is
+    not known (undetermined), or the version has no rule for it (not applicable)."""
+    if sel.happened is False or sel.not_in_force is not None:
+        return ("not_applicable", None)
+    if sel.versions is None:
+        return ("undetermined", None)
+    rule = book.by_version[reg.versions[sel.versions[0]].id].get(q)
+    return rule if rule is not None else ("not_applicable", None)
 
 
 def decide(rule: CompiledRule, env: Env) -> Decided:
@@ -147,7 +204,7 @@ class Evaluator:
         for n, (q, event) in enumerate(sp.questions):
             day = on if on is not None else (days[event] if days is not None else None)
             if day is not None:
-                out.append(self._on(q, day, facts, sp))
+                out.append(self._on(q, on_day(day, sp.version_of.indices), facts, sp))
                 continue
             if gates is None:
                 try:
@@ -225,20 +282,11 @@ class Evaluator:
         self, q: str, facts: Mapping[str, Any], on: dt.date | None, chosen: Mapping[str, str]
     ) -> tuple[str, str | None]:
         """One question through the three-valued closures."""
-        book, cal = self.book, self.calendar
-        selector = book.events[q]
-        env = Env(facts, chosen, cal, self.reg.bindings.readings(chosen))
-        day = on if on is not None else selector.event(env)
-        if isinstance(day, Missing):
-            gate = selector.applies(env) if selector.applies is not None else None
-            return ("not_applicable", None) if gate is False else ("undetermined", None)
-        try:
-            primary, _ = self.reg.version_indices(day, chosen)
-        except AttestRulesError:
-            return ("not_applicable", None)
-        rule = book.by_version[self.reg.versions[primary].id].get(q)
-        if rule is None:
-            return ("not_applicable", None)
+        env = Env(facts, chosen, self.calendar, self.reg.bindings.readings(chosen))
+        sel = select(self.book.events[q], env, on, self._for(chosen).version_of.indices)
+        rule = rule_selected(self.book, self.reg, q, sel)
+        if isinstance(rule, tuple):
+            return rule
         d = decide(rule, env)  # the selector only read the event: env is still clean
         return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
 
@@ -299,41 +347,40 @@ class Evaluator:
         title = self.book.titles[q]
         selector = self.book.events[q]
         env = Env(facts, sp.choices, self.calendar, sp.readings)
-        day = on if on is not None else selector.event(env)
-        if not isinstance(day, Missing):
-            return self._on(q, day, facts, sp)
-        gate = selector.applies(env) if selector.applies is not None else True
-        if gate is False:  # the event did not happen
+        sel = select(selector, env, on, sp.version_of.indices)
+        if sel.day is not None:
+            return self._on(q, sel, facts, sp)
+        if sel.happened is False:
             return Answer(
                 question=q,
                 title=title,
                 status="not_applicable",
                 reasons=[selector.not_applying],
             )
-        missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
         return Answer(
             question=q,
             title=title,
             status="undetermined",
-            missing=sorted(missing),
+            missing=sorted(sel.missing),
             reasons=[
                 f"the date that selects the version in force ({selector.event_text}) is not known"
             ],
         )
 
-    def _on(self, q: str, day: dt.date, facts: Mapping[str, Any], sp: Specialised) -> Answer:
-        """The answer under the version in force on ``day``; inside an effective-date window,
-        with the answer under the other version as its alternative."""
-        try:
-            primary, alternative = sp.version_of.indices(day)
-        except AttestRulesError as exc:
+    def _on(self, q: str, sel: Selection, facts: Mapping[str, Any], sp: Specialised) -> Answer:
+        """The answer under the version in force on the selection's day; inside an
+        effective-date window, with the answer under the other version as its alternative."""
+        day = sel.day
+        assert day is not None  # noqa: S101 - called with a known day
+        if sel.versions is None:
             return Answer(
                 question=q,
                 title=self.book.titles[q],
                 status="not_applicable",
                 event_date=day,
-                reasons=[str(exc)],
+                reasons=[sel.not_in_force or ""],
             )
+        primary, alternative = sel.versions
         answer = self._in_version(q, primary, facts, sp, day)
         if alternative is None:
             return answer

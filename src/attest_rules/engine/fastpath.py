@@ -1,12 +1,14 @@
 """The generated code: one function answering every question of a case (answers only), and
 each rule as a traced function that also writes its answer (reasons and citations).
 
-See :mod:`attest_rules.lang.codegen`. :func:`rule_body` writes one rule as Python statements
-from its checked AST; :func:`case_source` puts every rule of every version into one function,
-specialised to one set of interpretation choices; :func:`compile_case` checks and compiles it.
-:func:`trace_source` writes one rule for :meth:`Evaluator.evaluate`, with the answer's values,
-reasons and conditional citations; :func:`events_source` and :func:`gates_source` give a case's
-event days and whether its events happened. :func:`rule_source` writes a single rule as a
+See :mod:`attest_rules.lang.codegen`. :func:`rule_code` is the one generator of a rule's code,
+from its checked AST, with a trace switch: answers only (status and outcome), or traced (the
+answer's values, reasons, dates and conditional citations too), as OpenFisca's tracer is an
+option of its one calculation. :func:`case_source` puts every rule of every version, answers
+only, into one function specialised to one set of interpretation choices; :func:`compile_case`
+checks and compiles it. :func:`trace_source` wraps a traced rule for
+:meth:`Evaluator.evaluate`; :func:`events_source` and :func:`gates_source` give a case's event
+days and whether its events happened. :func:`rule_source` writes a single rule as a
 function of its own, for reading and for tests.
 """
 
@@ -49,22 +51,43 @@ def _lets_used(rule: CompiledRule, choices: Mapping[str, str]) -> set[str]:
     return used
 
 
-def rule_body(
-    rule: CompiledRule, gen: Generator, target: str, choices: Mapping[str, str] | None = None
+def rule_code(
+    rule: CompiledRule,
+    gen: Generator,
+    choices: Mapping[str, str] | None,
+    *,
+    trace: bool,
+    target: str = "A0",
 ) -> list[str]:
-    """``rule`` as statements that set ``target`` to its (status, outcome id). With ``choices``,
-    specialised to them: each choice-dependent value is the chosen reading only, and values no
-    outcome needs are left out. Without, the choice is read from ``ch`` at run time."""
+    """The one generator of a rule's code, with a trace switch: the statements deciding
+    ``rule``, as the closures decide it (:func:`attest_rules.engine.evaluator.decide`).
+
+    * ``trace=False`` (answers only): set ``target`` to the (status, outcome id). With
+      ``choices``, specialised to them: each choice-dependent value is the chosen reading only,
+      and values no outcome needs are left out. Without, the choice is read from ``ch``.
+    * ``trace=True``: ``return`` the index of the outcome that holds (-1 where the rule does not
+      apply), the answer's ``values`` and ``reasons`` for it, the dates computed with their
+      explanations (``DT``, as the closures record them), and the citations of its
+      ``cite_when`` whose condition holds. Every named value is computed, as ``evaluate``
+      reports them all.
+
+    Either way an unknown fact raises ``Unknown`` (a condition's too): the closures decide
+    what a rule over unknown facts gives."""
     if rule.spec.undetermined is not None:
+        assert not trace  # noqa: S101 - a traced answer of an unknown wording is planned
         return [f"{target} = ('undetermined', None)"]
     lines: list[str] = []
     pad = ""
     if rule.applies_node is not None:
         applies = gen.expr(rule.applies_node, frozenset(), frozenset())
-        lines += [f"if not {applies}:", f"    {target} = NA", "else:"]
+        not_applying = "return (-1, None, None, None, ())" if trace else f"{target} = NA"
+        lines += [f"if not {applies}:", f"    {not_applying}", "else:"]
         pad = "    "
     lets: frozenset[str] = frozenset()
-    used = _lets_used(rule, choices) if choices is not None else {let.name for let in rule.lets}
+    if trace or choices is not None:
+        used = {let.name for let in rule.lets} if trace else _lets_used(rule, choices or {})
+    else:
+        used = {let.name for let in rule.lets}
     for let in rule.lets:
         if let.name not in used:
             continue
@@ -79,13 +102,29 @@ def rule_body(
                 code = f"({value} if ch[{let.by!r}] == {choice!r} else {code})"
         lines.append(f"{pad}{gen.let_name(let.name)} = {code}")
         lets = lets | {let.name}
+    if trace:
+        lines.append(f"{pad}A1 = ()")  # the citations that apply when a condition holds
+        for cond, ids in rule.cite_when_nodes:
+            lines += [
+                f"{pad}if {gen.expr(cond, lets, frozenset())}:",
+                f"{pad}    A1 = A1 + {ids!r}",
+            ]
     keyword = "if"
-    for (outcome, _), node in zip(rule.outcomes, rule.outcome_nodes, strict=True):
-        result = f"{target} = ({outcome.status!r}, {outcome.id!r})"
+    for k, ((outcome, _), node) in enumerate(zip(rule.outcomes, rule.outcome_nodes, strict=True)):
+        if trace:
+            setup, values, reasons = _rendering(rule, outcome, gen)
+            result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
+        else:
+            result = [f"{target} = ({outcome.status!r}, {outcome.id!r})"]
         if node is None:  # the last outcome, which always holds
-            lines += [f"{pad}else:", f"{pad}    {result}"] if keyword == "elif" else [pad + result]
+            if keyword == "elif":
+                lines.append(f"{pad}else:")
+                lines += [f"{pad}    {line}" for line in result]
+            else:
+                lines += [f"{pad}{line}" for line in result]
             break
-        lines += [f"{pad}{keyword} {gen.expr(node, lets, frozenset())}:", f"{pad}    {result}"]
+        lines.append(f"{pad}{keyword} {gen.expr(node, lets, frozenset())}:")
+        lines += [f"{pad}    {line}" for line in result]
         keyword = "elif"
     else:
         raise AssertionError(f"{rule.spec.id}: the last outcome always holds")  # pragma: no cover
@@ -93,35 +132,11 @@ def rule_body(
 
 
 def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
-    """``rule`` specialised to ``choices``, for a traced answer: a function giving the index of
-    the outcome that holds (-1 where the rule does not apply), the answer's ``values`` and
-    ``reasons`` for it, the dates computed with their explanations, exactly as the closures
-    would record them, and the citations of its ``cite_when`` whose condition holds. Any
-    unknown fact raises ``Unknown``, a condition's too: the closures decide what a condition
-    over an unknown fact gives."""
-    assert rule.spec.undetermined is None  # noqa: S101 - nothing to compute for those
+    """``rule`` specialised to ``choices``, traced (:func:`rule_code` with ``trace=True``), as
+    a function of its own."""
     gen.trace = True
-    lines = [f"def rule{SIGNATURE}:", "    DT = {}"]
-    if rule.applies_node is not None:
-        applies = gen.expr(rule.applies_node, frozenset(), frozenset())
-        lines += [f"    if not {applies}:", "        return (-1, None, None, None, ())"]
-    lets: frozenset[str] = frozenset()
-    for let in rule.lets:
-        chosen = let.node if let.node is not None else dict(let.case_nodes)[choices[str(let.by)]]
-        lines.append(f"    {gen.let_name(let.name)} = {gen.expr(chosen, lets, frozenset())}")
-        lets = lets | {let.name}
-    lines.append("    A1 = ()")  # the citations that apply when a condition holds
-    for cond, ids in rule.cite_when_nodes:
-        lines += [f"    if {gen.expr(cond, lets, frozenset())}:", f"        A1 = A1 + {ids!r}"]
-    for k, ((outcome, _), node) in enumerate(zip(rule.outcomes, rule.outcome_nodes, strict=True)):
-        setup, values, reasons = _rendering(rule, outcome, gen)
-        result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
-        if node is None:
-            lines += ["    " + line for line in result]
-            break
-        lines.append(f"    if {gen.expr(node, lets, frozenset())}:")
-        lines += ["        " + line for line in result]
-    return "\n".join(lines) + "\n"
+    body = rule_code(rule, gen, choices, trace=True)
+    return "\n".join([f"def rule{SIGNATURE}:", "    DT = {}", *("    " + x for x in body)]) + "\n"
 
 
 def _rendering(
@@ -176,7 +191,7 @@ def compile_traced(
 
 def rule_source(rule: CompiledRule, gen: Generator) -> str:
     """``rule`` as a function of its own, reading its choices at run time."""
-    body = rule_body(rule, gen, "A0")
+    body = rule_code(rule, gen, None, trace=False)
     return "\n".join([f"def rule{SIGNATURE}:", *("    " + line for line in body), "    return A0"])
 
 
@@ -287,7 +302,7 @@ def case_source(
             if version_rule is not None:
                 gen.let_prefix = f"L{n}v{i}_"  # each rule's values apart from the others'
                 lines.append(f"        elif V{ev} == {vid!r}:")
-                body = rule_body(version_rule, gen, answer, choices)
+                body = rule_code(version_rule, gen, choices, trace=False, target=answer)
                 lines += ["            " + line for line in body]
         lines += [
             "        else:",
