@@ -18,7 +18,7 @@ from typing import Any
 
 from attest_rules.durable.conditions import TRUE, ConditionCompiler, build_message
 from attest_rules.durable.host import SafeHost
-from attest_rules.engine.evaluator import compute_lets, rule_selected, select
+from attest_rules.engine.core import compute_lets, rule_selected, select
 from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Compiled, Env

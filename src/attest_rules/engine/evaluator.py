@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from attest_rules.engine.core import Selection, decide, rule_selected, select
 from attest_rules.engine.plans import Plan, Specialised
 from attest_rules.engine.results import Answer, Citation, DateReason, Evaluation, Inputs, Status
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.codegen import Unknown
 from attest_rules.lang.display import fill, plain, shown
-from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.lang.interpreter import Env
 from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.model import OutcomeSpec
-from attest_rules.spec.regulation import LoadedSpec
-from attest_rules.spec.rulebook import CompiledRule, Rulebook
+from attest_rules.spec.rulebook import CompiledRule
 from attest_rules.version import __version__
 
 if TYPE_CHECKING:
@@ -37,104 +36,6 @@ def citation(p: Provision) -> Citation:
         anchor=p.id.replace(".", "-"),
         href=f"regulation/{p.version}/#{p.id.replace('.', '-')}",
     )
-
-
-Stage = Literal["unknown_wording", "applies_unknown", "not_applicable", "when_unknown", "outcome"]
-
-
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """What a rule decided, and at which stage: the core shared by every way of answering."""
-
-    status: str
-    outcome: OutcomeSpec | None
-    missing: frozenset[str]
-    stage: Stage
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Where a question's answer comes from on a case: the step every way of answering shares.
-    The event date and the versions in force on it (the primary, and inside an effective-date
-    window the other); or the reason no version is (a date before the regulation); or, where
-    the date is not known, whether the event happened (``False``: it did not) and the facts
-    that would decide it."""
-
-    day: dt.date | None
-    versions: tuple[int, int | None] | None = None
-    not_in_force: str | None = None
-    happened: bool | None = None
-    missing: frozenset[str] = frozenset()
-
-
-def on_day(day: dt.date, indices: Callable[[dt.date], tuple[int, int | None]]) -> Selection:
-    """The selection on a known event date: the version(s) in force, or why none is."""
-    try:
-        return Selection(day, indices(day), happened=True)
-    except AttestRulesError as exc:
-        return Selection(day, None, str(exc), happened=True)
-
-
-def select(
-    rule: CompiledRule,
-    env: Env,
-    on: dt.date | None,
-    indices: Callable[[dt.date], tuple[int, int | None]],
-) -> Selection:
-    """The selection for a question whose version is chosen by ``rule`` (its event, and its
-    gate where the event date is not known): the reference definition of the step. The
-    generated code (:mod:`.fastpath`) does the same, held to it by property tests."""
-    day = on if on is not None else rule.event(env)
-    if not isinstance(day, Missing):
-        return on_day(day, indices)
-    gate = rule.applies(env) if rule.applies is not None else None
-    if gate is False:  # the event did not happen
-        return Selection(None, happened=False)
-    missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
-    return Selection(None, missing=missing)
-
-
-def rule_selected(
-    book: Rulebook, reg: LoadedSpec, q: str, sel: Selection
-) -> CompiledRule | tuple[str, str | None]:
-    """The rule that answers ``q`` under ``sel``'s primary version, or the answer where none
-    runs: the event did not happen or no version is in force (not applicable), its date is
-    not known (undetermined), or the version has no rule for it (not applicable)."""
-    if sel.happened is False or sel.not_in_force is not None:
-        return ("not_applicable", None)
-    if sel.versions is None:
-        return ("undetermined", None)
-    rule = book.by_version[reg.versions[sel.versions[0]].id].get(q)
-    return rule if rule is not None else ("not_applicable", None)
-
-
-def decide(rule: CompiledRule, env: Env) -> Decided:
-    """Run ``rule`` against ``env``: whether it applies, its named values, its first outcome."""
-    if rule.spec.undetermined is not None:
-        return Decided("undetermined", None, frozenset(), "unknown_wording")
-    if rule.applies is not None:
-        applies = rule.applies(env)
-        if isinstance(applies, Missing):
-            return Decided("undetermined", None, applies.paths, "applies_unknown")
-        if not applies:
-            return Decided("not_applicable", None, frozenset(), "not_applicable")
-    compute_lets(rule, env)
-    for outcome, when in rule.outcomes:
-        holds = True if when is None else when(env)
-        if isinstance(holds, Missing):
-            return Decided("undetermined", outcome, holds.paths, "when_unknown")
-        if holds is True:
-            return Decided(outcome.status, outcome, frozenset(), "outcome")
-    raise AssertionError("the last outcome always holds")  # pragma: no cover
-
-
-def compute_lets(rule: CompiledRule, env: Env) -> None:
-    """Compute a rule's named values, in order, into ``env.locals``."""
-    for let in rule.lets:
-        if let.compute is not None:
-            env.locals[let.name] = let.compute(env)
-        else:
-            env.locals[let.name] = dict(let.cases)[env.choices[str(let.by)]](env)
 
 
 class Evaluator:
@@ -204,7 +105,7 @@ class Evaluator:
         for n, (q, event) in enumerate(sp.questions):
             day = on if on is not None else (days[event] if days is not None else None)
             if day is not None:
-                out.append(self._on(q, on_day(day, sp.version_of.indices), facts, sp))
+                out.append(self._on(q, sp.version_of.selection(day), facts, sp))
                 continue
             if gates is None:
                 try:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from attest_rules.engine.core import Selection, on_day
 from attest_rules.engine.fastpath import (
     FastCase,
     TracedRule,
@@ -36,12 +37,24 @@ class VersionOf:
     the day's versions too, but going through it measured about 10% slower on the answers-only
     path, and a day before the Rules were in force would raise every time."""
 
-    __slots__ = ("_cache", "_choices", "_indices", "_reg")
+    __slots__ = ("_cache", "_choices", "_indices", "_reg", "_selections")
 
     def __init__(self, reg: Regulation, choices: Mapping[str, str]) -> None:
         self._reg, self._choices = reg, dict(choices)
         self._cache: dict[dt.date, str] = {}
         self._indices: dict[dt.date, tuple[int, int | None] | str] = {}
+        self._selections: dict[dt.date, Selection] = {}
+
+    def selection(self, day: dt.date) -> Selection:
+        """The selection on ``day`` (:func:`~attest_rules.engine.core.on_day`), remembered
+        per day: the same object for every question of a case that is asked on that day
+        (read, never changed)."""
+        found = self._selections.get(day)
+        if found is None:
+            if len(self._selections) > 1 << 16:
+                self._selections.clear()
+            found = self._selections[day] = on_day(day, self.indices)
+        return found
 
     def indices(self, day: dt.date) -> tuple[int, int | None]:
         """The regulation's ``version_indices`` on ``day`` under these choices, remembered

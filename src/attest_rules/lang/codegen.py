@@ -261,6 +261,10 @@ class Generator:
             return f"_k({code})"
         return f"(_t if (_t := {code}) is not None else _u())"
 
+    def iterable(self, node: Node) -> str:
+        """``node``'s value where a comprehension iterates it (no assignment expression)."""
+        return self._iterable_expr(node, frozenset(), frozenset())
+
     def _iterable_expr(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
         self._iterable += 1
         try:
@@ -270,6 +274,8 @@ class Generator:
 
     def _call(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
         name, arg_nodes = node.args
+        if name == "known":  # a constraint's: whether a fact is given, never Unknown itself
+            return f"({self.optional(arg_nodes[0])} is not None)"
         if name == "difference":
             self._counter += 1
             x = f"X{self._counter}"

@@ -15,16 +15,17 @@ the regulation): it names the case in records, forms and monitor streams.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from attest_rules.errors import DocPath, FactsError
+from attest_rules.lang.codegen import Generator, build
 from attest_rules.lang.display import shown
 from attest_rules.lang.interpreter import Compiled, Env, Missing, compile_expr
-from attest_rules.lang.syntax import ExprSyntaxError, parse
+from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import kz_calendar
@@ -69,6 +70,8 @@ class _Constraint:
     source: Compiled | None  # the list of ``each``
     require: Compiled
     shown: tuple[tuple[str, Compiled], ...]  # each {placeholder} and its value
+    # Unknown wherever a fact it reads is: then it holds, and the closures need not say so
+    strict: bool = False
 
 
 class FactsModel:
@@ -90,6 +93,7 @@ class FactsModel:
         self._uniques = uniques
         self._constraints = constraints
         self.sections = sections  # the top-level records that are always there (maybe empty)
+        self._fast = _generated(constraints, record)
 
     def empty(self, case_id: str | None = None) -> dict[str, Any]:
         """The facts of a case of which nothing is known yet."""
@@ -116,8 +120,12 @@ class FactsModel:
             raise FactsError(problems, source)
         return case
 
-    def problems(self, facts: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """Facts that contradict each other, as (field, reason), in the spec's order."""
+    def problems(
+        self, facts: Mapping[str, Any], *, reference: bool = False
+    ) -> list[tuple[str, str]]:
+        """Facts that contradict each other, as (field, reason), in the spec's order.
+        ``reference``: through the three-valued closures only (what the generated checks are
+        held to)."""
         out: list[tuple[str, str]] = []
         for unique in self._uniques:
             items = _at(facts, unique.path)
@@ -133,8 +141,15 @@ class FactsModel:
                     field = f"{where}[{i}]" + (f".{unique.by}" if unique.by else "")
                     out.append((field, f"{value!r} {unique.duplicate}"))
                 seen.add(value)
+        if reference or self._fast is None:
+            doubtful: tuple[int, ...] = tuple(range(len(self._constraints)))
+        else:  # the generated check: the constraints it cannot show to hold
+            doubtful = self._fast(facts, None, None, None)
+        if not doubtful:
+            return out
         env = Env(facts, {}, kz_calendar())
-        for c in self._constraints:
+        for i in doubtful:
+            c = self._constraints[i]
             if c.source is None or c.var is None:
                 if c.require(env) is False:
                     out.append((c.spec.field, _message(c, env)))
@@ -357,7 +372,7 @@ def _constraint(
     checker = Checker(record, readings_by=readings_by, constraints=True)
     before = len(builder.problems)
 
-    def typed(text: str, where: DocPath, want: Type | None) -> Compiled | None:
+    def typed(text: str, where: DocPath, want: Type | None) -> Node | None:
         try:
             node = parse(text)
             kind = checker.check(node, Usage())
@@ -367,9 +382,9 @@ def _constraint(
         if want is not None and kind != want:
             builder.problem(where, f"this must give {want}, but gives {kind}")
             return None
-        return compile_expr(node)
+        return node
 
-    var = source = None
+    var = source = list_node = None
     if spec.each is not None:
         m = _EACH.match(spec.each)
         if m is None:
@@ -391,18 +406,97 @@ def _constraint(
             builder.problem((*path, "field"), "with 'each', the field names the item with '[]'")
     elif "[]" in spec.field:
         builder.problem((*path, "field"), "'[]' stands for the item of 'each', which is not given")
-    require = typed(spec.require, (*path, "require"), BOOL)
+    require_node = typed(spec.require, (*path, "require"), BOOL)
+    require = compile_expr(require_node) if require_node is not None else None
     shown_values: list[tuple[str, Compiled]] = []
     for name in dict.fromkeys(_PLACEHOLDER.findall(spec.message)):
-        compiled = typed(name, (*path, "message"), None)
-        if compiled is not None:
-            shown_values.append((name, compiled))
+        shown_node = typed(name, (*path, "message"), None)
+        if shown_node is not None:
+            shown_values.append((name, compile_expr(shown_node)))
     for k, ref in enumerate(spec.provisions):
         if ref not in known_ids:
             builder.problem((*path, "provisions", k), f"no provision {ref!r}")
-    if require is None or len(builder.problems) > before:
+    if require is None or len(builder.problems) > before or require_node is None:
         return None
-    return _Constraint(spec, var, source, require, tuple(shown_values))
+    return _Constraint(
+        spec,
+        var,
+        source,
+        require,
+        tuple(shown_values),
+        strict=var is None and _strict(require_node),
+    )
+
+
+_STRICT = {"<", "<=", ">", ">=", "==", "!=", "+", "-", "*", "//", "neg", "path", "lit"}
+
+
+def _strict(node: Node) -> bool:
+    """Whether ``node`` is unknown wherever a fact it reads is (no and, or, not, if, in,
+    known, or function that decides without it)."""
+    if node.op not in _STRICT:
+        return False
+    if node.op in ("path", "lit"):
+        return True
+    return all(_strict(a) for a in node.args)
+
+
+def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable[..., Any] | None:
+    """One generated function checking every constraint: the indices of those it cannot show
+    to hold, for the closures to decide. A constraint's and/or/not are decided three-valued
+    here as the closures decide them (True, False, or None for unknown), each other part as
+    generated code that raises ``Unknown`` on a fact not given (None); whatever it decides the
+    closures would decide alike, and what it leaves (None, or False) they decide. A strict
+    constraint that is unknown holds without them."""
+    if not constraints:
+        return None
+    gen = Generator(record)
+    names = iter(range(1, 1 << 30))
+    lines = ["def rule(f, ch, cal, rd):", "    A0 = ()"]
+    for i, c in enumerate(constraints):
+        node = parse(c.spec.require)
+        if c.var is None:
+            var = f"A{next(names)}"
+            lines += ["    " + line for line in _three_valued(node, var, gen, names)]
+            keep = f"{var} is not True" if not c.strict else f"{var} is False"
+            lines += [f"    if {keep}:", f"        A0 = A0 + ({i},)"]
+            continue
+        assert c.spec.each is not None  # noqa: S101 - a var comes with each
+        m = _EACH.match(c.spec.each)
+        assert m is not None  # noqa: S101 - checked when built
+        items = gen.iterable(parse(m.group(2)))
+        test = gen.expr(node, frozenset(), frozenset({c.var}))
+        lines += [
+            "    try:",
+            f"        if not all([{test} for E_{c.var} in {items}]):",
+            f"            A0 = A0 + ({i},)",
+            "    except Unknown:",
+            f"        A0 = A0 + ({i},)",
+        ]
+    lines.append("    return A0")
+    return build("\n".join(lines) + "\n", gen.consts, "constraints")["rule"]
+
+
+def _three_valued(node: Node, var: str, gen: Generator, names: Iterator[int]) -> list[str]:
+    """Statements setting ``var`` to ``node``'s value, True, False or None (unknown), with
+    and/or/not in Kleene's logic as the closures have them."""
+    if node.op in ("and", "or"):
+        a, b = f"A{next(names)}", f"A{next(names)}"
+        stop = "False" if node.op == "and" else "True"
+        lines = _three_valued(node.args[0], a, gen, names)
+        lines += [f"if {a} is {stop}:", f"    {var} = {stop}", "else:"]
+        inner = _three_valued(node.args[1], b, gen, names)
+        inner.append(
+            f"{var} = {stop} if {b} is {stop} else (None if {a} is None or {b} is None "
+            f"else {'True' if stop == 'False' else 'False'})"
+        )
+        return lines + ["    " + line for line in inner]
+    if node.op == "not":
+        a = f"A{next(names)}"
+        lines = _three_valued(node.args[0], a, gen, names)
+        return [*lines, f"{var} = None if {a} is None else (not {a})"]
+    code = gen.expr(node, frozenset(), frozenset())
+    return ["try:", f"    {var} = {code}", "except Unknown:", f"    {var} = None"]
 
 
 def walk_facts(facts: Mapping[str, FactSpec], prefix: str = "") -> Iterator[tuple[str, FactSpec]]:
