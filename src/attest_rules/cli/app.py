@@ -16,6 +16,7 @@ from attest_rules.cli.evaluate import register as register_evaluation
 from attest_rules.cli.forms import register as register_forms
 from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
+from attest_rules.cli.options import add_interpretation, parse_date, parse_interpretation
 from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
@@ -31,21 +32,7 @@ from attest_rules.tools.render import (
 from attest_rules.tools.schemas import SCHEMAS, schema_text
 from attest_rules.version import __version__
 
-
-def _date(text: str) -> dt.date:
-    if text == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or 'today'): {text!r}") from None
-
-
-def _interpretation(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key or not value:
-        raise argparse.ArgumentTypeError(f"expected ID=CHOICE, got {text!r}")
-    return key, value
+_date, _interpretation = parse_date, parse_interpretation
 
 
 def _provision_id(reg: Regulation, text: str) -> str:
@@ -175,17 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="kk",
         help="kk (official), ru (official, where held), en (unofficial gloss)",
     )
-    p.add_argument(
-        "--interpretation", type=_interpretation, action="append", default=[], metavar="ID=CHOICE"
-    )
+    add_interpretation(p)
 
     p = command("diff", cmd_diff, "what changed between the texts in force on two dates")
     p.add_argument("date_from", type=_date, metavar="FROM")
     p.add_argument("date_to", type=_date, metavar="TO")
     p.add_argument("--lang", choices=LANGS, default="kk")
-    p.add_argument(
-        "--interpretation", type=_interpretation, action="append", default=[], metavar="ID=CHOICE"
-    )
+    add_interpretation(p)
 
     p = command("schema", cmd_schema, "print a JSON Schema (case: the --spec's cases)")
     p.add_argument("name", choices=SCHEMAS)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from attest_rules.cli.options import add_interpretation
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import read_record, render_replay, replay
@@ -190,9 +191,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
         metavar="DATE",
         help="evaluate every question under the text in force on DATE",
     )
-    p.add_argument(
-        "--interpretation", type=interpretation, action="append", default=[], metavar="ID=CHOICE"
-    )
+    add_interpretation(p)
     p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
     p.add_argument(
         "--jsonl",

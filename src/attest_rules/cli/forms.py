@@ -13,6 +13,7 @@ import json
 import sys
 from typing import Any
 
+from attest_rules.cli.options import add_interpretation
 from attest_rules.engine.facts import read_cases
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
@@ -192,13 +193,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
     p.add_argument("--format", choices=("text", "json", "csv", "xlsx"), default="text")
     p.add_argument("--output", "-o", default=None, metavar="FILE", help="a table's file")
     p.add_argument("--on", type=date, default=None, metavar="DATE", help="the text in force")
-    p.add_argument(
-        "--interpretation",
-        type=interpretation,
-        action="append",
-        default=[],
-        metavar="ID=CHOICE",
-    )
+    add_interpretation(p)
     p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
     p.add_argument("--spec", default=None, metavar="PATH")
     p.add_argument("--alias", action="store_true", help=argparse.SUPPRESS)

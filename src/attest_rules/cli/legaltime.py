@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from attest_rules.cli.options import add_interpretation
 from attest_rules.engine.regulation import load
 from attest_rules.legal_time import (
     CHOICES,
@@ -203,14 +204,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
         help="one of legal time's readings: "
         + "; ".join(f"{k}={'|'.join(v)}" for k, v in CHOICES.items()),
     )
-    p.add_argument(
-        "--interpretation",
-        type=interpretation,
-        action="append",
-        default=[],
-        metavar="ID=CHOICE",
-        help="an interpretation of the spec (--spec) that sets a reading",
-    )
+    add_interpretation(p, "an interpretation of the spec (--spec) that sets a reading")
     p.add_argument("--spec", default=None, help="the spec whose interpretations apply")
     p.set_defaults(func=cmd_term)
     common(p)

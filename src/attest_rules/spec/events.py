@@ -184,6 +184,7 @@ def _field_types(
         kind = _type_at(record, fact)
         if kind is None or _fact_at(doc.facts, fact) is None:
             problems.append(((*path, "fields", fname), f"no fact {fact!r} to type it by"))
+            out[fname] = (Any, ANY)  # reported once here, not again where it is used
             continue
         out[fname] = (_annotation(facts_model, fact), kind)
     for k, name in enumerate(etype.required):

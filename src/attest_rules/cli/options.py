@@ -1,0 +1,36 @@
+"""What several commands take, defined once: a date, and an interpretation switched."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+
+def parse_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` or ``today``."""
+    if text == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or 'today'): {text!r}") from None
+
+
+def parse_interpretation(text: str) -> tuple[str, str]:
+    """``ID=CHOICE``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise argparse.ArgumentTypeError(f"expected ID=CHOICE, got {text!r}")
+    return key, value
+
+
+def add_interpretation(p: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    """``--interpretation ID=CHOICE``, repeatable: the choices switched for this call."""
+    p.add_argument(
+        "--interpretation",
+        type=parse_interpretation,
+        action="append",
+        default=[],
+        metavar="ID=CHOICE",
+        help=help_text or "switch an interpretation of the spec (repeatable)",
+    )
