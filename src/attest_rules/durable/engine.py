@@ -61,12 +61,12 @@ class DurableEngine:
                     continue
                 applies_cc, outcome_cc = compiler(frozenset()), compiler(frozenset(rule.spec.let))
                 applies_name = None
-                if rule.applies_node is not None:
+                if rule.applies is not None:
                     applies_name = self.host.name(_safe(f"{vid}__{q}__applies"))
                     rulesets[applies_name] = {
                         "no": {
                             "pri": 0,
-                            "all": [{"m": applies_cc.negated(rule.applies_node)}],
+                            "all": [{"m": applies_cc.negated(rule.applies.node)}],
                             "run": self._record("no"),
                         },
                         "yes": {"pri": 1, "all": [{"m": TRUE}], "run": self._record("yes")},
@@ -78,7 +78,7 @@ class DurableEngine:
                         "all": [{"m": outcome_cc.condition(node) if node is not None else TRUE}],
                         "run": self._record(f"o{i}"),
                     }
-                    for i, node in enumerate(rule.outcome_nodes)
+                    for i, node in enumerate(w.node if w else None for _, w in rule.outcomes)
                 }
                 self._plans[(vid, q)] = _Plan(
                     rule, applies_name, applies_cc.fields, outcome_name, outcome_cc.fields

@@ -117,7 +117,4 @@ def decide(rule: CompiledRule, env: Env) -> Decided:
 def compute_lets(rule: CompiledRule, env: Env) -> None:
     """Compute a rule's named values, in order, into ``env.locals``."""
     for let in rule.lets:
-        if let.compute is not None:
-            env.locals[let.name] = let.compute(env)
-        else:
-            env.locals[let.name] = dict(let.cases)[env.choices[str(let.by)]](env)
+        env.locals[let.name] = let.chosen(env.choices)(env)

@@ -41,13 +41,11 @@ def _lets_used(rule: CompiledRule, choices: Mapping[str, str]) -> set[str]:
         return {n.args[0] for n in node.walk() if n.op == "path" and n.args[0] in names}
 
     used: set[str] = set()
-    for node in rule.outcome_nodes:
-        used |= refs(node)
+    for _, when in rule.outcomes:
+        used |= refs(when.node if when is not None else None)
     for let in reversed(rule.lets):  # a value only refers to values defined before it
         if let.name in used:
-            used |= refs(let.node)
-            if let.by is not None:
-                used |= refs(dict(let.case_nodes)[choices[let.by]])
+            used |= refs(let.chosen(choices).node)
     return used
 
 
@@ -78,8 +76,8 @@ def rule_code(
         return [f"{target} = ('undetermined', None)"]
     lines: list[str] = []
     pad = ""
-    if rule.applies_node is not None:
-        applies = gen.expr(rule.applies_node, frozenset(), frozenset())
+    if rule.applies is not None:
+        applies = gen.expr(rule.applies.node, frozenset(), frozenset())
         not_applying = "return (-1, None, None, None, ())" if trace else f"{target} = NA"
         lines += [f"if not {applies}:", f"    {not_applying}", "else:"]
         pad = "    "
@@ -91,26 +89,25 @@ def rule_code(
     for let in rule.lets:
         if let.name not in used:
             continue
-        if let.node is not None:
-            code = gen.expr(let.node, lets, frozenset())
-        elif choices is not None:
-            code = gen.expr(dict(let.case_nodes)[choices[str(let.by)]], lets, frozenset())
+        if let.value is not None or choices is not None:
+            code = gen.expr(let.chosen(choices or {}).node, lets, frozenset())
         else:
             code = "None"
-            for choice, case_node in reversed(let.case_nodes):
-                value = gen.expr(case_node, lets, frozenset())
+            for choice, case in reversed(let.cases):
+                value = gen.expr(case.node, lets, frozenset())
                 code = f"({value} if ch[{let.by!r}] == {choice!r} else {code})"
         lines.append(f"{pad}{gen.let_name(let.name)} = {code}")
         lets = lets | {let.name}
     if trace:
         lines.append(f"{pad}A1 = ()")  # the citations that apply when a condition holds
-        for cond, ids in rule.cite_when_nodes:
+        for cond, ids in rule.cite_when:
             lines += [
-                f"{pad}if {gen.expr(cond, lets, frozenset())}:",
+                f"{pad}if {gen.expr(cond.node, lets, frozenset())}:",
                 f"{pad}    A1 = A1 + {ids!r}",
             ]
     keyword = "if"
-    for k, ((outcome, _), node) in enumerate(zip(rule.outcomes, rule.outcome_nodes, strict=True)):
+    for k, (outcome, when) in enumerate(rule.outcomes):
+        node = when.node if when is not None else None
         if trace:
             setup, values, reasons = _rendering(rule, outcome, gen)
             result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
@@ -196,9 +193,8 @@ def rule_source(rule: CompiledRule, gen: Generator) -> str:
 
 
 def event_source(rule: CompiledRule, gen: Generator) -> str:
-    assert rule.event_node is not None  # noqa: S101 - every compiled rule has its event
     return (
-        f"def event{SIGNATURE}:\n    return {gen.expr(rule.event_node, frozenset(), frozenset())}"
+        f"def event{SIGNATURE}:\n    return {gen.expr(rule.event.node, frozenset(), frozenset())}"
     )
 
 
@@ -216,8 +212,7 @@ def _event_lines(book: Rulebook, gen: Generator, names: list[str]) -> list[str]:
         if i in done:
             continue
         done.add(i)
-        node = book.events[q].event_node
-        assert node is not None  # noqa: S101 - every compiled rule has its event
+        node = book.events[q].event.node
         if node.op == "path":  # a fact: None when unknown, no exception raised
             lines.append(f"    {names[i]} = {gen.optional(node)}")
             continue
@@ -252,11 +247,11 @@ def gates_source(book: Rulebook, bound: tuple[Readings, Any]) -> tuple[str, dict
     gen = Generator(book.facts, bound)
     lines = [f"def gates{SIGNATURE}:"]
     for n, q in enumerate(book.questions):
-        node = book.events[q].applies_node
-        if node is None:
+        gate = book.events[q].applies
+        if gate is None:
             lines.append(f"    A{n} = None")
             continue
-        lines += _or_none(f"A{n}", gen.expr(node, frozenset(), frozenset()))
+        lines += _or_none(f"A{n}", gen.expr(gate.node, frozenset(), frozenset()))
     lines.append("    return (" + "".join(f"A{n}, " for n in range(len(book.questions))) + ")")
     return "\n".join(lines) + "\n", gen.consts
 
@@ -292,10 +287,10 @@ def case_source(
         answers.append(f"{q!r}: {answer}")
         slow = f"S({q!r}, f, on, ch)"
         lines += ["    try:", f"        if {ev} is None:"]
-        if selector.applies_node is None:
+        if selector.applies is None:
             lines.append(f"            {answer} = {slow}")
         else:
-            gate = gen.expr(selector.applies_node, frozenset(), frozenset())
+            gate = gen.expr(selector.applies.node, frozenset(), frozenset())
             lines.append(f"            {answer} = {slow} if {gate} else NA")
         for i, (vid, table) in enumerate(book.by_version.items()):
             version_rule = table.get(q)

@@ -8,13 +8,14 @@ with it. Everything an analyst can get wrong in a rule is found here, located in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from typing import Any
 
 from attest_rules.errors import DocPath
 from attest_rules.lang.display import PLACEHOLDER
-from attest_rules.lang.interpreter import Compiled, compile_expr, render
+from attest_rules.lang.interpreter import Compiled, Env, compile_expr, render
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, Record, Type
@@ -33,35 +34,52 @@ from attest_rules.spec.placement import placed_provisions
 Problem = tuple[DocPath, str]
 
 
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """One checked expression: its tree (what the code generators and durable_rules compile)
+    and its closure (the reference semantics), both from the one text. Calling it runs the
+    closure."""
+
+    node: Node
+    run: Compiled
+
+    def __call__(self, env: Env) -> Any:
+        return self.run(env)
+
+
+def checked(node: Node) -> Expr:
+    return Expr(node, compile_expr(node))
+
+
 @dataclass(frozen=True)
 class Let:
     name: str
-    compute: Compiled | None  # None when it depends on a choice
+    value: Expr | None  # None when it depends on a choice
     by: str | None = None
-    cases: tuple[tuple[str, Compiled], ...] = ()
-    node: Node | None = None
-    case_nodes: tuple[tuple[str, Node], ...] = ()
+    cases: tuple[tuple[str, Expr], ...] = ()  # each choice of ``by`` and its expression
     kind: Type | None = None  # its type, as the checker found it
+
+    def chosen(self, choices: Mapping[str, str]) -> Expr:
+        """The expression that gives this value under ``choices``."""
+        if self.value is not None:
+            return self.value
+        return dict(self.cases)[choices[str(self.by)]]
 
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A rule ready to run: its spec, where it stands, and its compiled expressions."""
+    """A rule ready to run: its spec, where it stands, and its checked expressions."""
 
     spec: RuleSpec
     provision_id: str
     path: DocPath
-    event: Compiled
+    event: Expr
     event_text: str
-    applies: Compiled | None
+    applies: Expr | None
     lets: tuple[Let, ...]
-    outcomes: tuple[tuple[OutcomeSpec, Compiled | None], ...]
+    outcomes: tuple[tuple[OutcomeSpec, Expr | None], ...]
     usage: Usage
-    cite_when: tuple[tuple[Compiled, tuple[str, ...]], ...] = ()
-    applies_node: Node | None = None
-    outcome_nodes: tuple[Node | None, ...] = ()
-    event_node: Node | None = None
-    cite_when_nodes: tuple[tuple[Node, tuple[str, ...]], ...] = ()
+    cite_when: tuple[tuple[Expr, tuple[str, ...]], ...] = ()
 
     @property
     def let_names(self) -> tuple[str, ...]:
@@ -161,8 +179,7 @@ class _RuleCompiler:
             if let is not None:
                 lets.append(let[0])
                 checker.scope[name] = let[1]
-        outcomes: list[tuple[OutcomeSpec, Compiled | None]] = []
-        outcome_nodes: list[Node | None] = []
+        outcomes: list[tuple[OutcomeSpec, Expr | None]] = []
         for i, outcome in enumerate(spec.outcomes):
             opath: DocPath = (*path, "outcomes", i)
             last = i == len(spec.outcomes) - 1
@@ -178,10 +195,7 @@ class _RuleCompiler:
             compiled = None
             if outcome.when is not None:
                 when = self.expression(outcome.when, (*opath, "when"), checker, BOOL, usage)
-                compiled = compile_expr(when[0]) if when else None
-                outcome_nodes.append(when[0] if when else None)
-            else:
-                outcome_nodes.append(None)
+                compiled = checked(when[0]) if when else None
             for name in PLACEHOLDER.findall(outcome.reason):
                 if name not in spec.let:
                     self.problems.append(
@@ -191,14 +205,12 @@ class _RuleCompiler:
                 if ref not in self.known_ids:
                     self.problems.append(((*opath, "cites", k), f"no provision {ref!r}"))
             outcomes.append((outcome, compiled))
-        cite_when: list[tuple[Compiled, tuple[str, ...]]] = []
-        cite_when_nodes: list[tuple[Node, tuple[str, ...]]] = []
+        cite_when: list[tuple[Expr, tuple[str, ...]]] = []
         for i, cw in enumerate(spec.cite_when):
             cpath: DocPath = (*path, "cite_when", i)
             cond = self.expression(cw.when, (*cpath, "when"), checker, BOOL, usage)
             if cond is not None:
-                cite_when.append((compile_expr(cond[0]), tuple(cw.cites)))
-                cite_when_nodes.append((cond[0], tuple(cw.cites)))
+                cite_when.append((checked(cond[0]), tuple(cw.cites)))
             for k, ref in enumerate(cw.cites):
                 if ref not in self.known_ids:
                     self.problems.append(((*cpath, "cites", k), f"no provision {ref!r}"))
@@ -221,17 +233,13 @@ class _RuleCompiler:
             spec,
             provision_id,
             path,
-            compile_expr(event[0]),
+            checked(event[0]),
             render(event[0]),
-            compile_expr(applies[0]) if applies else None,
+            checked(applies[0]) if applies else None,
             tuple(lets),
             tuple(outcomes),
             usage,
             cite_when=tuple(cite_when),
-            applies_node=applies[0] if applies else None,
-            outcome_nodes=tuple(outcome_nodes),
-            event_node=event[0],
-            cite_when_nodes=tuple(cite_when_nodes),
         )
 
     def _let(
@@ -241,7 +249,7 @@ class _RuleCompiler:
             result = self.expression(value, path, checker, None, usage)
             if result is None:
                 return None
-            return Let(name, compile_expr(result[0]), node=result[0], kind=result[1]), result[1]
+            return Let(name, checked(result[0]), kind=result[1]), result[1]
         interp = self.interpretations.get(value.by)
         if interp is None:
             self.problems.append(((*path, "by"), f"no interpretation {value.by!r}"))
@@ -256,15 +264,13 @@ class _RuleCompiler:
             )
             return None
         usage.interpretations.add(value.by)
-        cases: list[tuple[str, Compiled]] = []
-        case_nodes: list[tuple[str, Node]] = []
+        cases: list[tuple[str, Expr]] = []
         kinds: set[Type] = set()
         for choice, text in value.cases.items():
             result = self.expression(text, (*path, "cases", choice), checker, None, usage)
             if result is None:
                 return None
-            cases.append((choice, compile_expr(result[0])))
-            case_nodes.append((choice, result[0]))
+            cases.append((choice, checked(result[0])))
             kinds.add(result[1])
         if len(kinds) != 1:
             self.problems.append(
@@ -272,7 +278,7 @@ class _RuleCompiler:
             )
             return None
         kind = kinds.pop()
-        let = Let(name, None, value.by, tuple(cases), case_nodes=tuple(case_nodes), kind=kind)
+        let = Let(name, None, value.by, tuple(cases), kind=kind)
         return let, kind
 
     def _declarations(self, spec: RuleSpec, path: DocPath, usage: Usage) -> None:
