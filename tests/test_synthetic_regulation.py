@@ -71,6 +71,15 @@ def test_evaluate_gives_a_record_that_replays(
     assert code == 0 and "all 5 answers match" in out
 
 
+def test_its_text_on_a_date_versions_and_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "versions", "--spec", SPEC)
+    assert code == 0 and out.startswith("v1 ") and "\nv2 " in out
+    code, out, _ = run(capsys, "show", "1", "--on", "2025-02-01", "--spec", SPEC, "--lang", "en")
+    assert code == 0 and "at most eight lending books" in out
+    code, out, _ = run(capsys, "diff", "2024-12-31", "2025-01-01", "--spec", SPEC)
+    assert code == 0 and "replaced  rules.1" in out
+
+
 def test_the_amendment_applies_from_its_effective_date() -> None:
     six = [{"title": str(n), "kind": "lending"} for n in range(6)]
     before = LIB.evaluate({"loan": {"issued_on": "2024-12-31", "books": six}})
