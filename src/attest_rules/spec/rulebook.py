@@ -214,7 +214,8 @@ class _RuleCompiler:
             for k, ref in enumerate(cw.cites):
                 if ref not in self.known_ids:
                     self.problems.append(((*cpath, "cites", k), f"no provision {ref!r}"))
-        self._declarations(spec, path, usage)
+        if len(self.problems) == before:  # an expression that failed used nothing: no echo
+            self._declarations(spec, path, usage)
         if spec.undetermined is not None and spec.outcomes:
             self.problems.append(
                 ((*path, "outcomes"), "a rule that is undetermined has no outcomes")
