@@ -260,6 +260,10 @@ class _Builder:
                 isinstance(item_type, Record) and item_type.field(spec.unique_by) is not None
             ):
                 self.problem((*path, "unique_by"), f"the items have no field {spec.unique_by!r}")
+            elif (spec.unique or spec.unique_by) and "[]" in where:
+                self.problem(
+                    (*path, "unique"), "unique is not supported on a list inside a list's items"
+                )
             elif spec.unique or spec.unique_by:
                 self.uniques.append(
                     _Unique(where, spec.unique_by, spec.duplicate or "is listed twice")
