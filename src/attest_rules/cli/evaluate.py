@@ -97,7 +97,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: TextIO, args: argparse.Names
             if isinstance(case, FactsError):
                 raise case
             if evaluator is not None:
-                answers = evaluator.decide_all(case.facts(), args.on, choices)
+                answers = evaluator.decide_all(case.model_dump(), args.on, choices)
                 sink.write(
                     json.dumps({"case_id": case.id, "answers": answers}, ensure_ascii=False) + "\n"
                 )

@@ -110,7 +110,7 @@ class DurableEngine:
         fact a condition needs is unknown: durable_rules has no unknown value)."""
         model = self.reg.facts.model
         parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
-        return self.decide_all(parsed.facts(), on, self.reg.choices(interpretations))
+        return self.decide_all(parsed.model_dump(), on, self.reg.choices(interpretations))
 
     def decide_all(
         self,

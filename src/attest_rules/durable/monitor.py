@@ -134,7 +134,7 @@ class Monitor:
         marks = set(state.marks)
         self._apply(state, event, etype)
         try:
-            state.checked = self.reg.facts.parse(state.facts, f"case {event.case}").facts()
+            state.checked = self.reg.facts.parse(state.facts, f"case {event.case}").model_dump()
         except AttestRulesError as exc:
             state.facts, state.marks = before, marks  # nothing half-applied
             raise AttestRulesError(

@@ -69,7 +69,7 @@ class Evaluator:
         parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
-        facts = parsed.facts()
+        facts = parsed.model_dump()
         answers = self._answers(self._for(choices), facts, on)
         return Evaluation(
             library_version=__version__,

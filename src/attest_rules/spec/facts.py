@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from attest_rules.errors import DocPath, FactsError
 from attest_rules.lang.codegen import Generator, build
@@ -46,15 +46,6 @@ class CaseModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str | None = Field(default=None, description="The case's own id")
-    _facts: dict[str, Any] | None = PrivateAttr(default=None)
-
-    def facts(self) -> dict[str, Any]:
-        """The case's facts as the rules read them (a dict of its fields, ``None`` where not
-        given), dumped once and remembered: the check of the constraints and the evaluation
-        share it, and neither changes it."""
-        if self._facts is None:
-            self._facts = self.model_dump()
-        return self._facts
 
 
 class _CaseRoot(CaseModel):
@@ -124,7 +115,7 @@ class FactsModel:
                     reason = "unknown fact"
                 problems.append((field, reason))
             raise FactsError(problems, source) from None
-        problems = self.problems(case.facts())
+        problems = self.problems(case.model_dump())
         if problems:
             raise FactsError(problems, source)
         return case

@@ -80,7 +80,7 @@ def form_of(reg: Regulation, form_id: str) -> CompiledForm:
 
 
 def _env(reg: Regulation, case: CaseModel, choices: Mapping[str, str]) -> Env:
-    return Env(case.facts(), choices, kz_calendar(), reg.bindings.readings(choices))
+    return Env(case.model_dump(), choices, kz_calendar(), reg.bindings.readings(choices))
 
 
 def _version(reg: Regulation, form: CompiledForm, env: Env, on: dt.date | None) -> str:

@@ -110,7 +110,7 @@ def impact(
             out.rejected.append(f"{where}: {case}")
             continue
         out.cases += 1
-        facts = case.facts()
+        facts = case.model_dump()
         under_a = evaluator.decide_all(facts, a.on, choices_a)
         under_b = evaluator.decide_all(facts, b.on, choices_b)
         case_id = case.id or where
