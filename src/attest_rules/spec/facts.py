@@ -15,6 +15,7 @@ the regulation): it names the case in records, forms and monitor streams.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -280,7 +281,10 @@ class _Builder:
         types: list[tuple[str, Type]] = []
         if root:
             types.append((CASE_ID, STR))  # every case's own (see CaseModel)
-        for name, child in spec.fields.items():
+        for raw_name, child in spec.fields.items():
+            # interned, as the generated code's constants are: a dict lookup then matches the
+            # key by identity (measured 6% of the answers-only path when it did not)
+            name = sys.intern(raw_name)
             cpath: DocPath = (*path, "fields", name) if not root else ("facts", name)
             if not _NAME.match(name) or (root and name == CASE_ID):
                 why = "every case has its own id" if name == CASE_ID else "a fact's name"
