@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import IO, Any, BinaryIO
 
 from attest_rules.cli.options import add_interpretation
 from attest_rules.engine.evaluator import Evaluator
@@ -15,6 +15,7 @@ from attest_rules.engine.records import read_record, render_replay, replay
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.errors import AttestRulesError, FactsError
+from attest_rules.outputs import atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, t
 
@@ -86,7 +87,7 @@ def _dump(ev: Evaluation) -> str:
     return ev.model_dump_json(exclude_none=False)
 
 
-def _batch(reg: Regulation, source: BinaryIO, sink: TextIO, args: argparse.Namespace) -> int:
+def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Namespace) -> int:
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
     bad = 0
@@ -114,9 +115,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     reg = load(args.spec)
     if args.jsonl:
         src_name, out_name = args.jsonl
+        inputs = [] if src_name == "-" else [src_name]
+        if out_name == "-":
+            with sys.stdin.buffer if src_name == "-" else open(src_name, "rb") as source:
+                return _batch(reg, source, sys.stdout, args)
+        refuse_inputs(out_name, inputs)  # before anything is read or written
         with (
             sys.stdin.buffer if src_name == "-" else open(src_name, "rb") as source,
-            sys.stdout if out_name == "-" else open(out_name, "w", encoding="utf-8") as sink,
+            atomic_text(out_name, inputs) as sink,
         ):
             return _batch(reg, source, sink, args)
     if not args.cases:

@@ -14,9 +14,10 @@ import sys
 from typing import Any
 
 from attest_rules.cli.options import add_interpretation
-from attest_rules.engine.facts import read_cases
+from attest_rules.engine.facts import input_files, read_cases
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
+from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.forms import FilledField, Form, Table, document, form_of, table
 from attest_rules.tools.messages import LANGS, t
 
@@ -155,6 +156,8 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     fmt = "csv" if args.format == "text" else args.format
     if fmt not in ("csv", "xlsx"):
         raise AttestRulesError(f"{args.form} is a table: --format csv or xlsx")
+    if args.output:  # refused before anything is read: an input is never overwritten
+        refuse_inputs(args.output, input_files(args.cases))
     cases, rejected = [], []
     for where, case in read_cases(reg.facts, args.cases):
         if isinstance(case, str):
@@ -165,11 +168,12 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     if fmt == "xlsx":
         if not args.output:
             raise AttestRulesError("--format xlsx needs --output FILE.xlsx")
-        write_xlsx(filled, args.lang, args.output)
+        with atomic_path(args.output, input_files(args.cases)) as tmp:
+            write_xlsx(filled, args.lang, str(tmp))
     else:
         text = write_csv(filled, args.lang)
         if args.output:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
+            with atomic_text(args.output, input_files(args.cases), newline="") as out:
                 out.write(text)
         else:
             sys.stdout.write(text)

@@ -81,6 +81,17 @@ def read_cases(
                 yield str(path), str(exc)
 
 
+def input_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files :func:`read_cases` reads for ``paths`` (a folder's YAML and JSON files)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted([*path.glob("*.yaml"), *path.glob("*.json")])
+        else:
+            out.append(path)
+    return out
+
+
 def read_case_file(path: str | Path) -> Any:
     """The data of a YAML or JSON case file (JSON is YAML); located errors on bad syntax."""
     file = Path(path)

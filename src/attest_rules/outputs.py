@@ -1,0 +1,75 @@
+"""Output files, written so that nothing is lost: never over one of the command's inputs, and
+atomically (to a temporary file beside the target, renamed over it only once complete), so a
+run that fails part-way leaves a previous output as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from attest_rules.errors import AttestRulesError
+
+
+class OutputError(AttestRulesError):
+    """An output that would overwrite an input, or that cannot be written."""
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` are one file: the same inode where both exist (a link, another
+    spelling of the path), else the same resolved path."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def refuse_inputs(target: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Raise :class:`OutputError` where ``target`` is one of ``inputs``."""
+    for source in inputs:
+        if same_file(target, source):
+            raise OutputError(
+                f"refusing to write {target}: it is one of the inputs ({source}); "
+                "name another output file"
+            )
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path, inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write to; on success it replaces ``target``, on
+    failure it is removed and ``target`` is left as it was."""
+    path = Path(target)
+    refuse_inputs(path, inputs)
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if path.exists():  # keep the target's permissions, as an overwrite would
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_text(
+    target: str | Path, inputs: Iterable[str | Path] = (), *, newline: str | None = None
+) -> Iterator[IO[str]]:
+    """A text file (UTF-8) written atomically over ``target`` (see :func:`atomic_path`)."""
+    with (
+        atomic_path(target, inputs) as tmp,
+        open(tmp, "w", encoding="utf-8", newline=newline) as out,
+    ):
+        yield out
+        out.flush()
+        os.fsync(out.fileno())

@@ -1,0 +1,93 @@
+"""Nothing lost (issue 12, finding 1): an output is never one of the inputs, and is written
+atomically, so a run that fails part-way leaves a previous output as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from attest_rules.cli.app import main
+from attest_rules.engine.evaluator import Evaluator
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quorate-session-2025.yaml"
+
+
+def _batch(tmp_path: Path, lines: int = 3) -> Path:
+    src = tmp_path / "cases.jsonl"
+    src.write_text(
+        "".join(
+            json.dumps({"id": f"c{n}", "session": {"date": "2025-03-03"}}) + "\n"
+            for n in range(lines)
+        ),
+        encoding="utf-8",
+    )
+    return src
+
+
+def test_a_batch_never_writes_over_its_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _batch(tmp_path)
+    before = src.read_bytes()
+    assert main(["evaluate", "--jsonl", str(src), str(src)]) == 1
+    assert "refusing to write" in capsys.readouterr().err
+    assert src.read_bytes() == before
+    link = tmp_path / "link.jsonl"  # another name for the same file
+    link.symlink_to(src)
+    assert main(["evaluate", "--jsonl", str(src), str(link)]) == 1
+    assert src.read_bytes() == before
+
+
+def test_a_batch_that_fails_part_way_leaves_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = _batch(tmp_path)
+    out = tmp_path / "answers.jsonl"
+    out.write_text("the previous answers\n", encoding="utf-8")
+    calls = {"n": 0}
+    real = Evaluator.evaluate
+
+    def failing(self: Evaluator, *args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the run is stopped on its second line
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Evaluator, "evaluate", failing)
+    with pytest.raises(KeyboardInterrupt):
+        main(["evaluate", "--jsonl", str(src), str(out)])
+    assert out.read_text(encoding="utf-8") == "the previous answers\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.jsonl", "cases.jsonl"]
+
+
+def test_a_complete_batch_replaces_the_output(tmp_path: Path) -> None:
+    src = _batch(tmp_path)
+    out = tmp_path / "answers.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    os.chmod(out, 0o640)
+    assert main(["evaluate", "--jsonl", str(src), str(out), "--answers-only"]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_table_is_never_written_over_a_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    case = tmp_path / "case.yaml"
+    shutil.copy(EXAMPLE, case)
+    before = case.read_bytes()
+    assert main(["annex2", str(case), "--format", fmt, "-o", str(case)]) == 1
+    assert "refusing to write" in capsys.readouterr().err
+    assert case.read_bytes() == before
+    # nor over a case file of a folder given as input
+    assert main(["annex2", str(tmp_path), "--format", fmt, "-o", str(case)]) == 1
+    assert case.read_bytes() == before
+    table = tmp_path / f"table.{fmt}"
+    assert main(["annex2", str(case), "--format", fmt, "-o", str(table)]) == 0
+    assert table.stat().st_size > 0 and case.read_bytes() == before
