@@ -59,8 +59,7 @@ def test_a_batch_that_fails_part_way_leaves_the_previous_output(
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Evaluator, "evaluate", failing)
-    with pytest.raises(KeyboardInterrupt):
-        main(["evaluate", "--jsonl", str(src), str(out)])
+    assert main(["evaluate", "--jsonl", str(src), str(out)]) == 130  # Ctrl-C: one line
     assert out.read_text(encoding="utf-8") == "the previous answers\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.jsonl", "cases.jsonl"]
 
@@ -91,3 +90,59 @@ def test_a_table_is_never_written_over_a_case(
     table = tmp_path / f"table.{fmt}"
     assert main(["annex2", str(case), "--format", fmt, "-o", str(table)]) == 0
     assert table.stat().st_size > 0 and case.read_bytes() == before
+
+
+# Finding 12: I/O problems and an interrupted run are one clear line, never an internal error.
+
+
+def test_a_missing_or_unwritable_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nope.jsonl")
+    for argv in (
+        ["evaluate", "--jsonl", missing, "-"],
+        ["impact", missing, "--from", "2024-10-01", "--to", "2025-01-01"],
+        ["evaluate", "--jsonl", str(_batch(tmp_path)), str(tmp_path / "no" / "such" / "dir.jsonl")],
+    ):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert err.startswith("attest-rules: cannot") and "internal error" not in err, err
+
+
+def test_the_monitor_names_a_missing_events_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("durable")
+    assert main(["monitor", str(tmp_path / "events.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot" in err and "events.jsonl" in err and "internal error" not in err
+
+
+def test_a_test_run_that_finds_no_case_files_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["test", str(tmp_path)]) == 1
+    assert "no case files in" in capsys.readouterr().err
+
+
+def test_a_bad_interpretation_in_one_case_file_names_it_and_the_others_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = Path(__file__).parent / "cases" / "session-quorum.yaml"
+    shutil.copy(good, tmp_path / "a-good.yaml")
+    (tmp_path / "b-bad.yaml").write_text(
+        "description: a bad interpretation\n"
+        "cases:\n"
+        "  - name: switched to nothing\n"
+        "    interpretations: {quorum.composition: everyone}\n"
+        "    case: {}\n"
+        "    expect: {session.quorum: {status: undetermined}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c-broken.yaml").write_text("cases: [\n", encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED " + str(tmp_path / "b-bad.yaml") + ": switched to nothing" in out
+    assert "has no choice 'everyone'" in out
+    assert "FAILED " + str(tmp_path / "c-broken.yaml") in out
+    assert out.strip().splitlines()[-1].startswith("7 passed, 2 failed")

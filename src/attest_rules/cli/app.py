@@ -211,6 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("attest-rules: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file that cannot be read or written: the user's to fix
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"attest-rules: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         if os.environ.get("ATTEST_RULES_DEBUG"):
             raise

@@ -170,6 +170,8 @@ def cmd_test(args: argparse.Namespace) -> int:
     reg = load(args.spec)
     paths = args.paths or [str(Path("tests") / "cases")]
     results = run_files(reg, paths)
+    if not results:  # nothing tested is no pass
+        raise AttestRulesError(f"no case files in {', '.join(map(str, paths))}")
     failed = [r for r in results if not r.passed]
     for r in failed:
         print(f"FAILED {r.file}: {r.name}")

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Status
-from attest_rules.errors import FactsError, SpecError
+from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.located.fields import SpecDate
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.located.validation import validation_issues
@@ -151,7 +151,7 @@ def run_case(
 ) -> CaseResult:
     try:
         evaluation = reg.evaluate(merged(base or {}, spec.case), spec.on, spec.interpretations)
-    except FactsError as exc:
+    except AttestRulesError as exc:  # bad facts, an unknown interpretation: this case fails
         return CaseResult(file, spec.name, (str(exc),))
     failures: list[str] = []
     exercised: list[Exercised] = []
@@ -176,9 +176,19 @@ def case_paths(paths: list[str | Path]) -> list[Path]:
 
 
 def run_files(reg: Regulation, paths: list[str | Path]) -> list[CaseResult]:
+    """Every case of every case file under ``paths``; a file that cannot be read is one failed
+    result naming it, and the others run."""
     results = []
     for path in case_paths(paths):
-        loaded = load_case_file(path)
+        try:
+            loaded = load_case_file(path)
+        except SpecError as exc:
+            results.append(CaseResult(str(path), "(the file)", tuple(str(e) for e in exc.errors)))
+            continue
+        except OSError as exc:
+            reason = f"cannot read {path}: {exc.strerror or exc}"
+            results.append(CaseResult(str(path), "(the file)", (reason,)))
+            continue
         for spec in loaded.cases:
             results.append(run_case(reg, str(path), spec, loaded.base))
     return results
