@@ -146,3 +146,60 @@ def test_a_bad_interpretation_in_one_case_file_names_it_and_the_others_run(
     assert "has no choice 'everyone'" in out
     assert "FAILED " + str(tmp_path / "c-broken.yaml") in out
     assert out.strip().splitlines()[-1].startswith("7 passed, 2 failed")
+
+
+# Finding 8: a key given twice, NaN or Infinity in any JSON input is refused, named.
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ('{"session": {"date": "2025-03-03", "date": "2020-01-01"}}', "'date' is given twice"),
+        ('{"session": {"date": "2025-03-03"}, "x": NaN}', "NaN is not a number JSON allows"),
+        ('{"x": Infinity}', "Infinity is not a number JSON allows"),
+        ('{"x": -Infinity}', "-Infinity is not a number JSON allows"),
+    ],
+)
+def test_a_batch_line_with_a_duplicate_key_or_a_non_finite_number_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, why: str
+) -> None:
+    src = tmp_path / "cases.jsonl"
+    good = json.dumps({"id": "ok", "session": {"date": "2025-03-03"}})
+    src.write_text(f"{good}\n{line}\n{good}\n", encoding="utf-8")
+    assert main(["evaluate", "--jsonl", str(src), "-", "--answers-only"]) == 1
+    rows = [json.loads(r) for r in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 3 and why in rows[1]["error"] and "line 2" in rows[1]["error"]
+
+
+def test_an_event_with_a_duplicate_key_is_refused_and_the_stream_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("durable")
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        '{"case": "c", "type": "tick", "at": "2025-03-03", "at": "2025-03-04"}\n'
+        "{not json\n"
+        '{"case": "c", "type": "case_closed"}\n',
+        encoding="utf-8",
+    )
+    assert main(["monitor", str(events)]) == 1
+    out = [json.loads(r) for r in capsys.readouterr().out.splitlines()]
+    assert out[0] == {
+        "line": 1,
+        "error": "malformed event: the key 'at' is given twice in one object",
+    }
+    assert out[1]["line"] == 2 and "not JSON" in out[1]["error"]
+    assert out[2]["finding"] == "case.closed"
+
+
+def test_a_record_with_a_duplicate_key_is_not_a_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = next((Path(__file__).parent / "fixtures").glob("record-*.json"))
+    text = fixture.read_text(encoding="utf-8").replace(
+        '"format": 1,', '"format": 1,\n  "format": 1,', 1
+    )
+    forged = tmp_path / "record.json"
+    forged.write_text(text, encoding="utf-8")
+    assert main(["replay", str(forged)]) == 1
+    assert "is not a decision record: the key 'format' is given twice" in capsys.readouterr().err

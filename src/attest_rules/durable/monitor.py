@@ -34,6 +34,7 @@ from attest_rules.engine.evaluator import Evaluator, citation
 from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.located.strict_json import StrictJSONError
 from attest_rules.spec.events import AT, EventBase, Events, validation_error_text
 from attest_rules.spec.model import EventType, Watch
 
@@ -350,6 +351,10 @@ class Monitor:
             except ValidationError as exc:
                 why = validation_error_text(exc, self.spec.types)
                 yield {"line": number, "error": f"malformed event: {why}"}
+            except StrictJSONError as exc:
+                yield {"line": number, "error": f"malformed event: {exc}"}
+            except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, nested too deep
+                yield {"line": number, "error": f"malformed event: not JSON: {exc}"}
             except AttestRulesError as exc:
                 yield {"line": number, "error": str(exc)}
 

@@ -9,12 +9,12 @@ happen) is absent. What the facts are, and which contradict each other, is the s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from attest_rules.errors import AttestRulesError, FactsError
+from attest_rules.located import strict_json
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.spec.facts import CaseModel, FactsModel
 
@@ -28,11 +28,13 @@ def case_from_json(facts: FactsModel, raw: bytes, source: str) -> CaseModel:
             [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
         )
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = strict_json.loads(raw)
     except UnicodeDecodeError as exc:
         raise FactsError([("(line)", f"not UTF-8 at byte {exc.start + 1}")], source) from None
     except RecursionError:
         raise FactsError([("(line)", "JSON nested too deeply")], source) from None
+    except strict_json.StrictJSONError as exc:
+        raise FactsError([("(line)", str(exc))], source) from None
     except ValueError as exc:
         raise FactsError([("(line)", f"not JSON: {exc}")], source) from None
     return facts.parse(data, source)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.errors import AttestRulesError
+from attest_rules.located import strict_json
 from attest_rules.version import __version__
 
 
@@ -51,15 +52,19 @@ class Replay:
 
 def read_record(path: str | Path) -> Evaluation:
     try:
-        return Evaluation.model_validate_json(Path(path).read_bytes())
+        return Evaluation.model_validate(strict_json.loads(Path(path).read_bytes()))
     except OSError as exc:
         raise AttestRulesError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (strict_json.StrictJSONError, RecursionError) as exc:
+        raise AttestRulesError(f"{path} is not a decision record: {exc}") from None
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise AttestRulesError(
             f"{path} is not a decision record: {where}: {first['msg']}"
         ) from None
+    except ValueError as exc:  # not JSON, or not UTF-8
+        raise AttestRulesError(f"{path} is not a decision record: not JSON: {exc}") from None
 
 
 def replay(reg: Regulation, record: Evaluation) -> Replay:

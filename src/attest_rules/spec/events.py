@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from attest_rules.errors import DocPath
 from attest_rules.lang.types import ANY, BOOL, DATE, ListOf, Record, Type, compatible
+from attest_rules.located import strict_json
 from attest_rules.located.fields import SpecDate
 from attest_rules.spec.model import EventsSpec, EventType, FactSpec, SpecDocument
 
@@ -50,8 +51,10 @@ class Events:
         return event
 
     def parse_json(self, raw: str | bytes) -> EventBase:
-        event: EventBase = self.adapter.validate_json(raw)
-        return event
+        """Validate one event from JSON, read strictly (no key twice, no NaN): a
+        ``StrictJSONError`` or ``ValueError`` for bad JSON, ``ValidationError`` for a bad
+        event."""
+        return self.parse(strict_json.loads(raw))
 
     def given(self, event: EventBase, name: str) -> Any:
         """The value of an event's field, ``at`` as its ISO date; None where not given."""
