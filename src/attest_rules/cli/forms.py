@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -107,12 +108,21 @@ def _cells(row: Form, lang: str) -> list[str]:
     return [_shown(f, lang) for f in row.fields]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
+
+
+def _inert(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs (OWASP's CSV injection advice: a
+    cell starting with = + - @ tab or CR gets a leading apostrophe)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def write_csv(table: Table, lang: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_header(table, lang))
     for row in table.rows:
-        writer.writerow(_cells(row, lang))
+        writer.writerow([_inert(cell) for cell in _cells(row, lang)])
     return buffer.getvalue()
 
 
@@ -147,8 +157,16 @@ def write_xlsx(table: Table, lang: str, path: str) -> None:
             sheet.cell(row=r, column=i).font = bold
             sheet.cell(row=r, column=i).alignment = wrap
     for n, row in enumerate(table.rows, start=4):
-        for i, value in enumerate(_cells(row, lang), start=1):
-            sheet.cell(row=n, column=i, value=value)
+        for i, (f, shown) in enumerate(zip(row.fields, _cells(row, lang), strict=True), start=1):
+            cell = sheet.cell(row=n, column=i)
+            if f.kind == "date" and not f.missing and f.value is not None:
+                cell.value = dt.date.fromisoformat(f.value)  # a real date, shown as ISO
+                cell.number_format = "yyyy-mm-dd"
+            elif f.kind == "number" and isinstance(f.value, int) and not f.labels:
+                cell.value = f.value
+            else:  # every other cell is text, typed as text: never a formula
+                cell.value = shown
+                cell.data_type = "s"
     book.save(path)
 
 

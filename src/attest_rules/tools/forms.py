@@ -40,6 +40,7 @@ class FilledField:
     missing: tuple[str, ...] = ()  # facts it needs that are not given
     by_hand: str | None = None  # why it is not filled from facts (the seal)
     labels: Mapping[str, str] | None = None  # the value's label by language, where it has one
+    kind: str = "text"  # what the value is: text, date (ISO), number, yes/no (bool)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Form:
     def as_dict(self) -> dict[str, Any]:
         out = {**asdict(self), "missing": self.missing}
         for f in out["fields"]:
+            del f["kind"]  # the JSON value says what it is
             if f["labels"] is None:
                 del f["labels"]
         return out
@@ -68,6 +70,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return "; ".join(str(_plain(v)) for v in value)
     return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "number"
+    return "text"
 
 
 def form_of(reg: Regulation, form_id: str) -> CompiledForm:
@@ -131,7 +143,7 @@ def fill(
         text = p.text["kk"] if p.text else None
         gloss = p.gloss.get("en")
         if p.row_number:
-            fields.append(FilledField(p.id, p.number, text, gloss, row))
+            fields.append(FilledField(p.id, p.number, text, gloss, row, kind="number"))
             continue
         if p.fills is None:
             why = p.no_rule or "not filled from facts"
@@ -144,7 +156,9 @@ def fill(
             )
             continue
         label = labels.get(p.fills.strip(), {}).get(value) if isinstance(value, str) else None
-        fields.append(FilledField(p.id, p.number, text, gloss, _plain(value), labels=label))
+        fields.append(
+            FilledField(p.id, p.number, text, gloss, _plain(value), labels=label, kind=_kind(value))
+        )
     title = index[annex].text
     return Form(annex, title["kk"] if title else None, version, case.id, tuple(fields))
 
