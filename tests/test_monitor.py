@@ -130,3 +130,21 @@ def test_the_cli_streams_findings_and_reports_a_bad_line(
     found = [o["finding"] for o in out if "finding" in o]
     assert "quorum.reached" in found and "deadline.passed" in found
     assert found[-1] == "case.closed"
+
+
+def test_a_second_opening_and_an_event_of_a_case_not_open_are_refused() -> None:
+    """Issue 12, finding 3: a second session_opened would wipe attendance and votes; an event
+    for a case never opened, or closed, would create state. Both are refused, named."""
+    m = Monitor(REG)
+    opened(m)
+    m.feed(ev(type="member_arrived", member="A"))
+    with pytest.raises(attest_rules.AttestRulesError, match="already open"):
+        opened(m)
+    assert m.cases["c"].facts["session"]["present"] == ["A"]  # nothing wiped
+    with pytest.raises(attest_rules.AttestRulesError, match="not open"):
+        m.feed(REG_EVENTS.parse({"case": "other", "type": "member_arrived", "member": "A"}))
+    assert "other" not in m.cases
+    m.feed(ev(type="case_closed"))
+    with pytest.raises(attest_rules.AttestRulesError, match="not open"):
+        m.feed(ev(type="vote_cast", member="A", vote="for"))
+    assert m.cases == {}

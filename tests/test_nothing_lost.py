@@ -179,6 +179,7 @@ def test_an_event_with_a_duplicate_key_is_refused_and_the_stream_goes_on(
     events.write_text(
         '{"case": "c", "type": "tick", "at": "2025-03-03", "at": "2025-03-04"}\n'
         "{not json\n"
+        '{"case": "c", "type": "session_opened", "at": "2025-03-03", "members": ["A"]}\n'
         '{"case": "c", "type": "case_closed"}\n',
         encoding="utf-8",
     )

@@ -119,7 +119,18 @@ class Monitor:
 
     def feed(self, event: Event) -> list[Finding]:
         state = self.cases.get(event.case)
+        opening = self.spec.open
+        if opening is not None and event.type == opening and state is not None:
+            raise AttestRulesError(
+                f"case {event.case} is already open: a second {opening} would wipe what its "
+                "events recorded; close it first"
+            )
         if state is None:
+            if opening is not None and event.type != opening:
+                raise AttestRulesError(
+                    f"case {event.case} is not open (never opened, or closed): its first event "
+                    f"is {opening}"
+                )
             facts = self.reg.facts.empty(event.case)
             state = self.cases[event.case] = _CaseState(facts, self._slot())
         if event.type == self.spec.close:

@@ -134,8 +134,8 @@ def build_events(
             fields[fname] = (annotation | None, Field(default=None))
         title = "".join(p.capitalize() for p in name.replace("-", "_").split("_")) + "Event"
         models.append(create_model(title, __base__=EventBase, **fields))
-    for role in ("clock", "close"):
-        if getattr(spec, role) not in spec.types:
+    for role in ("clock", "close", "open"):
+        if getattr(spec, role) is not None and getattr(spec, role) not in spec.types:
             problems.append(((*base, role), f"no event type {getattr(spec, role)!r} under types"))
     for i, watch in enumerate(spec.watch):
         wpath: DocPath = (*base, "watch", i)

@@ -498,6 +498,11 @@ class EventsSpec(_Strict):
     """What the live monitor accepts and watches (``attest-rules monitor``)."""
 
     clock: str = Field(description="The event type that tells the date (it needs at)")
+    open: str | None = Field(
+        default=None,
+        description="The event type that opens a case: any other event of a case not open, "
+        "and a second opening of an open case, are refused (without it, any event opens one)",
+    )
     close: str = Field(description="The event type that closes a case")
     types: dict[str, EventType] = Field(min_length=1)
     watch: list[Watch] = Field(default_factory=list)
