@@ -248,3 +248,48 @@ def test_an_xlsx_cell_is_text_or_a_real_date_never_a_formula(tmp_path: Path) -> 
     assert name.value == EVIL and name.data_type == "s"
     assert isinstance(date.value, dt.datetime) and date.value.date() == dt.date(2025, 3, 3)
     assert sheet.cell(row=4, column=1).value == 1  # the row number, a number
+
+
+# Finding 11: digits are ASCII where the law means digits; a name is NFC, with no control,
+# zero-width or bidirectional-override character.
+
+
+@pytest.mark.parametrize("iin", ["٩٠٠١٠١٣٠٠١٢٣", "９００１０１３００１２３"])
+def test_an_iin_is_twelve_ascii_digits(iin: str) -> None:
+    import attest_rules
+
+    with pytest.raises(attest_rules.FactsError) as exc:
+        attest_rules.parse_case({"worker": {"iin": iin}})
+    assert exc.value.problems[0][0] == "worker.iin"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("A\x1b[31mB", "U+001B"), ("Ai\u200bgul", "U+200B"), ("abc\u202edef", "U+202E")],
+)
+def test_a_name_with_a_hidden_character_is_refused(name: str, code: str) -> None:
+    import attest_rules
+
+    with pytest.raises(attest_rules.FactsError) as exc:
+        attest_rules.parse_case({"worker": {"full_name": name}})
+    (field, reason), *_ = exc.value.problems
+    assert field == "worker.full_name" and code in reason
+
+
+def test_a_name_is_nfc_normalised() -> None:
+    import attest_rules
+
+    case = attest_rules.parse_case({"worker": {"full_name": "A\u0301ру"}})  # A + combining acute
+    assert case.worker.full_name == "\u00c1ру"  # type: ignore[attr-defined]
+
+
+def test_terms_and_expressions_take_ascii_digits_only() -> None:
+    from attest_rules.errors import ExpressionError
+    from attest_rules.lang.syntax import parse
+    from attest_rules.legal_time import Term, TermError
+
+    with pytest.raises(TermError):
+        Term.parse("٣ years")
+    with pytest.raises(ExpressionError):
+        parse("count(session.present) >= ٣")
+    assert Term.parse("3 years").amount == 3

@@ -54,8 +54,8 @@ GRAMMAR = r"""
      | "(" expr ")"
 
 UNIT: /(calendar days?|working days?|years?|months?|weeks?|days?)(?![a-z_])/
-DATE.2: /\d{4}-\d{2}-\d{2}/
-INT: /\d+/
+DATE.2: /[0-9]{4}-[0-9]{2}-[0-9]{2}/
+INT: /[0-9]+/
 NAME: /[a-z_][a-z0-9_]*/
 STRING: /"[^"\\\n]*"/
 %ignore /[ \t\r\n]+/

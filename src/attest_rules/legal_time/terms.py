@@ -44,7 +44,7 @@ _UNITS = {
     "working day": Unit.working_days,
     "working days": Unit.working_days,
 }
-_TERM = re.compile(r"^\s*(\d{1,4})\s+([a-z]+(?:\s+[a-z]+)?)\s*$")
+_TERM = re.compile(r"^\s*([0-9]{1,4})\s+([a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _iso_date(value: Any) -> Any:
@@ -39,3 +40,27 @@ def document_config(title: str) -> ConfigDict:
             "title": title,
         },
     )
+
+
+# C0 controls but tab and newline, DEL, C1 controls, zero-width and joiner characters, the
+# bidirectional overrides and isolates, and the byte-order mark: nothing a person types in a
+# name, and what lets a text hide or reorder what a reader sees (or a terminal run).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def _text(value: str) -> str:
+    found = _INVISIBLE.search(value)
+    if found is not None:
+        raise ValueError(
+            f"holds an invisible or control character (U+{ord(found.group()):04X} at "
+            f"character {found.start() + 1}); type the text without it"
+        )
+    return unicodedata.normalize("NFC", value)
+
+
+PLAIN_TEXT = AfterValidator(_text)
+SpecText = Annotated[str, PLAIN_TEXT]
+"""A text of a case: NFC-normalised, with no control, zero-width or bidirectional-override
+character."""

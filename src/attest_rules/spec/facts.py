@@ -30,7 +30,7 @@ from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import kz_calendar
-from attest_rules.located.fields import SpecDate, document_config
+from attest_rules.located.fields import PLAIN_TEXT, SpecDate, SpecText, document_config
 from attest_rules.spec.model import ConstraintSpec, FactSpec, SpecDocument
 
 Problem = tuple[DocPath, str]
@@ -46,7 +46,7 @@ class CaseModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str | None = Field(default=None, description="The case's own id")
+    id: SpecText | None = Field(default=None, description="The case's own id")
 
 
 class _CaseRoot(CaseModel):
@@ -221,13 +221,13 @@ class _Builder:
             return Annotated[int, Field(ge=spec.minimum, le=spec.maximum)], INT
         if kind == "string":
             if spec.pattern is None:
-                return str, STR
+                return SpecText, STR
             try:
                 re.compile(spec.pattern)
             except re.error as exc:
                 self.problem((*path, "pattern"), f"not a regular expression: {exc}")
                 return None
-            return Annotated[str, Field(pattern=spec.pattern)], STR
+            return Annotated[str, Field(pattern=spec.pattern), PLAIN_TEXT], STR
         if kind == "enum":
             values = spec.values or []
             if not values or len(set(values)) != len(values):
