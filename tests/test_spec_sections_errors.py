@@ -118,3 +118,24 @@ def test_a_binding_to_no_parameter_and_a_choice_onto_no_value() -> None:
         )
     )
     assert "must map onto one of last-day-of-term, day-after-term" in e.message
+
+
+# Issue 12, finding 6: a spec whose expressions could not run is refused when it loads.
+
+
+@pytest.mark.parametrize(
+    ("when", "why"),
+    [
+        ("not " * 330 + "true", "nested deeper than 48 levels"),
+        ("counted <= " + " + ".join(["1"] * 250), "nested deeper than 48 levels"),
+        ("counted <= " + "-" * 300 + "1", "nested deeper than 48 levels"),
+        ("counted <= 1" + "0" * 20, "is larger than 1000000000000"),
+    ],
+    ids=["330 nots", "250 sums", "300 minuses", "a huge number"],
+)
+def test_an_expression_too_deep_or_a_number_too_large_is_a_located_error(
+    when: str, why: str
+) -> None:
+    old = "\n                when: counted <= limit\n"  # the 2024 wording's rule
+    (e,) = errors((old, f"\n                when: {when}\n"))
+    assert why in e.message and e.path.endswith("outcomes[0].when") and e.line > 1

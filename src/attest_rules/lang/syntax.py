@@ -63,6 +63,8 @@ STRING: /"[^"\\\n]*"/
 
 KEYWORDS = frozenset({"if", "else", "or", "and", "not", "in", "each", "where", "true", "false"})
 MAX_LENGTH = 2000
+MAX_DEPTH = 48  # nesting of an expression's tree: deeper is refused when the spec loads
+MAX_INT = 10**12  # the largest whole number an expression may write
 
 _PARSER = Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
@@ -163,7 +165,10 @@ class _ToAst(Transformer[Token, Node]):
             raise ExprSyntaxError(str(exc), _pos(meta)) from None
 
     def int(self, meta: Any, tok: Token) -> Node:
-        return Node("lit", (int(tok), "int"), _pos(meta))
+        value = int(tok)
+        if value > MAX_INT:
+            raise ExprSyntaxError(f"{tok} is larger than {MAX_INT}, the largest number", _pos(meta))
+        return Node("lit", (value, "int"), _pos(meta))
 
     def string(self, meta: Any, tok: Token) -> Node:
         return Node("lit", (str(tok)[1:-1], "str"), _pos(meta))
@@ -196,10 +201,14 @@ def parse(text: str) -> Node:
         raise ExprSyntaxError(f"expression longer than {MAX_LENGTH} characters", 0)
     try:
         tree = _PARSER.parse(text)
+    except RecursionError:
+        raise ExprSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", 0) from None
     except UnexpectedInput as exc:
         offset = int(getattr(exc, "pos_in_stream", 0) or 0)
         near = text[offset : offset + 20] or "the end"
         raise ExprSyntaxError(f"cannot read the expression at {near!r}", offset) from None
+    if _depth(tree) > MAX_DEPTH:  # before the transformer, which recurses on the tree
+        raise ExprSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", 0)
     try:
         result = _ToAst().transform(tree)
     except VisitError as exc:
@@ -209,3 +218,14 @@ def parse(text: str) -> Node:
     if not isinstance(result, Node):  # a bare token, e.g. a lone name
         raise ExprSyntaxError("not an expression", 0)
     return result
+
+
+def _depth(tree: Any) -> int:
+    """The nesting of a parse tree, counted without recursion (a deep tree must not overflow
+    the stack that measures it)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in getattr(node, "children", ()))
+    return deepest
