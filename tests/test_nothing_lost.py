@@ -293,3 +293,16 @@ def test_terms_and_expressions_take_ascii_digits_only() -> None:
     with pytest.raises(ExpressionError):
         parse("count(session.present) >= ٣")
     assert Term.parse("3 years").amount == 3
+
+
+def test_a_list_over_its_stated_limit_is_refused_at_once() -> None:
+    """Finding 7: 20,000 members all present took 7 s (membership tested in lists); the facts'
+    lists now state their limit, and a longer one is refused, named, before anything runs."""
+    import attest_rules
+
+    names = [f"m{n}" for n in range(20_000)]
+    with pytest.raises(attest_rules.FactsError) as exc:
+        attest_rules.parse_case({"commission": {"members": names}, "session": {"present": names}})
+    fields = {field for field, _ in exc.value.problems}
+    assert fields == {"commission.members", "session.present"}
+    assert all("at most 1000" in why for _, why in exc.value.problems)
