@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from attest_rules.cli.options import parse_date, parse_interpretation
 from attest_rules.engine.facts import read_cases
 from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
@@ -47,7 +48,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, date: Any, interpretation: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "coverage",
         help="which rules implement each provision, and which case files exercise them",
@@ -69,17 +70,21 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
     p.add_argument(
         "cases", nargs="+", metavar="CASES", help="a .jsonl batch, case files, or folders of them"
     )
-    p.add_argument("--from", dest="from_date", type=date, default=None, metavar="DATE")
-    p.add_argument("--to", dest="to_date", type=date, default=None, metavar="DATE")
+    p.add_argument("--from", dest="from_date", type=parse_date, default=None, metavar="DATE")
+    p.add_argument("--to", dest="to_date", type=parse_date, default=None, metavar="DATE")
     p.add_argument(
         "--from-interpretation",
-        type=interpretation,
+        type=parse_interpretation,
         action="append",
         default=[],
         metavar="ID=CHOICE",
     )
     p.add_argument(
-        "--to-interpretation", type=interpretation, action="append", default=[], metavar="ID=CHOICE"
+        "--to-interpretation",
+        type=parse_interpretation,
+        action="append",
+        default=[],
+        metavar="ID=CHOICE",
     )
     p.add_argument("--sample", type=int, default=5, help="case ids shown per change (default 5)")
     p.add_argument("--format", choices=("text", "json"), default="text")

@@ -16,7 +16,7 @@ from attest_rules.cli.evaluate import register as register_evaluation
 from attest_rules.cli.forms import register as register_forms
 from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
-from attest_rules.cli.options import add_interpretation, parse_date, parse_interpretation
+from attest_rules.cli.options import add_interpretation, parse_date
 from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
@@ -31,8 +31,6 @@ from attest_rules.tools.render import (
 )
 from attest_rules.tools.schemas import SCHEMAS, schema_text
 from attest_rules.version import __version__
-
-_date, _interpretation = parse_date, parse_interpretation
 
 
 def _provision_id(reg: Regulation, text: str) -> str:
@@ -151,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?", metavar="ID", help="provision id; a bare number means rules.N")
     p.add_argument(
         "--on",
-        type=_date,
+        type=parse_date,
         default=dt.date.today(),
         metavar="DATE",
         help="YYYY-MM-DD or 'today' (default)",
@@ -165,19 +163,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_interpretation(p)
 
     p = command("diff", cmd_diff, "what changed between the texts in force on two dates")
-    p.add_argument("date_from", type=_date, metavar="FROM")
-    p.add_argument("date_to", type=_date, metavar="TO")
+    p.add_argument("date_from", type=parse_date, metavar="FROM")
+    p.add_argument("date_to", type=parse_date, metavar="TO")
     p.add_argument("--lang", choices=LANGS, default="kk")
     add_interpretation(p)
 
     p = command("schema", cmd_schema, "print a JSON Schema (case: the --spec's cases)")
     p.add_argument("name", choices=SCHEMAS)
 
-    register_legal_time(sub, _date, _interpretation)
-    register_evaluation(sub, _date, _interpretation)
+    register_legal_time(sub)
+    register_evaluation(sub)
     register_monitor(sub)
-    register_analyst(sub, _date, _interpretation)
-    register_forms(sub, _date, _interpretation)
+    register_analyst(sub)
+    register_forms(sub)
     return parser
 
 

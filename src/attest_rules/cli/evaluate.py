@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from attest_rules.cli.options import add_interpretation
+from attest_rules.cli.options import add_interpretation, parse_date
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import read_record, render_replay, replay
@@ -181,7 +181,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def register(sub: Any, date: Any, interpretation: Any) -> None:
+def register(sub: Any) -> None:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=("text", "json"), default="text")
         p.add_argument("--spec", default=None, metavar="PATH")
@@ -194,7 +194,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
     p.add_argument("cases", nargs="*", metavar="CASE", help="YAML or JSON case files")
     p.add_argument(
         "--on",
-        type=date,
+        type=parse_date,
         default=None,
         metavar="DATE",
         help="evaluate every question under the text in force on DATE",

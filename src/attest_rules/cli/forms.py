@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from attest_rules.cli.options import add_interpretation
+from attest_rules.cli.options import add_interpretation, parse_date
 from attest_rules.engine.facts import input_files, read_cases
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
@@ -202,7 +202,7 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     return 1 if filled.missing or rejected else 0
 
 
-def register(sub: Any, date: Any, interpretation: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "form",
         help="fill a form of the spec (an annex) from cases",
@@ -214,7 +214,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
     p.add_argument("cases", nargs="+", metavar="CASES", help="case files, folders, or .jsonl")
     p.add_argument("--format", choices=("text", "json", "csv", "xlsx"), default="text")
     p.add_argument("--output", "-o", default=None, metavar="FILE", help="a table's file")
-    p.add_argument("--on", type=date, default=None, metavar="DATE", help="the text in force")
+    p.add_argument("--on", type=parse_date, default=None, metavar="DATE", help="the text in force")
     add_interpretation(p)
     p.add_argument("--lang", choices=LANGS, default="kk", help="language of the messages")
     p.add_argument("--spec", default=None, metavar="PATH")

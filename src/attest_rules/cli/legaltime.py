@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from attest_rules.cli.options import add_interpretation
+from attest_rules.cli.options import add_interpretation, parse_date
 from attest_rules.engine.regulation import load
 from attest_rules.legal_time import (
     CHOICES,
@@ -143,7 +143,7 @@ def _reading(text: str) -> tuple[str, str]:
     return name, value
 
 
-def register(sub: Any, date: Any, interpretation: Any) -> None:
+def register(sub: Any) -> None:
     """Add the legal-time commands to the ``attest-rules`` parser."""
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -162,17 +162,17 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
     )
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="QUESTION")
     p = cal_sub.add_parser("is-working-day", help="is DATE a working day, and why")
-    p.add_argument("date", type=date, metavar="DATE")
+    p.add_argument("date", type=parse_date, metavar="DATE")
     p.set_defaults(func=cmd_is_working_day)
     common(p)
     p = cal_sub.add_parser("add-working-days", help="the N-th working day after DATE")
-    p.add_argument("date", type=date, metavar="DATE")
+    p.add_argument("date", type=parse_date, metavar="DATE")
     p.add_argument("n", type=int, metavar="N")
     p.set_defaults(func=cmd_add_working_days)
     common(p)
     p = cal_sub.add_parser("working-days", help="working days from FROM to TO, inclusive")
-    p.add_argument("date_from", type=date, metavar="FROM")
-    p.add_argument("date_to", type=date, metavar="TO")
+    p.add_argument("date_from", type=parse_date, metavar="FROM")
+    p.add_argument("date_to", type=parse_date, metavar="TO")
     p.set_defaults(func=cmd_working_days)
     common(p)
 
@@ -182,7 +182,7 @@ def register(sub: Any, date: Any, interpretation: Any) -> None:
         "validity end, with how it was reached",
         description="the date a term gives, with how it was reached",
     )
-    p.add_argument("event", type=date, metavar="EVENT_DATE")
+    p.add_argument("event", type=parse_date, metavar="EVENT_DATE")
     p.add_argument(
         "term", metavar="TERM", help='"1 year", "6 months", "3 working days", "10 calendar days"'
     )

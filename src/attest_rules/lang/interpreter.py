@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from attest_rules.lang.syntax import Node
@@ -75,6 +76,24 @@ class Env:
 
 
 Compiled = Callable[[Env], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """One checked expression: its tree (what the code generators and durable_rules compile)
+    and its closure (the reference semantics), both from the one text. Calling it runs the
+    closure."""
+
+    node: Node
+    run: Compiled
+
+    def __call__(self, env: Env) -> Any:
+        return self.run(env)
+
+
+def checked(node: Node) -> Expr:
+    return Expr(node, compile_expr(node))
+
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from attest_rules.errors import DocPath, FactsError
 from attest_rules.lang.codegen import Generator, build
 from attest_rules.lang.display import shown
-from attest_rules.lang.interpreter import Compiled, Env, Missing, compile_expr
+from attest_rules.lang.interpreter import Compiled, Env, Expr, Missing, checked, compile_expr
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
@@ -68,8 +68,8 @@ class _Unique:
 class _Constraint:
     spec: ConstraintSpec
     var: str | None
-    source: Compiled | None  # the list of ``each``
-    require: Compiled
+    source: Expr | None  # the list of ``each``
+    require: Expr
     shown: tuple[tuple[str, Compiled], ...]  # each {placeholder} and its value
     # Unknown wherever a fact it reads is: then it holds, and the closures need not say so
     strict: bool = False
@@ -408,14 +408,14 @@ def _constraint(
         if not isinstance(list_type, ListOf) or var in checker.scope or record.field(var):
             builder.problem((*path, "each"), f"{m.group(2)} must be a list and {var} a new name")
             return None
-        source = compile_expr(list_node)
+        source = checked(list_node)
         checker.scope[var] = list_type.item
         if "[]" not in spec.field:
             builder.problem((*path, "field"), "with 'each', the field names the item with '[]'")
     elif "[]" in spec.field:
         builder.problem((*path, "field"), "'[]' stands for the item of 'each', which is not given")
     require_node = typed(spec.require, (*path, "require"), BOOL)
-    require = compile_expr(require_node) if require_node is not None else None
+    require = checked(require_node) if require_node is not None else None
     shown_values: list[tuple[str, Compiled]] = []
     for name in dict.fromkeys(_PLACEHOLDER.findall(spec.message)):
         shown_node = typed(name, (*path, "message"), None)
@@ -424,7 +424,7 @@ def _constraint(
     for k, ref in enumerate(spec.provisions):
         if ref not in known_ids:
             builder.problem((*path, "provisions", k), f"no provision {ref!r}")
-    if require is None or len(builder.problems) > before or require_node is None:
+    if require is None or len(builder.problems) > before:
         return None
     return _Constraint(
         spec,
@@ -432,7 +432,7 @@ def _constraint(
         source,
         require,
         tuple(shown_values),
-        strict=var is None and _strict(require_node),
+        strict=var is None and _strict(require.node),
     )
 
 
@@ -462,17 +462,15 @@ def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable
     names = iter(range(1, 1 << 30))
     lines = ["def rule(f, ch, cal, rd):", "    A0 = ()"]
     for i, c in enumerate(constraints):
-        node = parse(c.spec.require)
+        node = c.require.node
         if c.var is None:
             var = f"A{next(names)}"
             lines += ["    " + line for line in _three_valued(node, var, gen, names)]
             keep = f"{var} is not True" if not c.strict else f"{var} is False"
             lines += [f"    if {keep}:", f"        A0 = A0 + ({i},)"]
             continue
-        assert c.spec.each is not None  # noqa: S101 - a var comes with each
-        m = _EACH.match(c.spec.each)
-        assert m is not None  # noqa: S101 - checked when built
-        items = gen.iterable(parse(m.group(2)))
+        assert c.source is not None  # noqa: S101 - a var comes with each
+        items = gen.iterable(c.source.node)
         test = gen.expr(node, frozenset(), frozenset({c.var}))
         lines += [
             "    try:",

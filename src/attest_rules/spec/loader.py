@@ -59,18 +59,22 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
 
     for path, message, severity in check_document(document):
         issues.append(located.issue(path, message, severity=severity))
-    versions, version_problems = build_versions(document)
+    bindings = Bindings(document.interpretations)  # what of the engine the spec sets, once
+    versions, version_problems = build_versions(document, bindings)
     snapshots, tree_problems = build_snapshots(document, versions)
     issues += [located.issue(p, m) for p, m in (*version_problems, *tree_problems)]
     rulebook = facts = events = None
     if not any(i.severity == "error" for i in issues):
         known = {p.id for snap in snapshots for p in snap}
-        readings_by = Bindings(document.interpretations).readings_by
-        facts, fact_problems = build_facts(document, known, readings_by)
+        facts, fact_problems = build_facts(document, known, bindings.readings_by)
         issues += [located.issue(p, m) for p, m in fact_problems]
         if facts is not None:
             rulebook, rule_problems = build_rulebook(
-                document, tuple(v.id for v in versions), snapshots, facts.record
+                document,
+                tuple(v.id for v in versions),
+                snapshots,
+                facts.record,
+                bindings.readings_by,
             )
             issues += [located.issue(p, m) for p, m in rule_problems]
             if not rule_problems:  # events name questions: only once all compiled
@@ -99,4 +103,5 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
         rulebook=rulebook,
         facts=facts,
         events=events,
+        bindings=bindings,
     )

@@ -94,6 +94,7 @@ class LoadedSpec:
         rulebook: Rulebook | None = None,
         facts: FactsModel | None = None,
         events: Events | None = None,
+        bindings: Bindings | None = None,
     ) -> None:
         self.document = document
         self.file = file
@@ -115,7 +116,7 @@ class LoadedSpec:
         }
         self.restorations: tuple[Restoration, ...] = tuple(document.restorations)
         self.defaults: dict[str, str] = {i.id: i.default.id for i in document.interpretations}
-        self.bindings = Bindings(document.interpretations)
+        self.bindings = bindings or Bindings(document.interpretations)
 
     @property
     def id(self) -> str:
@@ -242,12 +243,14 @@ def as_date(value: dt.date | str) -> dt.date:
         raise AttestRulesError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
-def build_versions(doc: SpecDocument) -> tuple[tuple[Version, ...], list[tuple[DocPath, str]]]:
+def build_versions(
+    doc: SpecDocument, bindings: Bindings
+) -> tuple[tuple[Version, ...], list[tuple[DocPath, str]]]:
     """Versions in spec order with their effective dates; problems as (path, message)."""
     problems: list[tuple[DocPath, str]] = []
     acts = {a.id: a for a in doc.acts}
     defaults = {i.id: i.default.id for i in doc.interpretations}
-    counting = Bindings(doc.interpretations).value(AFTER_PUBLICATION, defaults)
+    counting = bindings.value(AFTER_PUBLICATION, defaults)
     out: list[Version] = []
     for i, spec in enumerate(doc.versions):
         path: DocPath = ("versions", i)

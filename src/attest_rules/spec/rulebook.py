@@ -11,15 +11,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any
 
 from attest_rules.errors import DocPath
 from attest_rules.lang.display import PLACEHOLDER
-from attest_rules.lang.interpreter import Compiled, Env, compile_expr, render
+from attest_rules.lang.interpreter import Compiled, Expr, checked, compile_expr, render
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, Record, Type
-from attest_rules.spec.bindings import Bindings
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.model import (
     Choose,
@@ -32,23 +30,6 @@ from attest_rules.spec.model import (
 from attest_rules.spec.placement import placed_provisions
 
 Problem = tuple[DocPath, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Expr:
-    """One checked expression: its tree (what the code generators and durable_rules compile)
-    and its closure (the reference semantics), both from the one text. Calling it runs the
-    closure."""
-
-    node: Node
-    run: Compiled
-
-    def __call__(self, env: Env) -> Any:
-        return self.run(env)
-
-
-def checked(node: Node) -> Expr:
-    return Expr(node, compile_expr(node))
 
 
 @dataclass(frozen=True)
@@ -94,6 +75,9 @@ class CompiledRule:
     def wording_unknown(self) -> str:
         """The reason of an answer where this rule's wording is not known (``undetermined``)."""
         return str(self.spec.undetermined).strip()
+
+
+FIELD_KINDS = {"document": "form_field", "table": "table_column"}  # what a form is filled into
 
 
 @dataclass(frozen=True)
@@ -310,12 +294,11 @@ def build_rulebook(
     version_ids: tuple[str, ...],
     snapshots: tuple[tuple[Provision, ...], ...],
     facts: Record,
+    readings_by: dict[str, str],
 ) -> tuple[Rulebook, list[Problem]]:
     interpretations = {i.id: i for i in doc.interpretations}
     known = {p.id for snap in snapshots for p in snap}
-    compiler = _RuleCompiler(
-        interpretations, known, Bindings(doc.interpretations).readings_by, facts
-    )
+    compiler = _RuleCompiler(interpretations, known, readings_by, facts)
     paths = rule_paths(doc)
     compiled: dict[int, CompiledRule | None] = {}
     by_version: dict[str, dict[str, CompiledRule]] = {}
@@ -375,7 +358,6 @@ def build_rulebook(
 def _forms(doc: SpecDocument, compiler: _RuleCompiler, facts: Record) -> dict[str, CompiledForm]:
     """Each form with its conditions checked: a known annex whose fields match the form's kind,
     ``issued_when`` a yes/no, ``version_on`` a date."""
-    kinds = {"document": "form_field", "table": "table_column"}
     placed = list(placed_provisions(doc))
     out: dict[str, CompiledForm] = {}
     for i, form in enumerate(doc.forms):
@@ -386,11 +368,11 @@ def _forms(doc: SpecDocument, compiler: _RuleCompiler, facts: Record) -> dict[st
         fields = [p.spec.kind.value for p in placed if p.spec.id.startswith(form.provision + ".")]
         if not any(p.spec.id == form.provision for p in placed):
             compiler.problems.append(((*path, "provision"), f"no provision {form.provision!r}"))
-        elif kinds[form.kind] not in fields:
+        elif FIELD_KINDS[form.kind] not in fields:
             compiler.problems.append(
                 (
                     (*path, "kind"),
-                    f"a {form.kind} is filled into {kinds[form.kind]}s, and "
+                    f"a {form.kind} is filled into {FIELD_KINDS[form.kind]}s, and "
                     f"{form.provision} has none",
                 )
             )

@@ -21,9 +21,7 @@ from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Env, Missing
 from attest_rules.legal_time import kz_calendar
 from attest_rules.spec.facts import CaseModel
-from attest_rules.spec.rulebook import CompiledForm
-
-FIELD_KINDS = {"document": "form_field", "table": "table_column"}
+from attest_rules.spec.rulebook import FIELD_KINDS, CompiledForm
 
 
 class FormError(AttestRulesError):
