@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 import attest_rules
 from attest_rules import Regulation, load_case, parse_case
 from attest_rules.cli.app import main
-from attest_rules.engine.facts import MAX_LINE
 from attest_rules.errors import FactsError, SpecError
+from attest_rules.located.lines import MAX_LINE
 
 from .conftest import SPEC
 

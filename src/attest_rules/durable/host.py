@@ -10,6 +10,10 @@ from typing import Any
 
 _COUNTER = itertools.count()
 
+MAX_OPEN = 1000
+"""Cases a monitor keeps open at once, at most: durable_rules keeps at most 1024 live sessions
+per ruleset, and an open case holds one (a few spare while a case replaces an evicted one)."""
+
 
 def durable_available() -> bool:
     """Whether durable-rules is installed (``pip install 'attest-rules[monitor]'``)."""

@@ -30,10 +30,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from attest_rules.durable.engine import Decision, DurableEngine
+from attest_rules.durable.host import MAX_OPEN
+from attest_rules.durable.journal import Journal
 from attest_rules.engine.evaluator import Evaluator, citation
 from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.located.lines import MAX_LINE
 from attest_rules.located.strict_json import StrictJSONError
 from attest_rules.spec.events import AT, EventBase, Events, validation_error_text
 from attest_rules.spec.model import EventType, Watch
@@ -69,12 +72,55 @@ class _CaseState:
     deadlines: dict[str, int] = field(default_factory=dict)  # question → due (day number)
     marks: set[str] = field(default_factory=set)
     checked: dict[str, Any] = field(default_factory=dict)  # the facts as last validated
+    last_due: int | None = None  # the latest due day any deadline of the case had
+    today: int | None = None  # the case's clock, as its last clock event told it
+
+    def snapshot(self) -> tuple[Any, ...]:
+        return (
+            copy.deepcopy(self.facts),
+            dict(self.answers),
+            dict(self.deadlines),
+            set(self.marks),
+            self.checked,
+            self.last_due,
+            self.today,
+        )
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        (
+            self.facts,
+            self.answers,
+            self.deadlines,
+            self.marks,
+            self.checked,
+            self.last_due,
+            self.today,
+        ) = saved
+
+    def evictable(self) -> bool:
+        """Whether the case's last deadline has passed, met or not, with none still pending:
+        nothing the monitor would report on is left."""
+        return (
+            not self.deadlines
+            and self.last_due is not None
+            and self.today is not None
+            and self.today > self.last_due
+        )
 
 
 class Monitor:
     """Watches cases as their events arrive, as the spec's ``events`` say."""
 
-    def __init__(self, reg: Regulation, engine: DurableEngine | None = None) -> None:
+    def __init__(
+        self,
+        reg: Regulation,
+        engine: DurableEngine | None = None,
+        *,
+        max_open: int = MAX_OPEN,
+    ) -> None:
+        if not 1 <= max_open <= MAX_OPEN:
+            raise AttestRulesError(f"at most {MAX_OPEN} cases can be open at once, not {max_open}")
+        self.max_open = max_open
         if reg.events is None:
             raise AttestRulesError(f"the spec {reg.id} declares no events for a monitor")
         self.reg = reg
@@ -118,21 +164,59 @@ class Monitor:
     # ---- events -------------------------------------------------------------------------
 
     def feed(self, event: Event) -> list[Finding]:
+        """The findings of one event. An event that cannot be taken (a case not open, a second
+        opening, facts it would make inconsistent, a new case past the cap) raises
+        :class:`AttestRulesError`; whatever fails, the case is left as it was before the event
+        and the other cases are untouched."""
         state = self.cases.get(event.case)
+        if state is None:
+            return self._open(event)
+        saved = state.snapshot()
+        try:
+            return self._feed(event, state)
+        except BaseException:
+            state.restore(saved)  # nothing half-applied
+            raise
+
+    def _open(self, event: Event) -> list[Finding]:
         opening = self.spec.open
-        if opening is not None and event.type == opening and state is not None:
+        if opening is not None and event.type != opening:
+            raise AttestRulesError(
+                f"case {event.case} is not open (never opened, closed, or evicted): its first "
+                f"event is {opening}"
+            )
+        victim = self._victim(event)  # chosen first, evicted only once the case is open
+        state = self.cases[event.case] = _CaseState(self.reg.facts.empty(event.case), self._slot())
+        try:
+            findings = self._feed(event, state, new=True)
+        except BaseException:
+            self._close(event.case, state)  # the case was never opened
+            raise
+        if victim is None:
+            return findings
+        self._close(victim, self.cases[victim])
+        return [Finding(victim, "case.evicted", None, event.at, {"for": event.case}, []), *findings]
+
+    def _victim(self, event: Event) -> str | None:
+        """The case to evict so that one more can open: none under the cap; past it, the
+        oldest whose last deadline has passed; with none such, the new case is refused."""
+        if len(self.cases) < self.max_open:
+            return None
+        for case, state in self.cases.items():
+            if state.evictable():
+                return case
+        raise AttestRulesError(
+            f"case {event.case} is refused: {len(self.cases)} cases are open, the limit "
+            f"(--max-open {self.max_open}); close a case first"
+        )
+
+    def _feed(self, event: Event, state: _CaseState, *, new: bool = False) -> list[Finding]:
+        opening = self.spec.open
+        if opening is not None and event.type == opening and not new:
             raise AttestRulesError(
                 f"case {event.case} is already open: a second {opening} would wipe what its "
                 "events recorded; close it first"
             )
-        if state is None:
-            if opening is not None and event.type != opening:
-                raise AttestRulesError(
-                    f"case {event.case} is not open (never opened, or closed): its first event "
-                    f"is {opening}"
-                )
-            facts = self.reg.facts.empty(event.case)
-            state = self.cases[event.case] = _CaseState(facts, self._slot())
         if event.type == self.spec.close:
             self._close(event.case, state)
             return [Finding(event.case, "case.closed", None, event.at, {}, [])]
@@ -142,13 +226,11 @@ class Monitor:
             raise AttestRulesError(f"a {event.type} event needs {', '.join(missing)}")
         if event.type == self.spec.clock:
             return self._clock(event)
-        before = copy.deepcopy(state.facts)
         marks = set(state.marks)
         self._apply(state, event, etype)
         try:
             state.checked = self.reg.facts.parse(state.facts, f"case {event.case}").model_dump()
         except AttestRulesError as exc:
-            state.facts, state.marks = before, marks  # nothing half-applied
             raise AttestRulesError(
                 f"event {event.type} makes case {event.case} inconsistent: {exc}"
             ) from None
@@ -277,6 +359,7 @@ class Monitor:
                 continue
             day = dt.date.fromisoformat(due).toordinal()
             state.deadlines[question] = day
+            state.last_due = day if state.last_due is None else max(state.last_due, day)
             self.host.assert_fact(self.deadline_ruleset, self._fact(state.slot, question, day))
             out.append(self._finding(event, state, question, "deadline.computed", {"due": due}))
         return out
@@ -285,6 +368,7 @@ class Monitor:
         assert event.at is not None  # noqa: S101 - the clock requires at (checked in feed)
         today = event.at.toordinal()
         state = self.cases[event.case]
+        state.today = today if state.today is None else max(state.today, today)
         now = {"sid": state.slot, "kind": "clock", "today": today}
         self._passed.clear()
         self.host.assert_fact(self.deadline_ruleset, now)
@@ -350,24 +434,78 @@ class Monitor:
 
     # ---- streams ------------------------------------------------------------------------
 
-    def stream(self, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """Events as JSON lines in, findings (and errors, with their line) as dicts out."""
+    def stream(
+        self, lines: Iterable[str | bytes | None], journal: Journal | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Events as JSON lines in (text, bytes, or ``None`` for a line too long to read),
+        findings and errors as dicts out. A line that cannot be taken is an error line naming
+        it (and its case, where known); the other cases go on.
+
+        With a ``journal``, the events it holds are fed again first (writing only the findings
+        of an event whose findings it does not hold as written), the input's lines it holds are
+        skipped, each checked against it, and every line taken from now on is journaled."""
+        resume = 0
+        if journal is not None:
+            resume = journal.last_line
+            for entry in journal.replayed():
+                assert entry.event is not None  # noqa: S101 - replayed() gives events
+                _, out = self._line(entry.line, entry.event)
+                if not entry.done:
+                    yield from out
+                    journal.done(entry.line)
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
+            raw = line.encode() if isinstance(line, str) else line
+            if number <= resume:
+                assert journal is not None  # noqa: S101 - resume is 0 without one
+                journal.check(number, raw)
                 continue
+            if raw is not None and not raw.strip():
+                continue
+            accepted, out = self._line(number, raw)
+            if journal is not None:  # journaled before its findings are written
+                if accepted:
+                    assert raw is not None  # noqa: S101 - an accepted line was read
+                    journal.accepted(number, raw.decode())
+                else:
+                    journal.refused(number, raw)
+            yield from out
+            if journal is not None and accepted:
+                journal.done(number)
+
+    def _line(self, number: int, raw: bytes | str | None) -> tuple[bool, list[dict[str, Any]]]:
+        """Take one input line: (whether its event was accepted, its findings or its error)."""
+
+        def error(why: str, case: str | None = None) -> tuple[bool, list[dict[str, Any]]]:
+            where: dict[str, Any] = (
+                {"line": number} if case is None else {"line": number, "case": case}
+            )
+            return False, [{**where, "error": why}]
+
+        if raw is None:
+            return error(f"malformed event: longer than {MAX_LINE} bytes, the limit for a line")
+        if isinstance(raw, bytes):
             try:
-                event = self.events.parse_json(line)
-                for finding in self.feed(event):
-                    yield finding.as_dict()
-            except ValidationError as exc:
-                why = validation_error_text(exc, self.spec.types)
-                yield {"line": number, "error": f"malformed event: {why}"}
-            except StrictJSONError as exc:
-                yield {"line": number, "error": f"malformed event: {exc}"}
-            except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, nested too deep
-                yield {"line": number, "error": f"malformed event: not JSON: {exc}"}
-            except AttestRulesError as exc:
-                yield {"line": number, "error": str(exc)}
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return error(f"malformed event: not UTF-8 at byte {exc.start + 1}")
+        try:
+            event = self.events.parse_json(raw)
+        except ValidationError as exc:
+            return error(f"malformed event: {validation_error_text(exc, self.spec.types)}")
+        except StrictJSONError as exc:
+            return error(f"malformed event: {exc}")
+        except (ValueError, RecursionError) as exc:  # not JSON, nested too deep
+            return error(f"malformed event: not JSON: {exc}")
+        try:
+            return True, [finding.as_dict() for finding in self.feed(event)]
+        except AttestRulesError as exc:
+            return error(str(exc), event.case)
+        except Exception as exc:  # a fault in one case never ends the others
+            return error(
+                f"this event could not be taken ({type(exc).__name__}: {exc}); the case is "
+                "left as it was before it",
+                event.case,
+            )
 
 
 def _key(value: Any) -> str:
@@ -398,4 +536,4 @@ def _put(facts: dict[str, Any], path: str, value: Any) -> None:
     target[last] = value
 
 
-__all__ = ["AT", "Event", "Finding", "Monitor"]
+__all__ = ["AT", "MAX_OPEN", "Event", "Finding", "Monitor"]

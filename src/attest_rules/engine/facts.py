@@ -15,10 +15,9 @@ from typing import Any, BinaryIO
 
 from attest_rules.errors import AttestRulesError, FactsError
 from attest_rules.located import strict_json
+from attest_rules.located.lines import MAX_LINE, bounded_lines
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.spec.facts import CaseModel, FactsModel
-
-MAX_LINE = 1 << 20  # bytes of one case in a JSON-lines batch
 
 
 def case_from_json(facts: FactsModel, raw: bytes, source: str) -> CaseModel:
@@ -44,21 +43,22 @@ def case_lines(
     facts: FactsModel, stream: BinaryIO, name: str
 ) -> Iterator[tuple[int, CaseModel | FactsError]]:
     """(line number, case or why it was refused) for each non-blank line of a JSON-lines
-    batch. A line is read at most ``MAX_LINE`` bytes at a time, so a huge line costs bounded
-    memory; the batch goes on after a bad line."""
-    number = 0
-    while True:
-        raw = stream.readline(MAX_LINE + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                pass  # skip the rest of the line without keeping it
+    batch, read in bounded memory (:func:`~attest_rules.located.lines.bounded_lines`); the
+    batch goes on after a bad line."""
+    for number, raw in bounded_lines(stream, MAX_LINE):
+        source = f"{name} line {number}"
+        if raw is None:
+            yield (
+                number,
+                FactsError(
+                    [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
+                ),
+            )
+            continue
         if not raw.strip():
             continue
         try:
-            yield number, case_from_json(facts, raw.strip(), f"{name} line {number}")
+            yield number, case_from_json(facts, raw.strip(), source)
         except FactsError as exc:
             yield number, exc
 

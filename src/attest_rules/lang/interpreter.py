@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from attest_rules.errors import LegalTimeError
 from attest_rules.lang.syntax import Node
 from attest_rules.legal_time import ComputedDate, Readings, WorkingCalendar
 from attest_rules.legal_time import deadline as _deadline
@@ -341,7 +342,10 @@ def _call(node: Node) -> Compiled:
             missing = missing_of(day, term)
             if missing:
                 return missing
-            result = _dated(name, day, term, env.readings, env.calendar)
+            try:
+                result = _dated(name, day, term, env.readings, env.calendar)
+            except LegalTimeError as exc:  # a date beyond the calendar: this value alone is
+                return Missing(frozenset({f"({label}: {exc})"}))  # unknown, and says why
             env.dates[label] = result
             return result.date
 

@@ -21,10 +21,21 @@ from attest_rules.legal_time.dates import (
     validity_end,
 )
 from attest_rules.legal_time.readings import CHOICES, Readings
-from attest_rules.legal_time.terms import Term, TermEnd, TermError, Unit, term_end
+from attest_rules.legal_time.terms import (
+    FIRST_DAY,
+    LAST_DAY,
+    Term,
+    TermEnd,
+    TermError,
+    Unit,
+    check_day,
+    term_end,
+)
 
 __all__ = [
     "CHOICES",
+    "FIRST_DAY",
+    "LAST_DAY",
     "CalendarError",
     "ComputedDate",
     "DayInfo",
@@ -35,6 +46,7 @@ __all__ = [
     "TermError",
     "Unit",
     "WorkingCalendar",
+    "check_day",
     "deadline",
     "earliest",
     "kz_calendar",

@@ -85,9 +85,8 @@ class WorkingCalendar:
     def _cover(self, first: int, last: int) -> None:
         """Make the arrays span at least ``first``..``last`` (with a margin when growing)."""
         if first < FIRST_YEAR or last > LAST_YEAR:
-            raise CalendarError(
-                f"the calendar covers {FIRST_YEAR}–{LAST_YEAR}; asked for {first}–{last}"
-            )
+            year = first if first < FIRST_YEAR else last
+            raise CalendarError(f"the working calendar covers {FIRST_YEAR}–{LAST_YEAR}, not {year}")
         if self._first <= first and last <= self._last:
             return
         if self._last >= self._first:  # grow with a margin, so walking years is amortised
@@ -164,14 +163,24 @@ class WorkingCalendar:
     def warnings_for(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
         """What this calendar does not know for certain about the years ``first``..``last``."""
         out: list[str] = []
-        for year in range(min(first, last).year, max(first, last).year + 1):
+        low, high = min(first, last).year, max(first, last).year
+        if low < FIRST_YEAR:  # one warning for the years before the calendar, one after
+            out.extend(self._year_warnings(low))
+        for year in range(max(low, FIRST_YEAR), min(high, LAST_YEAR) + 1):
             out.extend(self._year_warnings(year))
+        if high > LAST_YEAR:
+            out.extend(self._year_warnings(high))
         return tuple(out)
 
     def _year_warnings(self, year: int) -> tuple[str, ...]:
         cached = self._warnings.get(year)
         if cached is not None:
             return cached
+        if not FIRST_YEAR <= year <= LAST_YEAR:  # a date that needs no working day still
+            return (  # computes; say the calendar could not have been asked about it
+                f"{year}: outside the working calendar ({FIRST_YEAR}–{LAST_YEAR}); a working "
+                "day in this year cannot be computed",
+            )
         out: list[str] = []
         if year > self.transfers_known_through and year not in self._confirmed_years:
             out.append(

@@ -23,7 +23,7 @@ from typing import Literal
 
 from attest_rules.legal_time.calendar import WorkingCalendar, kz_calendar
 from attest_rules.legal_time.readings import DEFAULT, Readings
-from attest_rules.legal_time.terms import Term, TermError, Unit, ordinal, term_end
+from attest_rules.legal_time.terms import Term, TermError, Unit, check_day, ordinal, term_end
 
 DateKind = Literal["deadline", "earliest", "validity_end"]
 
@@ -98,6 +98,7 @@ def deadline(
     """
     cal = calendar or kz_calendar()
     t = _term(term)
+    check_day(event)
     steps: list[str] = []
     start = event
     if on_receipt and not cal.is_working_day(event):
@@ -152,6 +153,7 @@ def earliest(
 ) -> ComputedDate:
     """The first day an action is permitted "not earlier than ``term`` from ``event``"."""
     t = _term(term)
+    check_day(event)
     if t.unit is Unit.working_days:
         raise TermError("an earliest date is given by a calendar term, not working days")
     raw, steps, used = _calendar_end(event, t, readings)
@@ -185,6 +187,7 @@ def validity_end(
 ) -> ComputedDate:
     """The last day of validity of something granted for ``term`` from ``event``."""
     t = _term(term)
+    check_day(event)
     if t.unit is Unit.working_days:
         raise TermError("a validity is given by a calendar term, not working days")
     raw, steps, used = _calendar_end(event, t, readings)

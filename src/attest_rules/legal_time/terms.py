@@ -22,6 +22,24 @@ class TermError(LegalTimeError):
     """A term that cannot be read or computed."""
 
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+"""The dates legal time accepts as the event of a term, and a case may hold: wide enough for
+any worker's file (no one attested today was appointed before 1900), and far enough from the
+end of the Gregorian dates Python computes with (9999-12-31) that no term of the Rules runs off
+it. A term that would (thousands of years) is a :class:`TermError`, never an overflow."""
+
+
+def check_day(day: dt.date) -> dt.date:
+    """``day``, if legal time computes with it; else a :class:`TermError` saying the range."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise TermError(
+            f"{day.isoformat()} is outside the dates legal time computes with "
+            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
+    return day
+
+
 class Unit(StrEnum):
     years = "years"
     months = "months"
@@ -92,6 +110,19 @@ def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermE
     used: list[tuple[str, str]] = []
     if term.unit is Unit.working_days:
         raise TermError("a term in working days needs the working calendar")
+    try:
+        return _term_end(event, term, feb29, steps, used)
+    except (OverflowError, ValueError) as exc:  # past 9999-12-31: no date to give
+        if isinstance(exc, TermError):
+            raise
+        raise TermError(
+            f"{term} from {event.isoformat()} ends after 9999-12-31, beyond any date"
+        ) from None
+
+
+def _term_end(
+    event: dt.date, term: Term, feb29: str, steps: list[str], used: list[tuple[str, str]]
+) -> TermEnd:
     if term.unit is Unit.calendar_days:
         end = event + dt.timedelta(days=term.amount)
         steps.append(f"{term}: the {ordinal(term.amount)} day after the event is {end.isoformat()}")

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from attest_rules.errors import DocPath
 from attest_rules.lang.types import ANY, BOOL, DATE, ListOf, Record, Type, compatible
 from attest_rules.located import strict_json
-from attest_rules.located.fields import SpecDate
+from attest_rules.spec.facts import CaseDate
 from attest_rules.spec.model import EventsSpec, EventType, FactSpec, SpecDocument
 
 Problem = tuple[DocPath, str]
@@ -35,7 +35,7 @@ class EventBase(BaseModel):
 
     case: str = Field(min_length=1)
     type: str
-    at: SpecDate | None = None
+    at: CaseDate | None = None
 
 
 @dataclass(frozen=True)

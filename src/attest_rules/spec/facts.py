@@ -14,13 +14,21 @@ the regulation): it names the case in records, forms and monitor streams.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+)
 
 from attest_rules.errors import DocPath, FactsError
 from attest_rules.lang.codegen import Generator, build
@@ -29,7 +37,7 @@ from attest_rules.lang.interpreter import Compiled, Env, Expr, Missing, checked,
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
-from attest_rules.legal_time import kz_calendar
+from attest_rules.legal_time import FIRST_DAY, LAST_DAY, kz_calendar
 from attest_rules.located.fields import PLAIN_TEXT, SpecDate, SpecText, document_config
 from attest_rules.spec.model import ConstraintSpec, FactSpec, SpecDocument
 
@@ -184,6 +192,20 @@ def _show(value: Any) -> str:
     return "unknown" if isinstance(value, Missing) else shown(value)
 
 
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{day.isoformat()} is outside the dates the library computes with "
+            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
+    return day
+
+
+CaseDate = Annotated[SpecDate, AfterValidator(_in_range)]
+"""A date fact of a case (or an event): an ISO date within the range legal time computes
+with, so no term counted from it, and no comparison, runs off the calendar of dates."""
+
+
 # ---- building -----------------------------------------------------------------------------
 
 
@@ -214,7 +236,7 @@ class _Builder:
                 self.problem((*path, "provisions", k), f"no provision {ref!r}")
         kind = spec.type
         if kind == "date":
-            return SpecDate, DATE
+            return CaseDate, DATE
         if kind == "bool":
             return bool, BOOL
         if kind == "integer":

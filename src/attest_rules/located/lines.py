@@ -1,0 +1,28 @@
+"""Lines of a stream read in bounded memory: the one reader of every JSON-lines input (a
+batch of cases, a monitor's events, a journal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+MAX_LINE = 1 << 20
+"""Bytes of one line of any JSON-lines input: one case, one event (1 MiB)."""
+
+
+def bounded_lines(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, the line's bytes without its end) for each line of ``stream``; ``None``
+    for a line longer than ``limit`` bytes, whose rest is skipped without being kept, so a huge
+    line costs at most ``limit`` bytes of memory and the next line is read as usual."""
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the line without keeping it
+            yield number, None
+            continue
+        yield number, raw.rstrip(b"\r\n")
