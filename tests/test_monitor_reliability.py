@@ -57,7 +57,9 @@ def _open(case: str, at: str = "2025-03-03") -> dict[str, Any]:
     }
 
 
-def _run(lines: Sequence[str | bytes | None], monitor: Monitor | None = None) -> list[dict[str, Any]]:
+def _run(
+    lines: Sequence[str | bytes | None], monitor: Monitor | None = None
+) -> list[dict[str, Any]]:
     return list((monitor or Monitor(REG)).stream(lines))
 
 
