@@ -53,7 +53,7 @@ def test_evaluate_json_is_a_record_that_replays(
     record.write_text(json.dumps(data), encoding="utf-8")
     code, out, _ = run(capsys, "replay", str(record))
     assert code == 1
-    assert "session.quorum" in out and "not reproducible" in out
+    assert "session.quorum" in out and "the record was altered" in out
 
 
 def test_bad_facts_exit_1_naming_the_field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -11,11 +12,20 @@ from typing import IO, Any, BinaryIO
 from attest_rules.cli.options import add_interpretation, parse_date
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_lines
-from attest_rules.engine.records import read_record, render_replay, replay
+from attest_rules.engine.records import (
+    as_record,
+    read_record_data,
+    record_json,
+    render_replay,
+    replay,
+    seal,
+    verify,
+)
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.engine.results import Answer, Evaluation
+from attest_rules.engine.signing import Signer, new_key_pem, public_key_raw
 from attest_rules.errors import AttestRulesError, FactsError
-from attest_rules.outputs import atomic_text, refuse_inputs
+from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, t
 
@@ -83,8 +93,8 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
     return "\n".join(lines)
 
 
-def _dump(ev: Evaluation) -> str:
-    return ev.model_dump_json(exclude_none=False)
+def _signer(args: argparse.Namespace) -> Signer | None:
+    return Signer.from_pem(args.sign) if getattr(args, "sign", None) else None
 
 
 def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Namespace) -> int:
@@ -93,6 +103,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     bad = 0
     evaluator = Evaluator(reg) if args.answers_only else None
     choices = reg.choices(dict(args.interpretation))
+    signer = _signer(args)
     for number, case in case_lines(reg.facts, source, "input"):
         try:
             if isinstance(case, FactsError):
@@ -104,7 +115,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
                 )
                 continue
             ev = reg.evaluate(case, args.on, dict(args.interpretation))
-            sink.write(ev.model_dump_json() + "\n")
+            sink.write(record_json(ev, signer) + "\n")
         except (ValueError, FactsError, AttestRulesError) as exc:
             bad += 1
             sink.write(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False) + "\n")
@@ -132,7 +143,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for path in args.cases
     ]
     if args.format == "json":
-        data: Any = [json.loads(_dump(e)) for e in results]
+        signer = _signer(args)
+        data: Any = [seal(e, signer) for e in results]
         print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
     else:
         print("\n\n".join(render_evaluation(e, args.lang, reg) for e in results))
@@ -141,16 +153,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     reg = load(args.spec)
-    result = replay(reg, read_record(args.record))
+    data = read_record_data(args.record)
+    result = replay(reg, as_record(data, args.record), data)
     if args.format == "json":
         print(
             json.dumps(
                 {
                     "matches": result.matches,
                     "causes": result.causes,
+                    "record_changes": list(result.record_changes),
+                    "verification": (
+                        result.verification.as_dict() if result.verification else None
+                    ),
                     "changes": [
                         {
                             "question": c.question,
+                            "fields": list(c.fields),
                             "before": c.before.model_dump(mode="json") if c.before else None,
                             "after": c.after.model_dump(mode="json") if c.after else None,
                         }
@@ -163,7 +181,43 @@ def cmd_replay(args: argparse.Namespace) -> int:
         )
     else:
         print(render_replay(result))
-    return 0 if result.matches else 1
+    altered = result.verification is not None and result.verification.digest is False
+    return 0 if result.matches and not altered else 1
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    data = read_record_data(args.record)
+    trusted = public_key_raw(args.public_key) if args.public_key else None
+    v = verify(data, trusted)
+    if args.format == "json":
+        print(json.dumps(v.as_dict(), ensure_ascii=False, indent=2))
+        return 0 if v.ok else 1
+    if v.ok:
+        line = f"verify: {args.record}: the digest matches"
+        if v.signed:
+            whose = "the key given" if v.trusted else "the key it carries (give --public-key "
+            whose += "" if v.trusted else "to check who signed it)"
+            line += f"; signed by {v.key_id}, and the signature holds for {whose}"
+        print(line)
+        return 0
+    print(f"verify: {args.record}: NOT VERIFIED")
+    for problem in v.problems:
+        print(f"  {problem}")
+    return 1
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    private, public = new_key_pem()
+    for path in (args.private, args.public):
+        if Path(path).exists():
+            raise AttestRulesError(f"refusing to write {path}: it exists; a key is never replaced")
+    with atomic_path(args.private) as tmp:
+        tmp.write_bytes(private)
+        os.chmod(tmp, 0o600)
+    with atomic_path(args.public) as tmp:
+        tmp.write_bytes(public)
+    print(f"keygen: {args.private} (private, keep it secret), {args.public} (public)")
+    return 0
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -208,6 +262,12 @@ def register(sub: Any) -> None:
         help="batch: a case per JSON line in, an evaluation per line out ('-' for stdin/stdout)",
     )
     p.add_argument(
+        "--sign",
+        default=None,
+        metavar="KEY.pem",
+        help="sign each record with this Ed25519 private key (needs [sign])",
+    )
+    p.add_argument(
         "--answers-only",
         action="store_true",
         help="with --jsonl: write only each question's status and outcome (fast)",
@@ -223,6 +283,26 @@ def register(sub: Any) -> None:
     p.add_argument("record", metavar="RECORD")
     p.set_defaults(func=cmd_replay)
     common(p)
+
+    p = sub.add_parser(
+        "verify",
+        help="check that a decision record was not altered (its digest and signature)",
+        description="recompute a record's digest, and check its Ed25519 signature against "
+        "the key given (or, without one, the key the record carries)",
+    )
+    p.add_argument("record", metavar="RECORD")
+    p.add_argument("--public-key", default=None, metavar="PUB.pem", help="the trusted key")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "keygen",
+        help="make an Ed25519 key pair for signing records (needs [sign])",
+        description="write a new Ed25519 private key (PKCS#8 PEM, mode 600) and its public key",
+    )
+    p.add_argument("private", metavar="PRIVATE.pem")
+    p.add_argument("public", metavar="PUBLIC.pem")
+    p.set_defaults(func=cmd_keygen)
 
     p = sub.add_parser(
         "test",

@@ -1,18 +1,189 @@
-"""Decision records: an evaluation with its inputs, replayed to see whether it still holds."""
+"""Decision records: an evaluation with its inputs, sealed so that any change to it shows,
+verified, and replayed to see whether it still holds.
+
+A record is an evaluation written as JSON with its ``integrity``: the sha256 digest of its
+*canonical JSON* (every other field; keys sorted, no insignificant space, UTF-8, as RFC 8785
+gives for the strings, integers, booleans and nulls a record holds) and, when a private key is
+given, an Ed25519 signature of the same bytes. :func:`verify` recomputes both from the record
+as read; :func:`replay` evaluates the record's inputs again and compares every field of every
+answer.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Evaluation
+from attest_rules.engine.signing import Signer, key_id, signature_holds
 from attest_rules.errors import AttestRulesError
 from attest_rules.located import strict_json
 from attest_rules.version import __version__
+
+MAX_RECORD = 8 << 20
+"""Bytes of a record read back, at most (a full record is tens of kilobytes)."""
+
+INTEGRITY = "integrity"
+
+
+class RecordError(AttestRulesError):
+    """A file that is not a decision record, or one too large to be one."""
+
+
+# ---- sealing and verifying ------------------------------------------------------------------
+
+
+def canonical(data: Mapping[str, Any]) -> bytes:
+    """The canonical JSON of a record's fields other than its integrity."""
+    body = {k: v for k, v in data.items() if k != INTEGRITY}
+    return json.dumps(
+        body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    ).encode()
+
+
+def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
+    """``ev`` as a record (a JSON object) carrying its digest, and its signature by
+    ``signer`` where given."""
+    data = ev.model_dump(mode="json")
+    body = canonical(data)
+    integrity: dict[str, Any] = {"digest": "sha256:" + hashlib.sha256(body).hexdigest()}
+    if signer is not None:
+        integrity.update(signer.sign(body))
+    data[INTEGRITY] = integrity
+    return data
+
+
+def record_json(ev: Evaluation, signer: Signer | None = None, *, indent: int | None = None) -> str:
+    """``ev`` sealed (:func:`seal`), as JSON text."""
+    return json.dumps(seal(ev, signer), ensure_ascii=False, indent=indent)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What :func:`verify` found: ``ok`` when the record carries a digest that matches and,
+    where it is signed (or a trusted key is given), a signature that holds."""
+
+    ok: bool
+    digest: bool | None  # None: the record carries no digest
+    signed: bool
+    signature: bool | None  # None: not signed
+    key_id: str | None
+    trusted: bool  # the signature was checked against a key the caller gave
+    problems: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "digest": self.digest,
+            "signed": self.signed,
+            "signature": self.signature,
+            "key_id": self.key_id,
+            "trusted_key": self.trusted,
+            "problems": list(self.problems),
+        }
+
+
+def verify(data: Mapping[str, Any], trusted_key: bytes | None = None) -> Verification:
+    """Check a record (as read, a JSON object): its digest, and its signature, against
+    ``trusted_key`` (a raw Ed25519 public key) where given, else against the key it carries."""
+    problems: list[str] = []
+    integrity = data.get(INTEGRITY)
+    if not isinstance(integrity, dict) or not isinstance(integrity.get("digest"), str):
+        return Verification(
+            False,
+            None,
+            False,
+            None,
+            None,
+            False,
+            (
+                "the record carries no digest: it was "
+                "written before records were sealed, or its integrity was removed",
+            ),
+        )
+    body = canonical(data)
+    digest_ok = integrity["digest"] == "sha256:" + hashlib.sha256(body).hexdigest()
+    if not digest_ok:
+        problems.append("the digest does not match: the record was altered after it was written")
+    signature = integrity.get("signature")
+    signed = signature is not None
+    sig_ok: bool | None = None
+    kid = integrity.get("key_id") if isinstance(integrity.get("key_id"), str) else None
+    if signed or trusted_key is not None:
+        sig_ok = False
+        try:
+            public = (
+                trusted_key
+                if trusted_key is not None
+                else base64.b64decode(str(integrity.get("public_key")), validate=True)
+            )
+            raw_sig = base64.b64decode(str(signature), validate=True)
+        except (binascii.Error, ValueError):
+            problems.append("the signature or the public key is not base64")
+        else:
+            if trusted_key is not None and kid not in (None, key_id(trusted_key)):
+                problems.append(f"signed by {kid}, not by the key given ({key_id(trusted_key)})")
+            elif not signed:
+                problems.append("the record is not signed")
+            elif not signature_holds(public, raw_sig, body):
+                problems.append(
+                    "the signature does not hold: the record was altered, or was "
+                    "not signed by this key"
+                )
+            else:
+                sig_ok = True
+    ok = digest_ok and (sig_ok is None or sig_ok)
+    return Verification(
+        ok, digest_ok, signed, sig_ok, kid, trusted_key is not None, tuple(problems)
+    )
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def read_record_data(path: str | Path) -> dict[str, Any]:
+    """A record file as a JSON object, read strictly and within :data:`MAX_RECORD` bytes."""
+    try:
+        with open(path, "rb") as source:
+            raw = source.read(MAX_RECORD + 1)
+    except OSError as exc:
+        raise RecordError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_RECORD:
+        raise RecordError(f"{path} is longer than {MAX_RECORD} bytes, the limit for a record")
+    try:
+        data = strict_json.loads(raw)
+    except (strict_json.StrictJSONError, RecursionError) as exc:
+        raise RecordError(f"{path} is not a decision record: {exc}") from None
+    except ValueError as exc:  # not JSON, or not UTF-8
+        raise RecordError(f"{path} is not a decision record: not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise RecordError(f"{path} is not a decision record: not a JSON object")
+    return data
+
+
+def as_record(data: Mapping[str, Any], source: str = "record") -> Evaluation:
+    try:
+        return Evaluation.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RecordError(f"{source} is not a decision record: {where}: {first['msg']}") from None
+
+
+def read_record(path: str | Path) -> Evaluation:
+    return as_record(read_record_data(path), str(path))
+
+
+# ---- replaying ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -20,27 +191,36 @@ class AnswerChange:
     question: str
     before: Answer | None
     after: Answer | None
+    fields: tuple[str, ...] = ()  # the paths, inside the answer, that differ
 
 
 @dataclass(frozen=True)
 class Replay:
-    """The result of evaluating a record again."""
+    """The result of evaluating a record again: every answer compared field by field, and
+    the record's own fields (its spec, case id, choices) against what the evaluation gives."""
 
     record: Evaluation
     fresh: Evaluation
     changes: tuple[AnswerChange, ...]
+    record_changes: tuple[str, ...] = ()  # the record's own fields that differ
+    verification: Verification | None = None
 
     @property
     def matches(self) -> bool:
-        return not self.changes
+        return not self.changes and not self.record_changes
 
     @property
     def causes(self) -> list[str]:
-        """Why the answers may differ: the spec, the library, or neither."""
+        """Why the record and the evaluation may differ: the spec, the library, an alteration
+        of the record; or none of these."""
         out = []
+        if self.verification is not None and self.verification.digest is False:
+            out.append("the record was altered after it was written (its digest does not match)")
         if self.record.spec_hash != self.fresh.spec_hash:
             out.append(
-                f"the spec changed ({self.record.spec_hash[:19]}… → {self.fresh.spec_hash[:19]}…)"
+                f"the spec differs: the record names {self.record.spec_hash[:19]}…, this spec "
+                f"is {self.fresh.spec_hash[:19]}… (replay it with the spec it names; if it was "
+                "made with this one, it was altered)"
             )
         if self.record.library_version != self.fresh.library_version:
             out.append(
@@ -50,49 +230,79 @@ class Replay:
         return out
 
 
-def read_record(path: str | Path) -> Evaluation:
-    try:
-        return Evaluation.model_validate(strict_json.loads(Path(path).read_bytes()))
-    except OSError as exc:
-        raise AttestRulesError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (strict_json.StrictJSONError, RecursionError) as exc:
-        raise AttestRulesError(f"{path} is not a decision record: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise AttestRulesError(
-            f"{path} is not a decision record: {where}: {first['msg']}"
-        ) from None
-    except ValueError as exc:  # not JSON, or not UTF-8
-        raise AttestRulesError(f"{path} is not a decision record: not JSON: {exc}") from None
+_RECORD_FIELDS = ("format", "spec_id", "spec_hash", "case_id", "interpretations", "overridden")
 
 
-def replay(reg: Regulation, record: Evaluation) -> Replay:
-    """Evaluate the record's inputs again and compare every answer."""
+def _differences(a: Any, b: Any, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in dict.fromkeys([*a, *b]):
+            out += _differences(a.get(k), b.get(k), f"{path}.{k}" if path else str(k))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out += _differences(x, y, f"{path}[{i}]")
+        return out
+    return [] if a == b else [path or "(value)"]
+
+
+def replay(reg: Regulation, record: Evaluation, data: Mapping[str, Any] | None = None) -> Replay:
+    """Evaluate the record's inputs again and compare every field of every answer, and the
+    record's own fields. ``data``, the record as read, is verified where given. The record's
+    facts are checked again: facts this spec refuses are a :class:`FactsError`, as they are
+    for ``evaluate``."""
     inputs = record.inputs
-    fresh = reg.evaluate(inputs.case, inputs.on, inputs.interpretations)
-    old = {a.question: a for a in record.answers}
-    new = {a.question: a for a in fresh.answers}
+    case = reg.facts.parse(inputs.case, "the record's inputs.case")
+    fresh = reg.evaluate(case, inputs.on, inputs.interpretations)
+    old = {a.question: a.model_dump(mode="json") for a in record.answers}
+    new = {a.question: a.model_dump(mode="json") for a in fresh.answers}
+    by_q_old = {a.question: a for a in record.answers}
+    by_q_new = {a.question: a for a in fresh.answers}
     changes = []
     for q in dict.fromkeys([*old, *new]):
         a, b = old.get(q), new.get(q)
-        if a is None or b is None or a.key() != b.key() or a.version != b.version:
-            changes.append(AnswerChange(q, a, b))
-    return Replay(record, fresh, tuple(changes))
+        diff = ["(the question)"] if a is None or b is None else _differences(a, b)
+        if diff:
+            changes.append(AnswerChange(q, by_q_old.get(q), by_q_new.get(q), tuple(diff)))
+    mine, theirs = record.model_dump(mode="json"), fresh.model_dump(mode="json")
+    record_changes = tuple(k for k in _RECORD_FIELDS if mine.get(k) != theirs.get(k))
+    if len(record.answers) != len(fresh.answers) or [a.question for a in record.answers] != [
+        a.question for a in fresh.answers
+    ]:
+        record_changes += ("answers (their questions or order)",)
+    verification = verify(data) if data is not None else None
+    return Replay(record, fresh, tuple(changes), record_changes, verification)
 
 
 def render_replay(result: Replay) -> str:
-    if result.matches:
-        return (
-            f"replay: all {len(result.fresh.answers)} answers match "
-            f"(spec {result.fresh.spec_hash[:19]}…, library {__version__})"
+    v = result.verification
+    seal_line = ""
+    if v is not None:
+        seal_line = (
+            "; its digest matches"
+            if v.digest
+            else "; it carries no digest"
+            if v.digest is None
+            else "; ITS DIGEST DOES NOT MATCH"
         )
-    lines = [f"replay: {len(result.changes)} answer(s) changed"]
+    if result.matches and (v is None or v.digest is not False):
+        return (
+            f"replay: all {len(result.fresh.answers)} answers match, every field "
+            f"(spec {result.fresh.spec_hash[:19]}…, library {__version__}){seal_line}"
+        )
+    count = len(result.changes) + len(result.record_changes)
+    lines = [f"replay: {count} difference(s){seal_line}"]
     causes = result.causes or [
-        "neither the spec nor the library version changed: the "
-        "evaluation is not reproducible — report this as a bug"
+        "neither the spec nor the library version changed, and nothing shows the record was "
+        "altered: the evaluation is not reproducible — report this as a bug"
+        if v is not None and v.digest
+        else "neither the spec nor the library version changed: the record was altered (it "
+        "carries no digest to tell), or the evaluation is not reproducible"
     ]
     lines += [f"  because {c}" for c in causes]
+    for name in result.record_changes:
+        lines.append(f"  the record's {name} differs")
     for change in result.changes:
 
         def show(a: Answer | None) -> str:
@@ -101,4 +311,6 @@ def render_replay(result: Replay) -> str:
             return f"{a.status} {a.outcome or ''} {json.dumps(a.values, ensure_ascii=False)}"
 
         lines.append(f"  {change.question}: {show(change.before)} → {show(change.after)}")
+        shown = ", ".join(change.fields[:8]) + (" …" if len(change.fields) > 8 else "")
+        lines.append(f"    fields that differ: {shown}")
     return "\n".join(lines)

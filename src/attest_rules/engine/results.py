@@ -150,6 +150,25 @@ class Answer(_Record):
         return (self.status, self.outcome, self.values, sorted(self.missing))
 
 
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True, frozen=True)
+class Integrity(_Record):
+    """What makes a record tamper-evident: the digest of its canonical JSON (every field but
+    this one; keys sorted, no spaces, UTF-8), and optionally an Ed25519 signature of the same
+    bytes (``attest-rules verify`` checks both)."""
+
+    digest: Annotated[str, Field(description="sha256:HEX of the record's canonical JSON")]
+    signature: Annotated[
+        str | None, Field(description="Ed25519 signature of the canonical JSON, base64")
+    ] = None
+    public_key: Annotated[
+        str | None, Field(description="The signer's Ed25519 public key, raw, base64")
+    ] = None
+    key_id: Annotated[
+        str | None, Field(description="ed25519:HEX, the first 16 bytes of the key's sha256")
+    ] = None
+
+
 def _case_json(case: Any) -> dict[str, Any]:
     if isinstance(case, BaseModel):
         dumped: dict[str, Any] = case.model_dump(mode="json", exclude_none=True)
@@ -196,6 +215,10 @@ class Evaluation(_Record):
         default_factory=list
     )
     answers: list[Answer]
+    integrity: Annotated[
+        Integrity | None,
+        Field(description="The record's digest and signature, where it was written as a record"),
+    ] = None
 
     def answer(self, question: str) -> Answer:
         for a in self.answers:
