@@ -27,7 +27,7 @@ from attest_rules.engine.records import (
 
 pytest.importorskip("cryptography")
 
-from attest_rules.engine.signing import Signer, new_key_pem  # noqa: E402
+from attest_rules.engine.signing import Signer, new_key_pem
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
