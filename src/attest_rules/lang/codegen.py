@@ -64,6 +64,15 @@ def _cd(name: str, day: dt.date, term: Term, rd: Readings, cal: Any) -> Any:
     return _dated(name, day, term, rd, cal)
 
 
+def _members(items: list[Any]) -> Any:
+    """A list as membership tests it: a frozenset of hashable items (tested in constant time,
+    with the same answers as the list), else the list."""
+    try:
+        return frozenset(items)
+    except TypeError:  # records: tested in the list
+        return items
+
+
 def _floordiv(a: int, b: int) -> int:
     if b == 0:
         raise Unknown  # the three-valued path says why
@@ -78,6 +87,7 @@ _HELPERS: dict[str, Any] = {
     "_k": _k,
     "_u": _u,
     "_floordiv": _floordiv,
+    "_members": _members,
     "_day": _day,
     "_rd": _rd,
     "_cd": _cd,
@@ -154,6 +164,9 @@ class Generator:
         self.consts: dict[str, Any] = {}
         self._counter = 0
         self._iterable = 0  # > 0 inside a comprehension's iterable, where := is not allowed
+        # inside an each: its variables (with those of the eaches around it), and the sets
+        # hoisted out of its test, each (name, code)
+        self._hoisted: tuple[frozenset[str], list[tuple[str, str]]] | None = None
         self.let_prefix = "L_"  # one per rule where several rules share a function
 
     def _date_function(self, name: str, term: Term) -> str:
@@ -213,22 +226,60 @@ class Generator:
             return f"({then} if {cond} else {other})"
         if op == "each":
             func, var, source, cond = args
-            inner = each | {var}
-            src = self._iterable_expr(source, lets, each)
-            test = self.expr(cond, lets, inner)
+            loop, test = self.loop(var, source, cond, lets, each)
             if func == "count":  # a list is counted faster than a generator is summed
-                return f"len([1 for E_{var} in {src} if {test}])"
+                return f"len([1 {loop} if {test}])"
             if self.trace:  # every item, as the closures evaluate them (dates are recorded)
-                return f"{func}([{test} for E_{var} in {src}])"
-            return f"{func}({test} for E_{var} in {src})"
+                return f"{func}([{test} {loop}])"
+            return f"{func}({test} {loop})"
         if op == "call":
             return self._call(node, lets, each)
+        if op in ("in", "not in") and self._hoisted is not None and self._invariant(args[1]):
+            # a list tested for every item of an each, the same for all of them: made a set once
+            # for the loop (a loop-invariant hoisted), so the test is constant time
+            self._counter += 1
+            name = f"S_m{self._counter}"
+            code = f"_members({self._iterable_expr(args[1], lets, each)})"
+            self._hoisted[1].append((name, code))
+            return f"({self.expr(args[0], lets, each)} {op} {name})"
         left, right = (self.expr(a, lets, each) for a in args)
         if op == "//":
             return f"_floordiv({left}, {right})"
         if op in _CMP or op in ("+", "-", "*"):
             return f"({left} {op} {right})"
         raise CodegenError(f"no code for operator {op!r}")
+
+    def loop(
+        self,
+        var: str,
+        source: Node,
+        cond: Node,
+        lets: frozenset[str] = frozenset(),
+        each: frozenset[str] = frozenset(),
+    ) -> tuple[str, str]:
+        """The ``for`` clauses and the test of a comprehension over ``source`` testing
+        ``cond`` for each item ``var``: a list that ``cond`` tests membership in, and that is
+        the same for every item, becomes a set once, before the loop."""
+        src = self._iterable_expr(source, lets, each)
+        outer, self._hoisted = self._hoisted, (each | {var}, [])
+        try:
+            test = self.expr(cond, lets, each | {var})
+            sets = "".join(f"for {n} in ({code},) " for n, code in self._hoisted[1])
+        finally:
+            self._hoisted = outer
+        return f"{sets}for E_{var} in {src}", test
+
+    def _invariant(self, node: Node) -> bool:
+        """Whether ``node``, inside an each, reads none of the variables of the eaches it is in
+        (nor a date function, whose label must be recorded where it is evaluated)."""
+        assert self._hoisted is not None  # noqa: S101 - asked inside an each only
+        inner = self._hoisted[0]
+        for sub in node.walk():
+            if sub.op == "path" and sub.args[0] in inner:
+                return False
+            if sub.op == "call" and sub.args[0] not in ("count", "difference", "max", "min"):
+                return False
+        return True
 
     def _path(self, names: tuple[str, ...], lets: frozenset[str], each: frozenset[str]) -> str:
         head, rest = names[0], names[1:]
@@ -280,7 +331,10 @@ class Generator:
             self._counter += 1
             x = f"X{self._counter}"
             source = self._iterable_expr(arg_nodes[0], lets, each)
-            return f"[{x} for {x} in {source} if {x} not in {self.expr(arg_nodes[1], lets, each)}]"
+            other = self._iterable_expr(arg_nodes[1], lets, each)
+            kept = f"S_m{self._counter}"
+            sets = f"for {kept} in (_members({other}),)"
+            return f"[{x} {sets} for {x} in {source} if {x} not in {kept}]"
         args = [self.expr(a, lets, each) for a in arg_nodes]
         if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
             term = arg_nodes[1]

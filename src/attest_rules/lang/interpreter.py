@@ -59,7 +59,7 @@ class Env:
     """What an expression is evaluated against: the facts, named values, interpretive choices,
     the calendar, and the dates computed so far with their explanations."""
 
-    __slots__ = ("calendar", "choices", "dates", "facts", "locals", "readings")
+    __slots__ = ("calendar", "choices", "dates", "facts", "locals", "readings", "sets")
 
     def __init__(
         self,
@@ -74,6 +74,23 @@ class Env:
         self.readings = readings
         self.locals: dict[str, Any] = {}
         self.dates: dict[str, ComputedDate] = {}
+        # lists tested for membership, as sets: id → (the list, kept so the id stays its own;
+        # its set). The facts do not change while an Env is in use.
+        self.sets: dict[int, tuple[list[Any], Any]] = {}
+
+    def members(self, items: list[Any]) -> Any:
+        """``items`` as a membership test takes it: a set, made once per list (constant-time
+        tests, the same answers as the list); the list itself where short or unhashable."""
+        if len(items) < 8 or not isinstance(items, list):
+            return items
+        found = self.sets.get(id(items))
+        if found is None or found[0] is not items:
+            try:
+                found = (items, frozenset(items))
+            except TypeError:
+                found = (items, items)
+            self.sets[id(items)] = found
+        return found[1]
 
 
 Compiled = Callable[[Env], Any]
@@ -259,7 +276,7 @@ def _binary(op: str, a: Compiled, b: Compiled) -> Compiled:
             missing = missing_of(x, items)
             if missing:
                 return missing
-            return (x in items) != negate
+            return (x in env.members(items)) != negate
 
         return member
     if op == "//":
@@ -371,7 +388,11 @@ def _call(node: Node) -> Compiled:
 
         def difference(env: Env) -> Any:
             x, y = first(env), second(env)
-            return missing_of(x, y) or [v for v in x if v not in y]
+            missing = missing_of(x, y)
+            if missing:
+                return missing
+            kept = env.members(y)
+            return [v for v in x if v not in kept]
 
         return difference
     if name == "known":  # only in the facts' constraints (the type checker sees to it)

@@ -492,11 +492,10 @@ def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable
             lines += [f"    if {keep}:", f"        A0 = A0 + ({i},)"]
             continue
         assert c.source is not None  # noqa: S101 - a var comes with each
-        items = gen.iterable(c.source.node)
-        test = gen.expr(node, frozenset(), frozenset({c.var}))
+        loop, test = gen.loop(c.var, c.source.node, node)
         lines += [
             "    try:",
-            f"        if not all([{test} for E_{c.var} in {items}]):",
+            f"        if not all([{test} {loop}]):",
             f"            A0 = A0 + ({i},)",
             "    except Unknown:",
             f"        A0 = A0 + ({i},)",
