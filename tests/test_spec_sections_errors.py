@@ -139,3 +139,19 @@ def test_an_expression_too_deep_or_a_number_too_large_is_a_located_error(
     old = "\n                when: counted <= limit\n"  # the 2024 wording's rule
     (e,) = errors((old, f"\n                when: {when}\n"))
     assert why in e.message and e.path.endswith("outcomes[0].when") and e.line > 1
+
+
+def test_a_chain_of_squared_values_is_refused_where_it_passes_the_bound() -> None:
+    """Each expression is small, but a value squared again and again grows without bound: the
+    bound of every named value is known when the spec loads, and the first past 10^36 is an
+    error at its line (the values after it that use it are not reported again)."""
+    old = "\n                  when: counted <= limit\n"
+    lets = "".join(
+        f"\n                h{i}: '{f'h{i - 1} * h{i - 1}' if i else '1000'}'" for i in range(12)
+    )
+    (e,) = errors(
+        ('\n                limit: "8"\n', f'\n                limit: "8"{lets}\n'),
+        (old, "\n                  when: counted <= h11\n"),
+    )
+    assert "can reach about 10^48, more than about 10^36" in e.message
+    assert e.path.endswith("let.h4") and e.line > 1

@@ -64,7 +64,9 @@ STRING: /"[^"\\\n]*"/
 KEYWORDS = frozenset({"if", "else", "or", "and", "not", "in", "each", "where", "true", "false"})
 MAX_LENGTH = 2000
 MAX_DEPTH = 48  # nesting of an expression's tree: deeper is refused when the spec loads
-MAX_INT = 10**12  # the largest whole number an expression may write
+MAX_INT = 10**12  # the largest whole number an expression may write, or an integer fact hold
+MAX_ITEMS = 100_000  # the most items a list fact holds (a spec may state fewer: max_items)
+MAX_VALUE = 10**36  # the largest number a rule may compute (bounded when the spec loads)
 
 _PARSER = Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from attest_rules.errors import ExpressionError
-from attest_rules.lang.syntax import Node
+from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, MAX_VALUE, Node
 from attest_rules.lang.types import (
     ANY,
     BOOL,
@@ -63,6 +63,11 @@ class Usage:
         self.locals |= other.locals
 
 
+def _power(value: int) -> str:
+    """A large number as a reader takes it in: about 10^N."""
+    return f"about 10^{len(str(value)) - 1}"
+
+
 def _suggest(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -88,6 +93,7 @@ class Checker:
         self.scope: dict[str, Type] = dict(scope or {})
         self.readings_by: Mapping[str, str] = readings_by or {}
         self.constraints = constraints
+        self.bounds: dict[str, int] = {}  # the largest magnitude of each named number in scope
 
     def check(self, node: Node, usage: Usage) -> Type:
         method = getattr(self, "_" + node.op.replace(" ", "_"), None)
@@ -95,6 +101,49 @@ class Checker:
             return self._binary(node, usage)
         result: Type = method(node, usage)
         return result
+
+    # ---- magnitudes -----------------------------------------------------------------------
+
+    def magnitude(self, node: Node) -> int:
+        """The largest magnitude an (already checked) expression's numbers can reach, from its
+        literals, the bounds of integer facts (±MAX_INT) and of counts (MAX_ITEMS), and the named
+        values in scope (:attr:`bounds`); an :class:`ExprTypeError` where a part can pass
+        MAX_VALUE. So no chain of products (a value squared, squared again...) can grow without
+        bound while a case is evaluated: it is refused when the spec loads. Computed without
+        recursion on the depth of a long chain of named values, each bounded once."""
+        op, args = node.op, node.args
+        if op == "lit":
+            return abs(args[0]) if args[1] == "int" else 0
+        if op == "path":
+            return self.bounds.get(args[0], MAX_INT)
+        if op == "each":
+            self.magnitude(args[3])
+            return MAX_ITEMS
+        if op == "call":
+            parts = [self.magnitude(a) for a in args[1]]
+            if args[0] == "count":
+                return MAX_ITEMS
+            return max(parts) if args[0] in ("max", "min") else 0
+        parts = [self.magnitude(a) for a in args if isinstance(a, Node)]
+        if op in ("+", "-"):
+            value = parts[0] + parts[1]
+        elif op == "*":
+            value = parts[0] * parts[1]
+        elif op in ("neg", "//"):
+            value = parts[0]
+        elif op == "if":
+            value = max(parts[1], parts[2])
+        elif op == "list":
+            value = max(parts, default=0)
+        else:  # comparisons, and, or, not, in: no number comes out
+            return 0
+        if value > MAX_VALUE:
+            raise ExprTypeError(
+                f"this can reach {_power(value)}, more than {_power(MAX_VALUE)}, the largest "
+                "number a rule may compute (from the bounds of its facts and values)",
+                node.pos,
+            )
+        return value
 
     # ---- leaves ---------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from attest_rules.errors import DocPath, FactsError
 from attest_rules.lang.codegen import Generator, build
 from attest_rules.lang.display import shown
 from attest_rules.lang.interpreter import Compiled, Env, Expr, Missing, checked, compile_expr
-from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
+from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import FIRST_DAY, LAST_DAY, kz_calendar
@@ -240,7 +240,9 @@ class _Builder:
         if kind == "bool":
             return bool, BOOL
         if kind == "integer":
-            return Annotated[int, Field(ge=spec.minimum, le=spec.maximum)], INT
+            low = -MAX_INT if spec.minimum is None else spec.minimum
+            high = MAX_INT if spec.maximum is None else spec.maximum
+            return Annotated[int, Field(ge=low, le=high)], INT
         if kind == "string":
             if spec.pattern is None:
                 return SpecText, STR
@@ -282,7 +284,8 @@ class _Builder:
                 self.uniques.append(
                     _Unique(where, spec.unique_by, spec.duplicate or "is listed twice")
                 )
-            items = Annotated[list[item[0]], Field(max_length=spec.max_items)]  # type: ignore[valid-type]
+            most = MAX_ITEMS if spec.max_items is None else spec.max_items
+            items = Annotated[list[item[0]], Field(max_length=most)]  # type: ignore[valid-type]
             return items, ListOf(item_type)
         return self.record(spec, where, path, in_item=in_item, section=top and spec.optional)
 
@@ -406,6 +409,7 @@ def _constraint(
         try:
             node = parse(text)
             kind = checker.check(node, Usage())
+            checker.magnitude(node)
         except (ExprSyntaxError, ExprTypeError) as exc:
             builder.problem(where, f"{exc} (at character {exc.offset + 1})")
             return None

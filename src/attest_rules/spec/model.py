@@ -17,6 +17,7 @@ from pydantic import (
     Tag,
 )
 
+from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS
 from attest_rules.located.fields import SpecDate, document_config
 
 ProvisionId = Annotated[
@@ -375,14 +376,20 @@ class FactSpec(_Strict):
         description="The message for an item given twice, after the item ('voted twice'); "
         "default 'is listed twice'",
     )
-    max_items: int | None = Field(default=None, ge=0, description="A list: at most this many")
+    max_items: int | None = Field(
+        default=None, ge=0, le=MAX_ITEMS, description="A list: at most this many"
+    )
     labels: dict[str, Labels] | None = Field(
         default=None,
         description="An enum: a label of each value in kk, ru and en, as forms show it (the "
         "library's words, not the law's: marked unofficial)",
     )
-    minimum: int | None = Field(default=None, description="An integer: its least value")
-    maximum: int | None = Field(default=None, description="An integer: its greatest value")
+    minimum: int | None = Field(
+        default=None, ge=-MAX_INT, le=MAX_INT, description="An integer: its least value"
+    )
+    maximum: int | None = Field(
+        default=None, ge=-MAX_INT, le=MAX_INT, description="An integer: its greatest value"
+    )
 
 
 class ConstraintSpec(_Strict):

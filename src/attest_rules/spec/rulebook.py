@@ -125,6 +125,7 @@ class _RuleCompiler:
         self.known_ids = known_ids
         self.readings_by = readings_by
         self.problems: list[Problem] = []
+        self.failed_lets: set[str] = set()  # the rule's named values that failed to check
 
     def expression(
         self, text: str, path: DocPath, checker: Checker, want: Type | None, usage: Usage
@@ -132,7 +133,10 @@ class _RuleCompiler:
         try:
             node = parse(text)
             kind = checker.check(node, usage)
+            checker.magnitude(node)
         except (ExprSyntaxError, ExprTypeError) as exc:
+            if any(str(exc).startswith(f"unknown name {n!r}") for n in self.failed_lets):
+                return None  # a value that failed is reported once, where it is defined
             where = (
                 f" (at character {exc.offset + 1}: {text[exc.offset : exc.offset + 25]!r})"
                 if exc.offset
@@ -147,6 +151,7 @@ class _RuleCompiler:
 
     def rule(self, spec: RuleSpec, provision_id: str, path: DocPath) -> CompiledRule | None:
         usage = Usage()
+        self.failed_lets = set()
         before = len(self.problems)
         checker = Checker(self.facts, readings_by=self.readings_by)
         event = self.expression(spec.event, (*path, "event"), checker, DATE, usage)
@@ -160,9 +165,13 @@ class _RuleCompiler:
                 self.problems.append((lpath, f"{name!r} cannot name a value here"))
                 continue
             let = self._let(name, value, lpath, checker, usage)
-            if let is not None:
+            if let is None:
+                self.failed_lets.add(name)
+            else:
                 lets.append(let[0])
                 checker.scope[name] = let[1]
+                exprs = [e for _, e in let[0].cases] if let[0].value is None else [let[0].value]
+                checker.bounds[name] = max(checker.magnitude(e.node) for e in exprs)
         outcomes: list[tuple[OutcomeSpec, Expr | None]] = []
         for i, outcome in enumerate(spec.outcomes):
             opath: DocPath = (*path, "outcomes", i)
