@@ -306,3 +306,15 @@ def test_a_list_over_its_stated_limit_is_refused_at_once() -> None:
     fields = {field for field, _ in exc.value.problems}
     assert fields == {"commission.members", "session.present"}
     assert all("at most 1000" in why for _, why in exc.value.problems)
+
+
+def test_what_reaches_the_terminal_is_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12, finding 11: a file name (or any text in an error) with escape or control
+    characters is shown escaped, never run by the terminal."""
+    assert main(["evaluate", str(tmp_path / "no\x1b[2Jfile.yaml")]) == 1
+    assert main(["show", "x\x1b]0;title\x07"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "no\\x1b[2Jfile.yaml" in err

@@ -16,9 +16,9 @@ from attest_rules.cli.evaluate import register as register_evaluation
 from attest_rules.cli.forms import register as register_forms
 from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
-from attest_rules.cli.options import add_interpretation, parse_date
+from attest_rules.cli.options import add_interpretation, parse_date, terminal_safe
 from attest_rules.engine.regulation import Regulation, load
-from attest_rules.errors import AttestRulesError, FactsError, SpecError
+from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
 from attest_rules.tools.render import (
     LANGS,
@@ -190,6 +190,10 @@ def _as_form(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     return argv
 
 
+def _error(text: str) -> None:
+    print(terminal_safe(text), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_as_form(parser, list(sys.argv[1:] if argv is None else argv)))
@@ -198,31 +202,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except SpecError as exc:
         for issue in exc.errors:
-            print(issue, file=sys.stderr)
-        print(f"{len(exc.errors)} error(s)", file=sys.stderr)
-        return 1
-    except FactsError as exc:
-        print(f"attest-rules: {exc}", file=sys.stderr)
+            _error(str(issue))
+        _error(f"{len(exc.errors)} error(s)")
         return 1
     except (AttestRulesError, TermError, CalendarError) as exc:
-        print(f"attest-rules: {exc}", file=sys.stderr)
+        _error(f"attest-rules: {exc}")
         return 1
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
-        print("attest-rules: interrupted", file=sys.stderr)
+        _error("attest-rules: interrupted")
         return 130
     except OSError as exc:  # a file that cannot be read or written: the user's to fix
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"attest-rules: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        _error(f"attest-rules: cannot use{where}: {exc.strerror or exc}")
         return 1
     except Exception as exc:
         if os.environ.get("ATTEST_RULES_DEBUG"):
             raise
-        print(
+        _error(
             f"attest-rules: internal error: {type(exc).__name__}: {exc} "
-            "(set ATTEST_RULES_DEBUG=1 for the traceback)",
-            file=sys.stderr,
+            "(set ATTEST_RULES_DEBUG=1 for the traceback)"
         )
         return 70
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from attest_rules.cli.options import add_interpretation, parse_date
+from attest_rules.cli.options import add_interpretation, parse_date, terminal_safe
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import (
@@ -228,9 +228,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         raise AttestRulesError(f"no case files in {', '.join(map(str, paths))}")
     failed = [r for r in results if not r.passed]
     for r in failed:
-        print(f"FAILED {r.file}: {r.name}")
+        print(terminal_safe(f"FAILED {r.file}: {r.name}"))
         for failure in r.failures:
-            print(f"  {failure}")
+            print(terminal_safe(f"  {failure}"))
     print(t(args.lang, "passed", ok=len(results) - len(failed), bad=len(failed)))
     return 1 if failed else 0
 

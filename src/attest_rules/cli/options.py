@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 
 
 def parse_date(text: str) -> dt.date:
@@ -34,3 +35,12 @@ def add_interpretation(p: argparse.ArgumentParser, help_text: str | None = None)
         metavar="ID=CHOICE",
         help=help_text or "switch an interpretation of the spec (repeatable)",
     )
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control, zero-width or bidirectional-override character escaped
+    (``\\x1b``), so that what a user typed or a file held is shown, never run, by a terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
