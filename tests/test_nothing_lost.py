@@ -318,3 +318,19 @@ def test_what_reaches_the_terminal_is_escaped(
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err
     assert "no\\x1b[2Jfile.yaml" in err
+
+
+def test_a_lone_surrogate_or_a_bidi_override_is_refused_in_a_case_and_an_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text('{"id": "a\\ud800b", "session": {"date": "2025-03-03"}}\n', encoding="utf-8")
+    assert main(["evaluate", "--jsonl", str(batch), "-"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "lone surrogate (U+D800" in json.loads(line)["error"]
+    pytest.importorskip("durable")
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"case": "c\\u202e", "type": "member_arrived", "member": "A"}\n')
+    assert main(["monitor", str(events)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "U+202E" in json.loads(line)["error"] and "case" not in json.loads(line)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from attest_rules import Regulation, load_case
 from attest_rules.cli.app import main
@@ -20,6 +22,7 @@ from attest_rules.engine.records import (
     MAX_RECORD,
     as_record,
     canonical,
+    canonical_slow,
     replay,
     seal,
     verify,
@@ -191,3 +194,24 @@ def test_a_batch_writes_sealed_records(reg: Regulation, tmp_path: Path) -> None:
     assert main(["evaluate", "--jsonl", str(src), str(out)]) == 0
     (line,) = out.read_text(encoding="utf-8").splitlines()
     assert verify(json.loads(line)).ok
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(), json_like, max_size=6))
+def test_the_fast_canonical_json_is_the_reference_byte_for_byte(data: dict[str, Any]) -> None:
+    assert canonical(data) == canonical_slow({k: v for k, v in data.items() if k != "integrity"})
+
+
+def test_a_record_with_a_lone_surrogate_or_a_huge_number_is_verified_not_crashed(
+    sealed: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(sealed)
+    data["answers"][0]["reasons"][0] = "\ud800"
+    data["answers"][0]["values"]["n"] = 10**30
+    assert verify(data).ok is False  # altered, and said so

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from attest_rules.engine.regulation import Regulation
@@ -43,11 +44,23 @@ class RecordError(AttestRulesError):
 
 
 def canonical(data: Mapping[str, Any]) -> bytes:
-    """The canonical JSON of a record's fields other than its integrity."""
+    """The canonical JSON of a record's fields other than its integrity: keys sorted (by code
+    point), no insignificant space, UTF-8, the shortest escapes; written by orjson, or by the
+    standard library where orjson cannot (an integer past 64 bits), byte for byte alike (a
+    property test holds the two to each other)."""
     body = {k: v for k, v in data.items() if k != INTEGRITY}
-    return json.dumps(
+    try:
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return canonical_slow(body)
+
+
+def canonical_slow(body: Mapping[str, Any]) -> bytes:
+    """:func:`canonical` by the standard library (the reference)."""
+    text = json.dumps(
         body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode()
+    )
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate a JSON input may hold
 
 
 def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
@@ -62,9 +75,13 @@ def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
     return data
 
 
-def record_json(ev: Evaluation, signer: Signer | None = None, *, indent: int | None = None) -> str:
-    """``ev`` sealed (:func:`seal`), as JSON text."""
-    return json.dumps(seal(ev, signer), ensure_ascii=False, indent=indent)
+def record_json(ev: Evaluation, signer: Signer | None = None) -> str:
+    """``ev`` sealed (:func:`seal`), as one line of JSON."""
+    data = seal(ev, signer)
+    try:
+        return orjson.dumps(data).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False)
 
 
 @dataclass(frozen=True)

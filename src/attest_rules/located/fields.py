@@ -50,7 +50,16 @@ _INVISIBLE = re.compile(
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text(value: str) -> str:
+    half = _SURROGATE.search(value)
+    if half is not None:  # from a JSON escape (\\ud800): half of a pair, not a character
+        raise ValueError(
+            f"holds a lone surrogate (U+{ord(half.group()):04X} at character {half.start() + 1}), "
+            "which is not a character"
+        )
     found = _INVISIBLE.search(value)
     if found is not None:
         raise ValueError(

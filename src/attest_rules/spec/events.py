@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from attest_rules.errors import DocPath
 from attest_rules.lang.types import ANY, BOOL, DATE, ListOf, Record, Type, compatible
 from attest_rules.located import strict_json
+from attest_rules.located.fields import SpecText
 from attest_rules.spec.facts import CaseDate
 from attest_rules.spec.model import EventsSpec, EventType, FactSpec, SpecDocument
 
@@ -33,7 +34,7 @@ class EventBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    case: str = Field(min_length=1)
+    case: Annotated[SpecText, Field(min_length=1)]
     type: str
     at: CaseDate | None = None
 
