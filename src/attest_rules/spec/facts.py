@@ -37,7 +37,7 @@ from attest_rules.lang.interpreter import Compiled, Env, Expr, Missing, checked,
 from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
-from attest_rules.legal_time import FIRST_DAY, LAST_DAY, kz_calendar
+from attest_rules.legal_time import TermError, check_day, kz_calendar
 from attest_rules.located.fields import PLAIN_TEXT, SpecDate, SpecText, document_config
 from attest_rules.spec.model import ConstraintSpec, FactSpec, SpecDocument
 
@@ -193,12 +193,10 @@ def _show(value: Any) -> str:
 
 
 def _in_range(day: dt.date) -> dt.date:
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(
-            f"{day.isoformat()} is outside the dates the library computes with "
-            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
-        )
-    return day
+    try:
+        return check_day(day)
+    except TermError as exc:  # as a field's error, which pydantic names
+        raise ValueError(str(exc)) from None
 
 
 CaseDate = Annotated[SpecDate, AfterValidator(_in_range)]
