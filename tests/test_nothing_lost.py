@@ -334,3 +334,17 @@ def test_a_lone_surrogate_or_a_bidi_override_is_refused_in_a_case_and_an_event(
     assert main(["monitor", str(events)]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert "U+202E" in json.loads(line)["error"] and "case" not in json.loads(line)
+
+
+def test_a_new_output_gets_the_mode_a_new_file_gets(tmp_path: Path) -> None:
+    """Written through a temporary file, a new output still gets 0666 less the umask (as
+    ``open`` would give it), not the temporary file's 0600."""
+    src = _batch(tmp_path)
+    out = tmp_path / "answers.jsonl"
+    old = os.umask(0o022)
+    try:
+        assert main(["evaluate", "--jsonl", str(src), str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

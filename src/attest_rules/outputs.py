@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -37,18 +37,29 @@ def refuse_inputs(target: str | Path, inputs: Iterable[str | Path]) -> None:
             )
 
 
+def _temporary_beside(path: Path, target: str | Path) -> Path:
+    """A new empty file beside ``path``, created with the mode a new file gets (0666 less the
+    umask, as ``open`` gives; ``mkstemp``'s 0600 would leave a new output unreadable to others)."""
+    folder = path.parent or Path(".")
+    for _ in range(100):
+        tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        return tmp
+    raise OutputError(f"cannot write {target}: no free temporary name beside it")
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path, inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
     """A temporary path beside ``target`` to write to; on success it replaces ``target``, on
     failure it is removed and ``target`` is left as it was."""
     path = Path(target)
     refuse_inputs(path, inputs)
-    try:
-        handle, name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    os.close(handle)
-    tmp = Path(name)
+    tmp = _temporary_beside(path, target)
     try:
         yield tmp
         if path.exists():  # keep the target's permissions, as an overwrite would
