@@ -115,7 +115,7 @@ DATES = st.one_of(
             "today",
         ]
     ),
-    st.text(max_size=12),
+    st.text(max_size=12).filter(lambda w: "/" not in w and w not in (".", "..")),
 )
 TERMS = st.one_of(
     st.sampled_from(
@@ -158,7 +158,8 @@ WORDS = st.one_of(
             "-o",
         ]
     ),
-    st.text(max_size=10),
+    # a word may be taken as an output file name: never a path out of the test's folder
+    st.text(max_size=10).filter(lambda w: "/" not in w and w not in (".", "..")),
 )
 
 # each command, with {a file} it reads, {out}, a file it may write, and {date}, {term}, {word}
