@@ -81,7 +81,7 @@ class Env:
     def members(self, items: list[Any]) -> Any:
         """``items`` as a membership test takes it: a set, made once per list (constant-time
         tests, the same answers as the list); the list itself where short or unhashable."""
-        if len(items) < 8 or not isinstance(items, list):
+        if not isinstance(items, list) or len(items) < 8:
             return items
         found = self.sets.get(id(items))
         if found is None or found[0] is not items:

@@ -109,8 +109,8 @@ class Checker:
         literals, the bounds of integer facts (±MAX_INT) and of counts (MAX_ITEMS), and the named
         values in scope (:attr:`bounds`); an :class:`ExprTypeError` where a part can pass
         MAX_VALUE. So no chain of products (a value squared, squared again...) can grow without
-        bound while a case is evaluated: it is refused when the spec loads. Computed without
-        recursion on the depth of a long chain of named values, each bounded once."""
+        bound while a case is evaluated: it is refused when the spec loads. A named value's bound
+        is computed once, where it is defined, so a long chain of them costs no recursion."""
         op, args = node.op, node.args
         if op == "lit":
             return abs(args[0]) if args[1] == "int" else 0
