@@ -212,8 +212,8 @@ def cmd_keygen(args: argparse.Namespace) -> int:
         if Path(path).exists():
             raise AttestRulesError(f"refusing to write {path}: it exists; a key is never replaced")
     with atomic_path(args.private) as tmp:
+        os.chmod(tmp, 0o600)  # before the key is in it: never readable by others
         tmp.write_bytes(private)
-        os.chmod(tmp, 0o600)
     with atomic_path(args.public) as tmp:
         tmp.write_bytes(public)
     print(f"keygen: {args.private} (private, keep it secret), {args.public} (public)")
