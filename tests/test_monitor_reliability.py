@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,25 @@ def test_a_journal_line_cut_short_by_a_kill_is_dropped(tmp_path: Path) -> None:
     assert [e.line for e in again.entries] == [1] and again.entries[0].done
     again.close()
     assert journal.read_bytes().endswith(b'{"done": 1}\n')
+
+
+def test_a_line_past_the_limit_is_refused_in_bounded_memory_and_the_next_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def peak_with(pad: int) -> tuple[int, list[dict[str, Any]]]:
+        events = tmp_path / "events.jsonl"
+        with events.open("wb") as out:
+            out.write(LINES[0].encode() + b"\n")
+            out.write(b'{"case": "c1", "pad": "' + b"x" * pad + b'"}\n')
+            out.write("".join(x + "\n" for x in LINES[1:]).encode())
+        tracemalloc.start()
+        assert main(["monitor", str(events)]) == 1
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return peak, [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+
+    small, _ = peak_with(10)
+    big, out = peak_with(3 * MAX_LINE)  # 3 MiB on one line
+    assert [(o["line"], "longer than" in o["error"]) for o in out if "error" in o] == [(2, True)]
+    assert out[-1]["finding"] == "case.closed"
+    assert big - small < 2.5 * MAX_LINE  # the long line was never held whole
