@@ -21,6 +21,7 @@ def bounded_lines(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[tuple[int
             return
         number += 1
         if len(raw) > limit and not raw.endswith(b"\n"):
+            raw = b""  # not kept while the rest is skipped
             while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
                 pass  # skip the rest of the line without keeping it
             yield number, None
