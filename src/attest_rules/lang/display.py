@@ -37,7 +37,15 @@ def shown_plain(value: Any) -> str:
 
 
 def shown(value: Any) -> str:
-    """A value as a reader sees it in a reason."""
+    """A value as a reader sees it in a reason; an unknown one with what is known of it
+    ("at least 2025-02-28")."""
+    if isinstance(value, Missing) and value.bounded:
+        low, high = (shown_plain(plain(v)) for v in (value.low, value.high))
+        if value.high is None:
+            return f"at least {low}"
+        if value.low is None:
+            return f"at most {high}"
+        return f"from {low} to {high}"
     return shown_plain(plain(value))
 
 

@@ -9,6 +9,7 @@ fact can therefore never turn a decided answer into an undecided one.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Mapping
@@ -25,34 +26,127 @@ from attest_rules.legal_time.readings import DEFAULT
 
 
 class Missing:
-    """An unknown value; ``paths`` are the facts whose absence made it unknown."""
+    """An unknown value; ``paths`` are the facts whose absence made it unknown. A number or a
+    date may still be known to lie between ``low`` and ``high`` (either ``None``: no bound)
+    for every value the missing facts could take: ``max(D, unknown)`` is at least ``D``. A
+    comparison that its bounds decide is decided (see :func:`decided`)."""
 
-    __slots__ = ("paths",)
+    __slots__ = ("high", "low", "paths")
 
-    def __init__(self, paths: frozenset[str]) -> None:
+    def __init__(self, paths: frozenset[str], low: Any = None, high: Any = None) -> None:
         self.paths = paths
+        self.low = low
+        self.high = high
 
     def __repr__(self) -> str:
-        return f"Missing({sorted(self.paths)})"
+        bounds = f", low={self.low!r}, high={self.high!r}" if self.bounded else ""
+        return f"Missing({sorted(self.paths)}{bounds})"
+
+    @property
+    def bounded(self) -> bool:
+        return self.low is not None or self.high is not None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Missing) and other.paths == self.paths
+        return (
+            isinstance(other, Missing)
+            and other.paths == self.paths
+            and (other.low, other.high) == (self.low, self.high)
+        )
 
     def __hash__(self) -> int:
         return hash(self.paths)
 
 
 def missing_of(*values: Any) -> Missing | None:
-    """The union of the ``Missing`` among ``values``, or ``None`` if all are known."""
+    """The union of the ``Missing`` among ``values`` (without bounds: an operation that keeps
+    them computes them itself), or ``None`` if all are known."""
     found = [v for v in values if v.__class__ is Missing]
     if not found:
         return None
     if len(found) == 1:
-        return found[0]
+        v = found[0]
+        return v if v.low is None and v.high is None else Missing(v.paths)
     paths: frozenset[str] = frozenset()
     for v in found:
         paths |= v.paths
     return Missing(paths)
+
+
+# ---- bounds: what is known of an unknown number or date ----------------------------------
+
+
+def _orderable(value: Any) -> bool:
+    return type(value) is int or type(value) is dt.date
+
+
+def interval(value: Any) -> tuple[Any, Any]:
+    """(least, greatest) a value can be: itself twice where known, its bounds where unknown
+    (``None``: no bound); no bounds for what is not a number or a date."""
+    if value.__class__ is Missing:
+        return value.low, value.high
+    return (value, value) if _orderable(value) else (None, None)
+
+
+def bounded(paths: frozenset[str], low: Any, high: Any) -> Any:
+    """An unknown value between ``low`` and ``high``; the value itself where they meet."""
+    if low is not None and low == high:
+        return low
+    return Missing(paths, low, high)
+
+
+def _less(x: tuple[Any, Any], y: tuple[Any, Any], strict: bool) -> bool | None:
+    """Whether every value in ``x`` is below (or at most, not ``strict``) every value in
+    ``y`` (True), none is (False), or the bounds do not tell (None)."""
+    (xl, xh), (yl, yh) = x, y
+    if xh is not None and yl is not None and (xh < yl if strict else xh <= yl):
+        return True
+    if xl is not None and yh is not None and (xl >= yh if strict else xl > yh):
+        return False
+    return None
+
+
+def decided(op: str, x: Any, y: Any) -> bool | None:
+    """A comparison of two values, one or both unknown, where their bounds decide it for
+    every value they could take; else None."""
+    ix, iy = interval(x), interval(y)
+    if op == "<":
+        return _less(ix, iy, strict=True)
+    if op == "<=":
+        return _less(ix, iy, strict=False)
+    if op == ">":
+        return _less(iy, ix, strict=True)
+    if op == ">=":
+        return _less(iy, ix, strict=False)
+    apart = _less(ix, iy, strict=True) is True or _less(iy, ix, strict=True) is True
+    if not apart:
+        return None  # equal only where both are known: never decided here
+    return op == "!="
+
+
+def _arith_bounds(op: str, x: Any, y: Any) -> tuple[Any, Any]:
+    """Bounds of ``x op y`` for whole numbers from those of ``x`` and ``y`` (interval
+    arithmetic); (None, None) where they do not give one."""
+    (xl, xh), (yl, yh) = interval(x), interval(y)
+    if op == "+":
+        return (
+            None if xl is None or yl is None else xl + yl,
+            None if xh is None or yh is None else xh + yh,
+        )
+    if op == "-":
+        return (
+            None if xl is None or yh is None else xl - yh,
+            None if xh is None or yl is None else xh - yl,
+        )
+    if op == "*" and None not in (xl, xh, yl, yh):
+        products = [xl * yl, xl * yh, xh * yl, xh * yh]
+        return min(products), max(products)
+    if op == "*":  # one side known exactly: scaled (and flipped by a negative number)
+        known, (lo, hi) = (x, (yl, yh)) if x.__class__ is not Missing else (y, (xl, xh))
+        if known.__class__ is Missing or type(known) is not int:
+            return None, None
+        scaled = (None if lo is None else lo * known, None if hi is None else hi * known)
+        return scaled if known >= 0 else (scaled[1], scaled[0])
+    return None, None
 
 
 class Env:
@@ -180,7 +274,13 @@ def compile_expr(node: Node) -> Compiled:
 
         def neg(env: Env) -> Any:
             v = inner(env)
-            return v if isinstance(v, Missing) else -v
+            if isinstance(v, Missing):
+                return bounded(
+                    v.paths,
+                    None if v.high is None else -v.high,
+                    None if v.low is None else -v.low,
+                )
+            return -v
 
         return neg
     if op == "and":
@@ -259,7 +359,12 @@ def _if(cond: Compiled, then: Compiled, other: Compiled) -> Compiled:
             x, y = then(env), other(env)
             if not isinstance(x, Missing) and x == y:
                 return x  # both branches agree: the condition does not matter
-            return missing_of(c, x, y)
+            missing = missing_of(c, x, y)
+            assert missing is not None  # noqa: S101 - c is missing
+            (xl, xh), (yl, yh) = interval(x), interval(y)  # whichever branch: between both
+            low = None if xl is None or yl is None else min(xl, yl)
+            high = None if xh is None or yh is None else max(xh, yh)
+            return bounded(missing.paths, low, high)
         return then(env) if c else other(env)
 
     return if_
@@ -291,13 +396,28 @@ def _binary(op: str, a: Compiled, b: Compiled) -> Compiled:
             return x // y
 
         return floordiv
-    func = _COMPARE.get(op) or _ARITH[op]
+    if op in _COMPARE:
+        compare = _COMPARE[op]
 
-    def binary(env: Env) -> Any:
+        def comparison(env: Env) -> Any:
+            x, y = a(env), b(env)
+            missing = missing_of(x, y)
+            if missing is None:
+                return compare(x, y)
+            found = decided(op, x, y)  # bounds may decide it for every completion
+            return missing if found is None else found
+
+        return comparison
+    func = _ARITH[op]
+
+    def arithmetic(env: Env) -> Any:
         x, y = a(env), b(env)
-        return missing_of(x, y) or func(x, y)
+        missing = missing_of(x, y)
+        if missing is None:
+            return func(x, y)
+        return bounded(missing.paths, *_arith_bounds(op, x, y))
 
-    return binary
+    return arithmetic
 
 
 def _each(func: str, var: str, source: Compiled, cond: Compiled) -> Compiled:
@@ -318,7 +438,11 @@ def _each(func: str, var: str, source: Compiled, cond: Compiled) -> Compiled:
                 env.locals[var] = saved
         missing = missing_of(*results)
         if func == "count":
-            return missing or sum(1 for r in results if r is True)
+            holds = sum(1 for r in results if r is True)
+            if missing is None:
+                return holds
+            unknown = sum(1 for r in results if r.__class__ is Missing)
+            return bounded(missing.paths, holds, holds + unknown)  # each unknown: 0 or 1
         if func == "any":
             return True if any(r is True for r in results) else (missing or False)
         return False if any(r is False for r in results) else (missing or True)
@@ -347,6 +471,16 @@ def _dated(
     return _DATE_FUNCS[name](day, term, readings, calendar)
 
 
+def _date_bound(name: str, day: Any, term: Any, env: Env) -> Any:
+    """The date ``name`` gives from ``day``, a bound of an unknown event; None without one."""
+    if day is None:
+        return None
+    try:
+        return _dated(name, day, term, env.readings, env.calendar).date
+    except LegalTimeError:
+        return None
+
+
 def _call(node: Node) -> Compiled:
     name, arg_nodes = node.args
     args = [compile_expr(a) for a in arg_nodes]
@@ -358,7 +492,15 @@ def _call(node: Node) -> Compiled:
             day, term = date_of(env), term_of(env)
             missing = missing_of(day, term)
             if missing:
-                return missing
+                if term.__class__ is Missing or day.__class__ is not Missing:
+                    return missing
+                # every legal-time date is non-decreasing in its event: the bounds of the
+                # event give the bounds of the date
+                return bounded(
+                    missing.paths,
+                    _date_bound(name, day.low, term, env),
+                    _date_bound(name, day.high, term, env),
+                )
             try:
                 result = _dated(name, day, term, env.readings, env.calendar)
             except LegalTimeError as exc:  # a date beyond the calendar: this value alone is
@@ -380,7 +522,19 @@ def _call(node: Node) -> Compiled:
 
         def extreme(env: Env) -> Any:
             values = [f(env) for f in args]
-            return missing_of(*values) or pick(values)
+            missing = missing_of(*values)
+            if missing is None:
+                return pick(values)
+            # the greatest is at least every value's least and at most the greatest of the
+            # greatest (the least alike, mirrored): bounds from the values that have them
+            lows, highs = zip(*(interval(v) for v in values), strict=True)
+            if name == "max":
+                low = max((v for v in lows if v is not None), default=None)
+                high = None if None in highs else max(highs)
+            else:
+                high = min((v for v in highs if v is not None), default=None)
+                low = None if None in lows else min(lows)
+            return bounded(missing.paths, low, high)
 
         return extreme
     if name == "difference":
