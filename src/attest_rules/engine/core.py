@@ -114,6 +114,30 @@ def decide(rule: CompiledRule, env: Env) -> Decided:
     raise AssertionError("the last outcome always holds")  # pragma: no cover
 
 
+def across_versions(
+    book: Rulebook, reg: LoadedSpec, q: str, make_env: Callable[[], Env]
+) -> list[tuple[int, CompiledRule | None, Decided | None]]:
+    """Where the date that selects the version is not known: under each version of the
+    regulation, its rule for ``q`` and what it decides with that date unknown (``None`` where
+    the version has no rule for ``q``: not applicable)."""
+    out: list[tuple[int, CompiledRule | None, Decided | None]] = []
+    for index, version in enumerate(reg.versions):
+        rule = book.by_version[version.id].get(q)
+        out.append((index, rule, None if rule is None else decide(rule, make_env())))
+    return out
+
+
+def agreed(decisions: list[tuple[int, CompiledRule | None, Decided | None]]) -> bool:
+    """Whether every version decides the same determined status and outcome."""
+    keys = {
+        ("not_applicable", None)
+        if d is None
+        else (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
+        for _, _, d in decisions
+    }
+    return len(keys) == 1 and next(iter(keys))[0] != "undetermined"
+
+
 def compute_lets(rule: CompiledRule, env: Env) -> None:
     """Compute a rule's named values, in order, into ``env.locals``."""
     for let in rule.lets:

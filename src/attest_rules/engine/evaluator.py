@@ -7,7 +7,14 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from attest_rules.engine.core import Selection, decide, rule_selected, select
+from attest_rules.engine.core import (
+    Selection,
+    across_versions,
+    agreed,
+    decide,
+    rule_selected,
+    select,
+)
 from attest_rules.engine.plans import Plan, Specialised
 from attest_rules.engine.results import Answer, Citation, DateReason, Evaluation, Inputs, Status
 from attest_rules.errors import AttestRulesError
@@ -15,6 +22,7 @@ from attest_rules.lang.codegen import Unknown
 from attest_rules.lang.display import fill, plain, shown
 from attest_rules.lang.interpreter import Env
 from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
+from attest_rules.spec.bindings import UNKNOWN_DATE
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.model import OutcomeSpec
@@ -183,13 +191,33 @@ class Evaluator:
         self, q: str, facts: Mapping[str, Any], on: dt.date | None, chosen: Mapping[str, str]
     ) -> tuple[str, str | None]:
         """One question through the three-valued closures."""
-        env = Env(facts, chosen, self.calendar, self.reg.bindings.readings(chosen))
+        readings = self.reg.bindings.readings(chosen)
+        env = Env(facts, chosen, self.calendar, readings)
         sel = select(self.book.events[q], env, on, self._for(chosen).version_of.indices)
+        if self._any_version(sel, chosen):
+            decisions = across_versions(
+                self.book, self.reg, q, lambda: Env(facts, chosen, self.calendar, readings)
+            )
+            if agreed(decisions):
+                d = decisions[0][2]
+                if d is None:
+                    return ("not_applicable", None)
+                return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
         rule = rule_selected(self.book, self.reg, q, sel)
         if isinstance(rule, tuple):
             return rule
         d = decide(rule, env)  # the selector only read the event: env is still clean
         return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
+
+    def _any_version(self, sel: Selection, choices: Mapping[str, str]) -> bool:
+        """Whether the answer may come from every version at once: the date that selects the
+        version is not known, the event may have happened, and the case is taken to fall in
+        force of the regulation (the interpretation bound to ``versions.unknown_date``)."""
+        return (
+            sel.day is None
+            and sel.happened is not False
+            and self.reg.bindings.value(UNKNOWN_DATE, choices) == "in-force"
+        )
 
     def _citations(self, version: str, ids: tuple[str, ...]) -> list[Citation]:
         """The citations of provisions ``ids`` (in order, once each) in ``version``'s wording;
@@ -258,6 +286,10 @@ class Evaluator:
                 status="not_applicable",
                 reasons=[selector.not_applying],
             )
+        if self._any_version(sel, sp.choices):
+            found = self._in_every_version(q, facts, sp, selector.event_text)
+            if found is not None:
+                return found
         return Answer(
             question=q,
             title=title,
@@ -266,6 +298,52 @@ class Evaluator:
             reasons=[
                 f"the date that selects the version in force ({selector.event_text}) is not known"
             ],
+        )
+
+    def _in_every_version(
+        self, q: str, facts: Mapping[str, Any], sp: Specialised, event_text: str
+    ) -> Answer | None:
+        """The answer where the date that selects the version is not known but every version
+        gives the same: its reasons and values (where they agree), the clauses of each version
+        it rests on (once where they read the same), and the interpretation that allowed it;
+        None where the versions differ."""
+        decisions = across_versions(
+            self.book, self.reg, q, lambda: Env(facts, sp.choices, self.calendar, sp.readings)
+        )
+        if not agreed(decisions):
+            return None
+        answers = []
+        for index, rule, _ in decisions:
+            version = self.reg.versions[index].id
+            if rule is None:
+                return None  # no norm of some version settles it: not said for all at once
+            answers.append(self._run(rule, version, facts, sp.choices))
+        first = answers[0]
+        binding = self.reg.bindings.by_parameter[UNKNOWN_DATE]
+        versions = ", ".join(v.id for v in self.reg.versions)
+        cites: list[Citation] = []
+        seen: set[tuple[str, str | None]] = set()
+        for a in answers:
+            for c in a["citations"]:
+                if (c.provision_id, c.text_kk) not in seen:
+                    seen.add((c.provision_id, c.text_kk))
+                    cites.append(c)
+        used = {k: v for a in answers for k, v in a["interpretations"].items()}
+        used[binding.interpretation] = sp.choices[binding.interpretation]
+        same_values = all(a.get("values") == first.get("values") for a in answers)
+        return Answer(
+            question=q,
+            title=self.book.titles[q],
+            status=first["status"],
+            outcome=first["outcome"],
+            values=first.get("values", {}) if same_values else {},
+            reasons=[
+                *first["reasons"],
+                f"the date that selects the version ({event_text}) is not known; every version "
+                f"that could be in force ({versions}) gives this answer",
+            ],
+            citations=cites,
+            interpretations=dict(sorted(used.items())),
         )
 
     def _on(self, q: str, sel: Selection, facts: Mapping[str, Any], sp: Specialised) -> Answer:

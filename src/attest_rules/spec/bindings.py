@@ -20,6 +20,7 @@ from attest_rules.spec.model import Interpretation
 
 AFTER_PUBLICATION = "versions.after_publication"
 WINDOW = "versions.window"
+UNKNOWN_DATE = "versions.unknown_date"
 LEGAL_TIME = "legal_time."
 
 PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -29,6 +30,10 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     AFTER_PUBLICATION: ("day-after-term", "last-day-of-term"),
     # A date inside an effective-date window: report both wordings, or assume one.
     WINDOW: ("report-both", "assume-earliest", "assume-latest"),
+    # An event whose date is not known: it may fall on any day (the answer stays undetermined),
+    # or in force of the regulation, under any of its versions (an answer they all agree on is
+    # determined).
+    UNKNOWN_DATE: ("any-date", "in-force"),
 }
 
 
