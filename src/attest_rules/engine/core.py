@@ -121,9 +121,12 @@ def across_versions(
     regulation, its rule for ``q`` and what it decides with that date unknown (``None`` where
     the version has no rule for ``q``: not applicable)."""
     out: list[tuple[int, CompiledRule | None, Decided | None]] = []
+    seen: dict[int, Decided] = {}  # a rule a version keeps unchanged decides once
     for index, version in enumerate(reg.versions):
         rule = book.by_version[version.id].get(q)
-        out.append((index, rule, None if rule is None else decide(rule, make_env())))
+        if rule is not None and id(rule) not in seen:
+            seen[id(rule)] = decide(rule, make_env())
+        out.append((index, rule, None if rule is None else seen[id(rule)]))
     return out
 
 
