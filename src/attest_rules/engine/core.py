@@ -15,7 +15,7 @@ path and durable_rules go through the same selection; the generated code
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,6 +51,10 @@ class Selection:  # dataclass's __init__ measured a fifth of the traced path
     not_in_force: str | None = None
     happened: bool | None = None
     missing: frozenset[str] = frozenset()
+    # where the date is not known: the least and greatest it can be (from the facts'
+    # constraints, or a rule's own bounds), None where nothing is known
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
 
 
 def on_day(day: dt.date, indices: Callable[[dt.date], tuple[int, int | None]]) -> Selection:
@@ -77,7 +81,7 @@ def select(
     if gate is False:  # the event did not happen
         return Selection(None, happened=False)
     missing = day.paths | (gate.paths if isinstance(gate, Missing) else frozenset())
-    return Selection(None, missing=missing)
+    return Selection(None, missing=missing, earliest=day.low, latest=day.high)
 
 
 def rule_selected(
@@ -114,15 +118,55 @@ def decide(rule: CompiledRule, env: Env) -> Decided:
     raise AssertionError("the last outcome always holds")  # pragma: no cover
 
 
+def possible_versions(
+    sel: Selection,
+    indices: Callable[[dt.date], tuple[int, int | None]],
+    count: int,
+    *,
+    assume_in_force: bool,
+) -> list[int] | None:
+    """Where the date that selects the version is not known: the versions that could be in
+    force on it, from what is known of it (its least and greatest value); None where it could
+    fall before the regulation (unless ``assume_in_force``: the case is taken to be one it
+    governs), or after a bound before it."""
+
+    def at(day: dt.date) -> tuple[int, int] | None:
+        try:
+            primary, other = indices(day)
+        except AttestRulesError:
+            return None  # not in force on that day
+        return (primary, primary) if other is None else (min(primary, other), max(primary, other))
+
+    first, last = 0, count - 1
+    if sel.earliest is not None:
+        found = at(sel.earliest)
+        if found is None and not assume_in_force:
+            return None
+        first = found[0] if found is not None else 0
+    elif not assume_in_force:
+        return None
+    if sel.latest is not None:
+        found = at(sel.latest)
+        if found is None:
+            return None  # the event is before the regulation, or may be
+        last = found[1]
+    return list(range(first, last + 1)) if first <= last else None
+
+
 def across_versions(
-    book: Rulebook, reg: LoadedSpec, q: str, make_env: Callable[[], Env]
+    book: Rulebook,
+    reg: LoadedSpec,
+    q: str,
+    make_env: Callable[[], Env],
+    versions: Sequence[int] | None = None,
 ) -> list[tuple[int, CompiledRule | None, Decided | None]]:
-    """Where the date that selects the version is not known: under each version of the
-    regulation, its rule for ``q`` and what it decides with that date unknown (``None`` where
-    the version has no rule for ``q``: not applicable)."""
+    """Where the date that selects the version is not known: under each version that could be
+    in force (``versions``, by index; all by default), its rule for ``q`` and what it decides
+    with that date unknown (``None`` where the version has no rule for ``q``)."""
     out: list[tuple[int, CompiledRule | None, Decided | None]] = []
     seen: dict[int, Decided] = {}  # a rule a version keeps unchanged decides once
-    for index, version in enumerate(reg.versions):
+    for index in range(len(reg.versions)) if versions is None else versions:
+        version = reg.versions[index]
         rule = book.by_version[version.id].get(q)
         if rule is not None and id(rule) not in seen:
             seen[id(rule)] = decide(rule, make_env())

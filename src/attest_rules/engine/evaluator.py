@@ -12,6 +12,7 @@ from attest_rules.engine.core import (
     across_versions,
     agreed,
     decide,
+    possible_versions,
     rule_selected,
     select,
 )
@@ -24,7 +25,7 @@ from attest_rules.lang.interpreter import Env
 from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
 from attest_rules.spec.bindings import UNKNOWN_DATE
 from attest_rules.spec.consolidation import Provision
-from attest_rules.spec.facts import CaseModel
+from attest_rules.spec.facts import CaseBounds, CaseModel
 from attest_rules.spec.model import OutcomeSpec
 from attest_rules.spec.rulebook import CompiledRule
 from attest_rules.version import __version__
@@ -60,6 +61,7 @@ class Evaluator:
         self.calendar = calendar or kz_calendar()
         self._specialised: dict[tuple[tuple[str, str], ...], Specialised] = {}
         self._last: Specialised | None = None  # the one used last: a batch keeps its choices
+        self._case_bounds: tuple[Mapping[str, Any], CaseBounds] | None = None
         self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
         self._date_cache: dict[
             tuple[str, int, int], tuple[ComputedDate, Mapping[str, str], DateReason]
@@ -78,6 +80,7 @@ class Evaluator:
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
         facts = parsed.model_dump()
+        self._case_bounds = None  # a new case: its facts' bounds are computed afresh
         answers = self._answers(self._for(choices), facts, on)
         return Evaluation(
             library_version=__version__,
@@ -180,6 +183,7 @@ class Evaluator:
         and falls back to the three-valued closures the moment one is not."""
         chosen = choices if choices is not None else self.reg.defaults
         sp = self._for(chosen)
+        self._case_bounds = None  # a new case: its facts' bounds are computed afresh
         try:
             return sp.case(
                 facts, chosen, self.calendar, sp.readings, on, sp.version_of, self._decide_slowly
@@ -192,11 +196,17 @@ class Evaluator:
     ) -> tuple[str, str | None]:
         """One question through the three-valued closures."""
         readings = self.reg.bindings.readings(chosen)
-        env = Env(facts, chosen, self.calendar, readings)
+        bounds = self._bounds(facts)
+        env = Env(facts, chosen, self.calendar, readings, bounds)
         sel = select(self.book.events[q], env, on, self._for(chosen).version_of.indices)
-        if self._any_version(sel, chosen):
+        possible = self._any_version(sel, chosen)
+        if possible is not None:
             decisions = across_versions(
-                self.book, self.reg, q, lambda: Env(facts, chosen, self.calendar, readings)
+                self.book,
+                self.reg,
+                q,
+                lambda: Env(facts, chosen, self.calendar, readings, bounds),
+                possible[0],
             )
             if agreed(decisions):
                 d = decisions[0][2]
@@ -209,15 +219,41 @@ class Evaluator:
         d = decide(rule, env)  # the selector only read the event: env is still clean
         return (d.status, d.outcome.id if d.stage == "outcome" and d.outcome else None)
 
-    def _any_version(self, sel: Selection, choices: Mapping[str, str]) -> bool:
-        """Whether the answer may come from every version at once: the date that selects the
-        version is not known, the event may have happened, and the case is taken to fall in
-        force of the regulation (the interpretation bound to ``versions.unknown_date``)."""
-        return (
-            sel.day is None
-            and sel.happened is not False
-            and self.reg.bindings.value(UNKNOWN_DATE, choices) == "in-force"
-        )
+    def _bounds(self, facts: Mapping[str, Any]) -> CaseBounds:
+        """What the facts' constraints tell of the case's unknown facts, computed when an
+        unknown fact they order is first read (the closures read unknown facts with it), once
+        per case: kept for the case being answered (a new call starts afresh, and the facts
+        are compared by identity, so a caller's next case never reads another's)."""
+        kept = self._case_bounds
+        if kept is not None and kept[0] is facts:
+            return kept[1]
+        found = CaseBounds(self.reg.facts, facts)
+        self._case_bounds = (facts, found)
+        return found
+
+    def _any_version(
+        self, sel: Selection, choices: Mapping[str, str]
+    ) -> tuple[list[int], bool] | None:
+        """The versions the answer may come from all at once, where the date that selects the
+        version is not known but the event may have happened: those that could be in force on
+        it, from what is known of the date; the case is taken to fall in force of the
+        regulation where the interpretation bound to ``versions.unknown_date`` says so (the
+        second item: whether that was relied on). None where the answer cannot be given
+        this way."""
+        if sel.day is not None or sel.happened is False:
+            return None
+
+        def indices(day: dt.date) -> tuple[int, int | None]:
+            return self.reg.version_indices(day, choices)
+
+        count = len(self.reg.versions)
+        shown = possible_versions(sel, indices, count, assume_in_force=False)
+        if shown is not None:
+            return shown, False
+        if self.reg.bindings.value(UNKNOWN_DATE, choices) != "in-force":
+            return None
+        assumed = possible_versions(sel, indices, count, assume_in_force=True)
+        return None if assumed is None else (assumed, True)
 
     def _citations(self, version: str, ids: tuple[str, ...]) -> list[Citation]:
         """The citations of provisions ``ids`` (in order, once each) in ``version``'s wording;
@@ -275,7 +311,7 @@ class Evaluator:
     ) -> Answer:
         title = self.book.titles[q]
         selector = self.book.events[q]
-        env = Env(facts, sp.choices, self.calendar, sp.readings)
+        env = Env(facts, sp.choices, self.calendar, sp.readings, self._bounds(facts))
         sel = select(selector, env, on, sp.version_of.indices)
         if sel.day is not None:
             return self._on(q, sel, facts, sp)
@@ -286,8 +322,9 @@ class Evaluator:
                 status="not_applicable",
                 reasons=[selector.not_applying],
             )
-        if self._any_version(sel, sp.choices):
-            found = self._in_every_version(q, facts, sp, selector.event_text)
+        possible = self._any_version(sel, sp.choices)
+        if possible is not None:
+            found = self._in_every_version(q, facts, sp, selector.event_text, *possible)
             if found is not None:
                 return found
         return Answer(
@@ -301,14 +338,24 @@ class Evaluator:
         )
 
     def _in_every_version(
-        self, q: str, facts: Mapping[str, Any], sp: Specialised, event_text: str
+        self,
+        q: str,
+        facts: Mapping[str, Any],
+        sp: Specialised,
+        event_text: str,
+        versions: list[int],
+        assumed: bool,
     ) -> Answer | None:
         """The answer where the date that selects the version is not known but every version
         gives the same: its reasons and values (where they agree), the clauses of each version
         it rests on (once where they read the same), and the interpretation that allowed it;
         None where the versions differ."""
         decisions = across_versions(
-            self.book, self.reg, q, lambda: Env(facts, sp.choices, self.calendar, sp.readings)
+            self.book,
+            self.reg,
+            q,
+            lambda: Env(facts, sp.choices, self.calendar, sp.readings, self._bounds(facts)),
+            versions,
         )
         if not agreed(decisions):
             return None
@@ -319,8 +366,8 @@ class Evaluator:
                 return None  # no norm of some version settles it: not said for all at once
             answers.append(self._run(rule, version, facts, sp.choices))
         first = answers[0]
-        binding = self.reg.bindings.by_parameter[UNKNOWN_DATE]
-        versions = ", ".join(v.id for v in self.reg.versions)
+        binding = self.reg.bindings.by_parameter.get(UNKNOWN_DATE)
+        considered = ", ".join(self.reg.versions[i].id for i in versions)
         cites: list[Citation] = []
         seen: set[tuple[str, str | None]] = set()
         for a in answers:
@@ -329,7 +376,8 @@ class Evaluator:
                     seen.add((c.provision_id, c.text_kk))
                     cites.append(c)
         used = {k: v for a in answers for k, v in a["interpretations"].items()}
-        used[binding.interpretation] = sp.choices[binding.interpretation]
+        if binding is not None and assumed:  # relied on: the date's bounds alone did not tell
+            used[binding.interpretation] = sp.choices[binding.interpretation]
         same_values = all(a.get("values") == first.get("values") for a in answers)
         return Answer(
             question=q,
@@ -340,7 +388,7 @@ class Evaluator:
             reasons=[
                 *first["reasons"],
                 f"the date that selects the version ({event_text}) is not known; every version "
-                f"that could be in force ({versions}) gives this answer",
+                f"that could be in force ({considered}) gives this answer",
             ],
             citations=cites,
             interpretations=dict(sorted(used.items())),
@@ -436,7 +484,8 @@ class Evaluator:
                 ]
             return out
 
-        env = Env(facts, choices, self.calendar, self.reg.bindings.readings(choices))
+        readings = self.reg.bindings.readings(choices)
+        env = Env(facts, choices, self.calendar, readings, self._bounds(facts))
         d = decide(rule, env)
         if d.stage == "unknown_wording":
             return finish("undetermined", [rule.wording_unknown])

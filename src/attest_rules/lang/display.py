@@ -45,7 +45,8 @@ def shown(value: Any) -> str:
             return f"at least {low}"
         if value.low is None:
             return f"at most {high}"
-        return f"from {low} to {high}"
+        what = "a day" if isinstance(value.low, dt.date) else "a number"
+        return f"{what} from {low} to {high}"
     return shown_plain(plain(value))
 
 

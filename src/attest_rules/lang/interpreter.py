@@ -14,7 +14,7 @@ import functools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.lang.syntax import Node
@@ -149,11 +149,17 @@ def _arith_bounds(op: str, x: Any, y: Any) -> tuple[Any, Any]:
     return None, None
 
 
+class Bounds(Protocol):
+    """(least, greatest) known of an unknown fact, by its path; None where nothing is."""
+
+    def get(self, path: str) -> tuple[Any, Any] | None: ...
+
+
 class Env:
     """What an expression is evaluated against: the facts, named values, interpretive choices,
     the calendar, and the dates computed so far with their explanations."""
 
-    __slots__ = ("calendar", "choices", "dates", "facts", "locals", "readings", "sets")
+    __slots__ = ("bounds", "calendar", "choices", "dates", "facts", "locals", "readings", "sets")
 
     def __init__(
         self,
@@ -161,8 +167,12 @@ class Env:
         choices: Mapping[str, str],
         calendar: WorkingCalendar,
         readings: Readings = DEFAULT,
+        bounds: Bounds | None = None,
     ) -> None:
+        """``bounds``: what the facts' constraints tell of unknown facts, by path (see
+        ``FactsModel.bounds``): an unknown fact is read with them."""
         self.facts = facts
+        self.bounds = bounds
         self.choices = choices
         self.calendar = calendar
         self.readings = readings
@@ -297,7 +307,8 @@ def compile_expr(node: Node) -> Compiled:
 
 
 def _path(names: tuple[str, ...]) -> Compiled:
-    absent = Missing(frozenset({".".join(names)}))  # one per path, shared by every lookup
+    dotted = ".".join(names)
+    absent = Missing(frozenset({dotted}))  # one per path, shared by every lookup
     head, rest = names[0], names[1:]
     if len(rest) == 1:  # the common case, section.fact, without a loop
         (name,) = rest
@@ -309,7 +320,10 @@ def _path(names: tuple[str, ...]) -> Compiled:
             if value.__class__ is Missing:
                 return value
             found = value.get(name)
-            return absent if found is None else found
+            if found is None:  # unknown: with what the facts' constraints tell of it
+                known = env.bounds.get(dotted) if env.bounds else None
+                return absent if known is None else Missing(absent.paths, *known)
+            return found
 
         return get_fact
 
@@ -321,7 +335,10 @@ def _path(names: tuple[str, ...]) -> Compiled:
             if value is None:
                 return absent
             value = value.get(name)
-        return absent if value is None else value
+        if value is None:
+            known = env.bounds.get(dotted) if env.bounds and head not in env.locals else None
+            return absent if known is None else Missing(absent.paths, *known)
+        return value
 
     return get
 

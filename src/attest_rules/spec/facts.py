@@ -83,6 +83,25 @@ class _Constraint:
     strict: bool = False
 
 
+class CaseBounds:
+    """The bounds the constraints give a case's unknown facts (:meth:`FactsModel.bounds`),
+    computed the first time an unknown fact they order is read, and only then."""
+
+    __slots__ = ("_facts", "_found", "_model")
+
+    def __init__(self, model: FactsModel, facts: Mapping[str, Any]) -> None:
+        self._model = model
+        self._facts = facts
+        self._found: dict[str, tuple[Any, Any]] | None = None
+
+    def get(self, path: str) -> tuple[Any, Any] | None:
+        if path not in self._model.ordered:
+            return None
+        if self._found is None:
+            self._found = self._model.bounds(self._facts)
+        return self._found.get(path)
+
+
 class FactsModel:
     """A regulation's facts: the case model, its record type and its consistency checks."""
 
@@ -103,6 +122,52 @@ class FactsModel:
         self._constraints = constraints
         self.sections = sections  # the top-level records that are always there (maybe empty)
         self._fast = _generated(constraints, record)
+        # (later, earlier): fact paths a constraint orders, ``later >= earlier`` (a strict
+        # order read as not strict: weaker, so still true of every consistent completion)
+        self.orderings: tuple[tuple[str, str], ...] = tuple(
+            pair for c in constraints if (pair := _ordering(c)) is not None
+        )
+        self.ordered = frozenset(path for pair in self.orderings for path in pair)
+
+    def bounds(self, facts: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+        """What the constraints tell of each unknown fact they order: (least, greatest), either
+        ``None``. ``decision.date >= session.date`` with the session's date known: the decision
+        is on that day or later, whatever it is. Propagated along chains (a return from leave is
+        after its start, which is after the appointment) until nothing changes. A fact of a
+        section that is absent (an event that did not happen) has none."""
+        out: dict[str, tuple[Any, Any]] = {}
+        if not self.orderings:
+            return out
+
+        values = {path: _lookup(facts, path) for path in self.ordered}
+
+        def span(path: str) -> tuple[Any, Any] | None:
+            value = values[path]
+            if value is _ABSENT:
+                return None
+            if value is not None:
+                return value, value
+            return out.get(path, (None, None))
+
+        for _ in range(len(self.orderings) + 1):
+            changed = False
+            for later, earlier in self.orderings:
+                hi, lo = span(later), span(earlier)
+                if hi is None or lo is None:
+                    continue
+                if hi[0] != hi[1] or hi[0] is None:  # the later one is unknown: at least ...
+                    low = lo[0] if hi[0] is None or lo[0] is None else max(hi[0], lo[0])
+                    if low is not None and low != hi[0]:
+                        out[later] = (low, hi[1])
+                        changed = True
+                if lo[0] != lo[1] or lo[0] is None:  # the earlier one is unknown: at most ...
+                    high = hi[1] if lo[1] is None or hi[1] is None else min(hi[1], lo[1])
+                    if high is not None and high != lo[1]:
+                        out[earlier] = (lo[0], high)
+                        changed = True
+            if not changed:
+                break
+        return out
 
     def empty(self, case_id: str | None = None) -> dict[str, Any]:
         """The facts of a case of which nothing is known yet."""
@@ -179,6 +244,19 @@ def _at(facts: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     for name in path:
         if not isinstance(value, Mapping):
             return None
+        value = value.get(name)
+    return value
+
+
+_ABSENT = object()  # a fact of a section that is absent: it does not exist
+
+
+def _lookup(facts: Mapping[str, Any], path: str) -> Any:
+    """The fact at ``path`` (None: unknown), or ``_ABSENT`` inside an absent section."""
+    value: Any = facts
+    for name in path.split("."):
+        if not isinstance(value, Mapping):
+            return _ABSENT
         value = value.get(name)
     return value
 
@@ -471,6 +549,21 @@ def _strict(node: Node) -> bool:
     if node.op in ("path", "lit"):
         return True
     return all(_strict(a) for a in node.args)
+
+
+_ORDERS = {">=": False, ">": False, "<=": True, "<": True}  # whether the sides swap
+
+
+def _ordering(c: _Constraint) -> tuple[str, str] | None:
+    """(later, earlier) where a constraint is ``fact >= fact`` (or ``>``, ``<=``, ``<``)."""
+    node = c.require.node
+    if c.var is not None or node.op not in _ORDERS:
+        return None
+    left, right = node.args
+    if left.op != "path" or right.op != "path":
+        return None
+    a, b = ".".join(left.args), ".".join(right.args)
+    return (b, a) if _ORDERS[node.op] else (a, b)
 
 
 def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable[..., Any] | None:
