@@ -284,3 +284,11 @@ def test_a_line_past_the_limit_is_refused_in_bounded_memory_and_the_next_is_read
     assert [(o["line"], "longer than" in o["error"]) for o in out if "error" in o] == [(2, True)]
     assert out[-1]["finding"] == "case.closed"
     assert big - small < 4 * MAX_LINE  # the long line was never held whole (8 MiB, twice)
+
+
+def test_a_file_that_is_no_journal_is_never_truncated(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"an important note without a final newline")
+    with pytest.raises(attest_rules.AttestRulesError, match="not a monitor journal"):
+        Journal.open(other, REG.content_hash)
+    assert other.read_bytes() == b"an important note without a final newline"

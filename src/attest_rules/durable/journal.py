@@ -89,6 +89,8 @@ class Journal:
                 raise JournalError(f"{self.path}:{number}: a journal line longer than the limit")
             end = size + len(raw) + 1
             if end > total:  # the last line, without its end: cut short by a kill, dropped
+                if number == 1:  # never truncate a file that is no journal to nothing
+                    raise JournalError(f"{self.path}:1: not a monitor journal (no header line)")
                 return size
             try:
                 item = strict_json.loads(raw)
