@@ -39,6 +39,7 @@ from attest_rules.lang.interpreter import Env, Missing
 from attest_rules.located.lines import MAX_LINE
 from attest_rules.located.strict_json import StrictJSONError
 from attest_rules.spec.events import AT, EventBase, Events, validation_error_text
+from attest_rules.spec.facts import fact_at
 from attest_rules.spec.model import EventType, Watch
 
 Event = EventBase  # an event as validated by the spec's events model
@@ -262,16 +263,16 @@ class Monitor:
                 _put(facts, path, found)
         for path, value in etype.add.items():
             given, found = self._source(event, etype, value)
-            items = list(_get(facts, path) or [])
+            items = list(fact_at(facts, path) or [])
             if given and found not in items:
                 _put(facts, path, [*items, found])
         for path, value in etype.remove.items():
             given, found = self._source(event, etype, value)
             if given:
-                _put(facts, path, [x for x in _get(facts, path) or [] if x != found])
+                _put(facts, path, [x for x in fact_at(facts, path) or [] if x != found])
         for path, put in etype.put.items():
             item = {k: self._source(event, etype, v)[1] for k, v in put.item.items()}
-            items = [x for x in _get(facts, path) or [] if x.get(put.by) != item[put.by]]
+            items = [x for x in fact_at(facts, path) or [] if x.get(put.by) != item[put.by]]
             _put(facts, path, [*items, item])
         if etype.mark is not None:
             state.marks.add(etype.mark)
@@ -341,7 +342,7 @@ class Monitor:
         evaluation = None
         for deadline in self.spec.deadlines:
             question = deadline.question
-            done = _get(state.facts, deadline.done_by)
+            done = fact_at(state.facts, deadline.done_by)
             if question in state.deadlines:
                 if done is not None:  # the action is done: no deadline left to pass
                     self.host.retract_fact(
@@ -513,15 +514,6 @@ def _key(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _get(facts: dict[str, Any], path: str) -> Any:
-    value: Any = facts
-    for name in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(name)
-    return value
 
 
 def _put(facts: dict[str, Any], path: str, value: Any) -> None:

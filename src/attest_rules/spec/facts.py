@@ -139,7 +139,7 @@ class FactsModel:
         if not self.orderings:
             return out
 
-        values = {path: _lookup(facts, path) for path in self.ordered}
+        values = {path: fact_at(facts, path, _ABSENT) for path in self.ordered}
 
         def span(path: str) -> tuple[Any, Any] | None:
             value = values[path]
@@ -202,7 +202,7 @@ class FactsModel:
         held to)."""
         out: list[tuple[str, str]] = []
         for unique in self._uniques:
-            items = _at(facts, unique.path)
+            items = fact_at(facts, unique.path)
             if not isinstance(items, list):
                 continue
             seen: set[Any] = set()
@@ -239,24 +239,17 @@ class FactsModel:
         return out
 
 
-def _at(facts: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = facts
-    for name in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(name)
-    return value
-
-
 _ABSENT = object()  # a fact of a section that is absent: it does not exist
 
 
-def _lookup(facts: Mapping[str, Any], path: str) -> Any:
-    """The fact at ``path`` (None: unknown), or ``_ABSENT`` inside an absent section."""
+def fact_at(facts: Mapping[str, Any], path: str | tuple[str, ...], absent: Any = None) -> Any:
+    """The fact at ``path`` (dotted, or its names) in a case's facts: None where it is not
+    given, ``absent`` where a record on the way is missing (a section whose event did not
+    happen)."""
     value: Any = facts
-    for name in path.split("."):
+    for name in path.split(".") if isinstance(path, str) else path:
         if not isinstance(value, Mapping):
-            return _ABSENT
+            return absent
         value = value.get(name)
     return value
 
