@@ -174,8 +174,9 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     fmt = "csv" if args.format == "text" else args.format
     if fmt not in ("csv", "xlsx"):
         raise AttestRulesError(f"{args.form} is a table: --format csv or xlsx")
+    inputs = input_files(args.cases)
     if args.output:  # refused before anything is read: an input is never overwritten
-        refuse_inputs(args.output, input_files(args.cases))
+        refuse_inputs(args.output, inputs)
     cases, rejected = [], []
     for where, case in read_cases(reg.facts, args.cases):
         if isinstance(case, str):
@@ -186,12 +187,12 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     if fmt == "xlsx":
         if not args.output:
             raise AttestRulesError("--format xlsx needs --output FILE.xlsx")
-        with atomic_path(args.output, input_files(args.cases)) as tmp:
+        with atomic_path(args.output, inputs) as tmp:
             write_xlsx(filled, args.lang, str(tmp))
     else:
         text = write_csv(filled, args.lang)
         if args.output:
-            with atomic_text(args.output, input_files(args.cases), newline="") as out:
+            with atomic_text(args.output, inputs, newline="") as out:
                 out.write(text)
         else:
             sys.stdout.write(text)

@@ -272,8 +272,9 @@ def replay(reg: Regulation, record: Evaluation, data: Mapping[str, Any] | None =
     inputs = record.inputs
     case = reg.facts.parse(inputs.case, "the record's inputs.case")
     fresh = reg.evaluate(case, inputs.on, inputs.interpretations)
-    old = {a.question: a.model_dump(mode="json") for a in record.answers}
-    new = {a.question: a.model_dump(mode="json") for a in fresh.answers}
+    mine, theirs = record.model_dump(mode="json"), fresh.model_dump(mode="json")
+    old = {a["question"]: a for a in mine["answers"]}
+    new = {a["question"]: a for a in theirs["answers"]}
     by_q_old = {a.question: a for a in record.answers}
     by_q_new = {a.question: a for a in fresh.answers}
     changes = []
@@ -282,11 +283,8 @@ def replay(reg: Regulation, record: Evaluation, data: Mapping[str, Any] | None =
         diff = ["(the question)"] if a is None or b is None else _differences(a, b)
         if diff:
             changes.append(AnswerChange(q, by_q_old.get(q), by_q_new.get(q), tuple(diff)))
-    mine, theirs = record.model_dump(mode="json"), fresh.model_dump(mode="json")
     record_changes = tuple(k for k in _RECORD_FIELDS if mine.get(k) != theirs.get(k))
-    if len(record.answers) != len(fresh.answers) or [a.question for a in record.answers] != [
-        a.question for a in fresh.answers
-    ]:
+    if list(old) != list(new):
         record_changes += ("answers (their questions or order)",)
     verification = verify(data) if data is not None else None
     return Replay(record, fresh, tuple(changes), record_changes, verification)

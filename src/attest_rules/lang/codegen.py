@@ -25,7 +25,7 @@ from typing import Any
 
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.display import plain, shown_plain
-from attest_rules.lang.interpreter import _dated, render
+from attest_rules.lang.interpreter import _dated, member_set, render
 from attest_rules.lang.syntax import Node
 from attest_rules.lang.types import Record
 from attest_rules.legal_time import Readings, Term
@@ -64,15 +64,6 @@ def _cd(name: str, day: dt.date, term: Term, rd: Readings, cal: Any) -> Any:
     return _dated(name, day, term, rd, cal)
 
 
-def _members(items: list[Any]) -> Any:
-    """A list as membership tests it: a frozenset of hashable items (tested in constant time,
-    with the same answers as the list), else the list."""
-    try:
-        return frozenset(items)
-    except TypeError:  # records: tested in the list
-        return items
-
-
 def _floordiv(a: int, b: int) -> int:
     if b == 0:
         raise Unknown  # the three-valued path says why
@@ -87,7 +78,7 @@ _HELPERS: dict[str, Any] = {
     "_k": _k,
     "_u": _u,
     "_floordiv": _floordiv,
-    "_members": _members,
+    "_members": member_set,
     "_day": _day,
     "_rd": _rd,
     "_cd": _cd,

@@ -183,18 +183,25 @@ class Env:
         self.sets: dict[int, tuple[list[Any], Any]] = {}
 
     def members(self, items: list[Any]) -> Any:
-        """``items`` as a membership test takes it: a set, made once per list (constant-time
-        tests, the same answers as the list); the list itself where short or unhashable."""
+        """``items`` as a membership test takes it (:func:`member_set`), made once per list
+        in this evaluation; the list itself where short."""
         if not isinstance(items, list) or len(items) < 8:
             return items
         found = self.sets.get(id(items))
         if found is None or found[0] is not items:
-            try:
-                found = (items, frozenset(items))
-            except TypeError:
-                found = (items, items)
+            found = (items, member_set(items))
             self.sets[id(items)] = found
         return found[1]
+
+
+def member_set(items: list[Any]) -> Any:
+    """A list as membership tests it: a frozenset of its items (tested in constant time, with
+    the same answers as the list), or the list itself where its items are not hashable
+    (records). The generated code and the closures share it."""
+    try:
+        return frozenset(items)
+    except TypeError:
+        return items
 
 
 Compiled = Callable[[Env], Any]

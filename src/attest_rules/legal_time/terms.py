@@ -112,9 +112,9 @@ def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermE
         raise TermError("a term in working days needs the working calendar")
     try:
         return _term_end(event, term, feb29, steps, used)
-    except (OverflowError, ValueError) as exc:  # past 9999-12-31: no date to give
-        if isinstance(exc, TermError):
-            raise
+    except TermError:
+        raise
+    except (OverflowError, ValueError):  # past 9999-12-31: no date to give
         raise TermError(
             f"{term} from {event.isoformat()} ends after 9999-12-31, beyond any date"
         ) from None
