@@ -84,7 +84,7 @@ def make_case(rng: random.Random, n: int) -> dict[str, Any]:
             "identity": rng.choice(["identity_document", "digital_id", "none"]),
             "qualification_document": rng.random() < 0.9,
             "informed_of_stages": rng.random() < 0.9,
-            "language": rng.choice(["kk", "ru", "kk", "other"]),
+            "language": rng.choice(["kk", "ru", "kk", "en"]),
             "devices_violation": (dv := rng.random() < 0.1),
             "violation_act": dv and rng.random() < 0.8,
             "removed": dv and rng.random() < 0.8,

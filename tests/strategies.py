@@ -46,7 +46,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
             "appeared": appeared,
             "absence_reason": None
             if appeared
-            else draw(st.sampled_from(["leave", "business_trip", "other"])),
+            else draw(st.sampled_from(["leave", "business_trip", "other", "none"])),
             "returned_to_work_on": None if appeared else session_date.isoformat(),
             "rescheduled_on": None
             if appeared
@@ -54,7 +54,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
             "identity": draw(st.sampled_from(["identity_document", "digital_id", "none"])),
             "qualification_document": draw(st.booleans()),
             "informed_of_stages": draw(st.booleans()),
-            "language": draw(st.sampled_from(["kk", "ru", "other"])),
+            "language": draw(st.sampled_from(["kk", "ru", "en", "uz"])),
             "devices_violation": False,
             "recording": draw(st.sampled_from(["audio", "video", "audio_video", "none"])),
         },

@@ -87,9 +87,9 @@ COMPLETIONS: dict[str, st.SearchStrategy[Any]] = {
     "date": DATES.map(str),
     "appeared": st.booleans(),
     "identity": st.sampled_from(["identity_document", "digital_id", "none"]),
-    "language": st.sampled_from(["kk", "ru", "other"]),
+    "language": st.sampled_from(["kk", "ru", "en"]),
     "recording": st.sampled_from(["audio", "video", "audio_video", "none"]),
-    "secretary": st.sampled_from(["S", "T"]),
+    "secretary": st.sampled_from(["S", "T", "none"]),
     "outcome": st.sampled_from(["second", "first", "higher", "refusal"]),
 }
 

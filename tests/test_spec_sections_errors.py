@@ -45,8 +45,9 @@ def test_a_bad_pattern_an_enum_label_and_a_missing_provision_are_all_reported() 
             "      name: {type: string, pattern: '(', provisions: [annex9]}",
         ),
         (
-            "identity_document, none], provisions: [rules.4]}",
-            "identity_document, none], labels: {gold: {kk: a, ru: b, en: c}}}",
+            "        values: [library_card, identity_document]\n",
+            "        values: [library_card, identity_document]\n"
+            "        labels: {gold: {kk: a, ru: b, en: c}}\n",
         ),
     )
     messages = sorted(e.message for e in found)

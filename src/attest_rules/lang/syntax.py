@@ -47,6 +47,7 @@ GRAMMAR = r"""
      | STRING                                -> string
      | "true"                                -> true
      | "false"                               -> false
+     | "none"                                -> none
      | NAME "(" "each" NAME "in" expr "where" expr ")"   -> each
      | NAME "(" [expr ("," expr)*] ")"       -> call
      | NAME ("." NAME)*                      -> path
@@ -61,7 +62,10 @@ STRING: /"[^"\\\n]*"/
 %ignore /[ \t\r\n]+/
 """
 
-KEYWORDS = frozenset({"if", "else", "or", "and", "not", "in", "each", "where", "true", "false"})
+KEYWORDS = frozenset(
+    {"if", "else", "or", "and", "not", "in", "each", "where", "true", "false", "none"}
+)
+NONE = "none"  # the value of an explicit none: a fact the law says is absent (not unknown)
 MAX_LENGTH = 2000
 MAX_DEPTH = 48  # nesting of an expression's tree: deeper is refused when the spec loads
 MAX_INT = 10**12  # the largest whole number an expression may write, or an integer fact hold
@@ -180,6 +184,9 @@ class _ToAst(Transformer[Token, Node]):
 
     def false(self, meta: Any) -> Node:
         return Node("lit", (False, "bool"), _pos(meta))
+
+    def none(self, meta: Any) -> Node:
+        return Node("lit", (NONE, "none"), _pos(meta))
 
     def each(self, meta: Any, func: Token, var: Token, source: Node, cond: Node) -> Node:
         return Node("each", (str(func), str(var), source, cond), _pos(meta))

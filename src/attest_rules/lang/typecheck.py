@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from attest_rules.errors import ExpressionError
+from attest_rules.lang.interpreter import render
 from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, MAX_VALUE, Node
 from attest_rules.lang.types import (
     ANY,
     BOOL,
     DATE,
     INT,
+    NONE,
     STR,
     TERM,
     Enum,
@@ -152,7 +154,9 @@ class Checker:
         if kind == "term":
             assert isinstance(value, Term)  # noqa: S101
             usage.terms.add(str(value))
-        return {"int": INT, "str": STR, "bool": BOOL, "date": DATE, "term": TERM}[kind]
+        return {"int": INT, "str": STR, "bool": BOOL, "date": DATE, "term": TERM, "none": NONE}[
+            kind
+        ]
 
     def _path(self, node: Node, usage: Usage) -> Type:
         names: tuple[str, ...] = node.args
@@ -186,14 +190,38 @@ class Checker:
         return current
 
     def _list(self, node: Node, usage: Usage) -> Type:
-        if not node.args:
+        items = [a for a in node.args if not _is_none(a)]  # none joins a list of any kind
+        if not items:
+            if node.args:
+                raise ExprTypeError("a list of none alone: write == none", node.pos)
             return ListOf(ANY)
-        first = self.check(node.args[0], usage)
-        for item in node.args[1:]:
+        first = self.check(items[0], usage)
+        for item in items[1:]:
             other = self.check(item, usage)
             if not compatible(first, other):
                 raise ExprTypeError(f"a list mixes {first} and {other}", item.pos)
+        if len(items) < len(node.args) and not (first == STR or isinstance(first, Enum)):
+            raise ExprTypeError(
+                f"none is not {first}: only a text or an enum may be none", node.pos
+            )
         return ListOf(first)
+
+    def may_be_none(self, node: Node) -> bool:
+        """Whether ``node`` is a fact the facts model lets a case give as an explicit none."""
+        if node.op != "path" or node.args[0] in self.scope:
+            return False
+        record: Type | None = self.facts
+        for name in node.args[:-1]:
+            record = record.field(name) if isinstance(record, Record) else None
+        return isinstance(record, Record) and node.args[-1] in record.nones
+
+    def _none_operand(self, fact: Node, node: Node) -> None:
+        if not self.may_be_none(fact):
+            raise ExprTypeError(
+                "none is compared only with a fact the facts model says may be none (its "
+                f"'none:'); {render(fact)} never is",
+                node.pos,
+            )
 
     # ---- operators --------------------------------------------------------------------------
 
@@ -226,6 +254,11 @@ class Checker:
             self._expect(left, usage, BOOL, f"each side of '{op}'")
             self._expect(right, usage, BOOL, f"each side of '{op}'")
             return BOOL
+        if op in ("==", "!=") and (_is_none(left) or _is_none(right)):
+            fact = right if _is_none(left) else left
+            self.check(fact, usage)
+            self._none_operand(fact, node)
+            return BOOL
         a, b = self.check(left, usage), self.check(right, usage)
         if op in ("+", "-", "*", "//"):
             if a != INT or b != INT:
@@ -241,7 +274,10 @@ class Checker:
                 raise ExprTypeError(f"the right side of '{op}' must be a list, not {b}", right.pos)
             if not compatible(a, b.item):
                 raise ExprTypeError(f"cannot look for {a} in {b}", node.pos)
+            if right.op == "list" and any(_is_none(x) for x in right.args):
+                self._none_operand(left, node)
             self._check_enum_literal(b.item, left)
+            self._check_enum_literal(a, right)
             return BOOL
         if not compatible(a, b):
             raise ExprTypeError(f"cannot compare {a} with {b}", node.pos)
@@ -257,10 +293,10 @@ class Checker:
             texts = [n for n in node.walk() if n.op == "lit" and n.args[1] == "str"]
             for lit in texts:
                 if lit.args[0] not in kind.values:
-                    raise ExprTypeError(
-                        f"{lit.args[0]!r} is not {kind}{_suggest(lit.args[0], list(kind.values))}",
-                        lit.pos,
-                    )
+                    hint = _suggest(lit.args[0], list(kind.values))
+                    if lit.args[0] == NONE.name:
+                        hint = " (an explicit none is written none, without quotes)"
+                    raise ExprTypeError(f"{lit.args[0]!r} is not {kind}{hint}", lit.pos)
 
     # ---- calls ------------------------------------------------------------------------------
 
@@ -360,6 +396,10 @@ class Checker:
             f"functions are {', '.join(ALL_FUNCTIONS)}",
             node.pos,
         )
+
+
+def _is_none(node: Node) -> bool:
+    return node.op == "lit" and node.args[1] == "none"
 
 
 __all__ = ["ANY", "Checker", "ExprTypeError", "Prim", "Usage"]

@@ -1,14 +1,8 @@
-"""Types of the rule language, and the types of the facts, read off the pydantic facts model."""
+"""Types of the rule language (the facts model gives each fact its type: spec/facts.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import types
-import typing
 from dataclasses import dataclass
-from typing import Any, Literal, Union
-
-from pydantic import BaseModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +17,17 @@ class Prim:
             "date": "a date",
             "term": "a term",
             "any": "anything",
+            "none": "none",
         }[self.name]
 
 
 @dataclass(frozen=True, slots=True)
 class Enum:
     values: frozenset[str]
+    name: str | None = None  # what the values are, where they are a standard's codes
 
     def __str__(self) -> str:
-        return "one of " + ", ".join(sorted(self.values))
+        return self.name or "one of " + ", ".join(sorted(self.values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +43,7 @@ class Record:
     name: str
     fields: tuple[tuple[str, Type], ...]
     section: bool = False  # a top-level section that may be absent (an event that did not happen)
+    nones: frozenset[str] = frozenset()  # the fields a case may give as an explicit none
 
     def field(self, name: str) -> Type | None:
         return dict(self.fields).get(name)
@@ -58,6 +55,7 @@ class Record:
 Type = Prim | Enum | ListOf | Record
 
 INT, BOOL, STR, DATE, TERM, ANY = (Prim(n) for n in ("int", "bool", "str", "date", "term", "any"))
+NONE = Prim("none")  # the literal none: compared (== or !=) only with a fact that may be none
 
 
 def compatible(a: Type, b: Type) -> bool:
@@ -69,47 +67,3 @@ def compatible(a: Type, b: Type) -> bool:
     if isinstance(a, ListOf) and isinstance(b, ListOf):
         return compatible(a.item, b.item)
     return False
-
-
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """Strip ``Optional`` and ``Annotated``; say whether None was allowed."""
-    optional = False
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            if len(args) != 1:
-                raise TypeError(f"unsupported union in the facts model: {annotation}")
-            annotation = args[0]
-        else:
-            return annotation, optional
-
-
-def type_of(annotation: Any, name: str = "") -> Type:
-    """The rule-language type of a facts-model annotation."""
-    ann, _ = _unwrap(annotation)
-    origin = typing.get_origin(ann)
-    if origin is Literal:
-        return Enum(frozenset(str(v) for v in typing.get_args(ann)))
-    if origin is list:
-        return ListOf(type_of(typing.get_args(ann)[0], name))
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return record_of(ann, name or ann.__name__.lower())
-    simple = {bool: BOOL, int: INT, str: STR, dt.date: DATE}
-    if ann in simple:
-        return simple[ann]
-    raise TypeError(f"unsupported type in the facts model: {ann!r}")
-
-
-def record_of(model: type[BaseModel], name: str, *, top: bool = False) -> Record:
-    fields = []
-    for field_name, info in model.model_fields.items():
-        ftype = type_of(info.annotation, field_name)
-        if top and isinstance(ftype, Record):
-            _, optional = _unwrap(info.annotation)
-            ftype = Record(ftype.name, ftype.fields, section=optional)
-        fields.append((field_name, ftype))
-    return Record(name, tuple(fields))

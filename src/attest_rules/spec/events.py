@@ -10,8 +10,6 @@ model: :mod:`attest_rules.durable.monitor` runs them, knowing no event type of i
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
@@ -114,7 +112,7 @@ def _literal_type(value: Any) -> Type:
 
 def build_events(
     doc: SpecDocument,
-    facts_model: type[BaseModel],
+    annotations: Mapping[str, Any],
     record: Record,
     rule_values: Mapping[str, set[str]],
 ) -> tuple[Events | None, list[Problem]]:
@@ -128,7 +126,7 @@ def build_events(
     models: list[Any] = []
     for name, etype in spec.types.items():
         path: DocPath = (*base, "types", name)
-        field_types = _field_types(etype, path, doc, facts_model, record, problems)
+        field_types = _field_types(etype, path, doc, annotations, record, problems)
         _check_ops(etype, path, field_types, record, problems)
         fields: dict[str, Any] = {"type": (Literal[name], Field())}
         for fname, (annotation, _) in field_types.items():
@@ -175,7 +173,7 @@ def _field_types(
     etype: EventType,
     path: DocPath,
     doc: SpecDocument,
-    facts_model: type[BaseModel],
+    annotations: Mapping[str, Any],
     record: Record,
     problems: list[Problem],
 ) -> dict[str, tuple[Any, Type]]:
@@ -190,39 +188,11 @@ def _field_types(
             problems.append(((*path, "fields", fname), f"no fact {fact!r} to type it by"))
             out[fname] = (Any, ANY)  # reported once here, not again where it is used
             continue
-        out[fname] = (_annotation(facts_model, fact), kind)
+        out[fname] = (annotations[fact], kind)
     for k, name in enumerate(etype.required):
         if name not in out and name != AT:
             problems.append(((*path, "required", k), f"no field {name!r}"))
     return out
-
-
-def _annotation(model: type[BaseModel], path: str) -> Any:
-    """The pydantic annotation of the fact at ``path`` in the case model (without None), with
-    its constraints (a pattern, a length)."""
-    current: Any = model
-    annotation: Any = None
-    metadata: list[Any] = []
-    for part in path.split("."):
-        info = current.model_fields[part.removesuffix("[]")]
-        annotation, metadata = _unwrap(info.annotation, list(info.metadata))
-        if part.endswith("[]"):  # list[Item] -> Item
-            annotation, metadata = _unwrap(typing.get_args(annotation)[0], [])
-        current = annotation
-    return Annotated[(annotation, *metadata)] if metadata else annotation
-
-
-def _unwrap(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
-    """Strip ``None`` and ``Annotated`` off an annotation, keeping the constraints."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation, *more = typing.get_args(annotation)
-            metadata = [*metadata, *more]
-        elif origin in (Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation, metadata
 
 
 def _check_ops(

@@ -15,6 +15,7 @@ the regulation): it names the case in records, forms and monitor streams.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -24,8 +25,10 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     create_model,
 )
@@ -34,7 +37,7 @@ from attest_rules.errors import DocPath, FactsError
 from attest_rules.lang.codegen import Generator, build
 from attest_rules.lang.display import shown
 from attest_rules.lang.interpreter import Compiled, Env, Expr, Missing, checked, compile_expr
-from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, ExprSyntaxError, Node, parse
+from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, NONE, ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import TermError, check_day, kz_calendar
@@ -113,8 +116,12 @@ class FactsModel:
         constraints: tuple[_Constraint, ...],
         sections: tuple[str, ...],
         labels: Mapping[str, Mapping[str, Mapping[str, str]]],
+        annotations: Mapping[str, Any],
     ) -> None:
         self.model = model
+        # fact path (items as ``list[].field``) → its pydantic annotation, without None: what
+        # an event's field typed as that fact validates with
+        self.annotations = annotations
         # fact path → value → language → label, for an enum fact whose values are labelled
         self.labels = labels
         self.record = record
@@ -270,6 +277,39 @@ def _in_range(day: dt.date) -> dt.date:
         raise ValueError(str(exc)) from None
 
 
+def _reader(formerly: dict[str, str]) -> Callable[[Any], Any]:
+    """A value written before (``formerly``) read as what it means now."""
+
+    def read(value: Any) -> Any:
+        return formerly.get(value, value) if isinstance(value, str) else value
+
+    return read
+
+
+@functools.cache
+def language_codes() -> frozenset[str]:
+    """The ISO 639 language codes (two or three letters) the Unicode CLDR names, as Babel
+    ships them: kk, ru, en... and und (undetermined), mul, zxx."""
+    from babel import Locale  # what a spec with a language fact needs; others never load it
+
+    names = Locale("en").languages
+    return frozenset(code for code in names if isinstance(code, str) and _CODE.match(code))
+
+
+def _language(code: str) -> str:
+    if code not in language_codes():
+        raise ValueError(f"{code!r} is not an ISO 639 language code (kk, ru, en...)")
+    return code
+
+
+_CODE = re.compile(r"^[a-z]{2,3}$")
+LanguageCode = Annotated[
+    str,
+    Field(pattern=_CODE.pattern, description="An ISO 639 language code (kk, ru, en...)"),
+    AfterValidator(_language),
+]
+"""A language fact: an ISO 639 code, two or three small letters, that the CLDR names."""
+
 CaseDate = Annotated[SpecDate, AfterValidator(_in_range)]
 """A date fact of a case (or an event): an ISO date within the range legal time computes
 with, so no term counted from it, and no comparison, runs off the calendar of dates."""
@@ -285,6 +325,7 @@ class _Builder:
         self.uniques: list[_Unique] = []
         self.sections: list[str] = []
         self.labels: dict[str, dict[str, dict[str, str]]] = {}
+        self.annotations: dict[str, Any] = {}
 
     def problem(self, path: DocPath, message: str) -> None:
         self.problems.append((path, message))
@@ -299,11 +340,30 @@ class _Builder:
         in_item: bool = False,
     ) -> tuple[Any, Type] | None:
         """The pydantic annotation (without None) and the rule-language type of one fact."""
+        built = self._fact(spec, where, path, top=top, in_item=in_item)
+        if built is not None:
+            self.annotations[".".join(where).replace(".[]", "[]")] = built[0]
+        return built
+
+    def _fact(
+        self,
+        spec: FactSpec,
+        where: tuple[str, ...],
+        path: DocPath,
+        *,
+        top: bool,
+        in_item: bool,
+    ) -> tuple[Any, Type] | None:
         self._keys(spec, path, top=top, in_item=in_item)
         for k, ref in enumerate(spec.provisions):
             if ref not in self.known_ids:
                 self.problem((*path, "provisions", k), f"no provision {ref!r}")
         kind = spec.type
+        if kind in ("string", "enum"):
+            built = self._text(spec, where, path)
+            if built is None:
+                return None
+            return self._none_and_formerly(spec, built, path)
         if kind == "date":
             return CaseDate, DATE
         if kind == "bool":
@@ -312,27 +372,6 @@ class _Builder:
             low = -MAX_INT if spec.minimum is None else spec.minimum
             high = MAX_INT if spec.maximum is None else spec.maximum
             return Annotated[int, Field(ge=low, le=high)], INT
-        if kind == "string":
-            if spec.pattern is None:
-                return SpecText, STR
-            try:
-                re.compile(spec.pattern)
-            except re.error as exc:
-                self.problem((*path, "pattern"), f"not a regular expression: {exc}")
-                return None
-            return Annotated[str, Field(pattern=spec.pattern), PLAIN_TEXT], STR
-        if kind == "enum":
-            values = spec.values or []
-            if not values or len(set(values)) != len(values):
-                self.problem((*path, "values"), "an enum needs its values, each once")
-                return None
-            for value in sorted(set(spec.labels or {}) - set(values)):
-                self.problem((*path, "labels", value), f"{value!r} is not one of its values")
-            if spec.labels:
-                self.labels[".".join(where)] = {
-                    v: label.model_dump() for v, label in spec.labels.items()
-                }
-            return Literal[tuple(values)], Enum(frozenset(values))
         if kind == "list":
             if spec.of is None:
                 self.problem(path, "a list needs 'of', the type of its items")
@@ -358,6 +397,68 @@ class _Builder:
             return items, ListOf(item_type)
         return self.record(spec, where, path, in_item=in_item, section=top and spec.optional)
 
+    def _text(
+        self, spec: FactSpec, where: tuple[str, ...], path: DocPath
+    ) -> tuple[Any, Type] | None:
+        """A string or an enum fact: its annotation and type, before none and formerly."""
+        if spec.type == "string":
+            if spec.format == "language":
+                if spec.pattern is not None:
+                    self.problem((*path, "pattern"), "a language code has its own form")
+                    return None
+                return LanguageCode, Enum(language_codes(), "an ISO 639 language code")
+            if spec.pattern is None:
+                return SpecText, STR
+            try:
+                re.compile(spec.pattern)
+            except re.error as exc:
+                self.problem((*path, "pattern"), f"not a regular expression: {exc}")
+                return None
+            return Annotated[str, Field(pattern=spec.pattern), PLAIN_TEXT], STR
+        values = spec.values or []
+        if not values or len(set(values)) != len(values):
+            self.problem((*path, "values"), "an enum needs its values, each once")
+            return None
+        if NONE in values:
+            self.problem(
+                (*path, "values", values.index(NONE)),
+                "none is not a value: give 'none:' what an explicit none means here, so rules "
+                "can tell it from unknown",
+            )
+            return None
+        for value in sorted(set(spec.labels or {}) - set(values)):
+            self.problem((*path, "labels", value), f"{value!r} is not one of its values")
+        if spec.labels:
+            self.labels[".".join(where)] = {
+                v: label.model_dump() for v, label in spec.labels.items()
+            }
+        return Literal[tuple(values)], Enum(frozenset(values))
+
+    def _none_and_formerly(
+        self, spec: FactSpec, built: tuple[Any, Type], path: DocPath
+    ) -> tuple[Any, Type]:
+        """A fact that may be none takes ``none`` besides its values; one with values written
+        before reads each as what it means now (checked here, when the spec loads)."""
+        annotation, kind = built
+        if spec.none is not None:
+            annotation = Literal[NONE] | annotation
+        if spec.formerly:
+            adapter = TypeAdapter(annotation)
+            for old, now in spec.formerly.items():
+                if now == NONE and spec.none is None:
+                    self.problem((*path, "formerly", old), "'none': give the fact 'none:' first")
+                    continue
+                try:
+                    adapter.validate_python(now)
+                except ValidationError:
+                    self.problem((*path, "formerly", old), f"{now!r}: not a value it takes")
+            if old_values := dict(spec.formerly):
+                annotation = Annotated[
+                    annotation,
+                    BeforeValidator(lambda v: old_values.get(v, v) if isinstance(v, str) else v),
+                ]
+        return annotation, kind
+
     def record(
         self,
         spec: FactSpec,
@@ -373,6 +474,7 @@ class _Builder:
             return None
         fields: dict[str, Any] = {}
         types: list[tuple[str, Type]] = []
+        nones = frozenset(name for name, child in spec.fields.items() if child.none is not None)
         if root:
             types.append((CASE_ID, STR))  # every case's own (see CaseModel)
         for raw_name, child in spec.fields.items():
@@ -403,13 +505,14 @@ class _Builder:
         model = create_model(title, __base__=_CaseRoot if root else _Facts, **fields)
         if spec.description:
             model.__doc__ = spec.description
-        return model, Record(where[-1] if where else "case", tuple(types), section=section)
+        name = where[-1] if where else "case"
+        return model, Record(name, tuple(types), section=section, nones=nones)
 
     def _keys(self, spec: FactSpec, path: DocPath, *, top: bool, in_item: bool) -> None:
         """Keys that mean nothing for this type of fact, or here, are errors, not ignored."""
         allowed = {
-            "string": {"pattern"},
-            "enum": {"values", "labels"},
+            "string": {"pattern", "format", "none", "formerly"},
+            "enum": {"values", "labels", "none", "formerly"},
             "list": {"of", "unique", "unique_by", "duplicate", "max_items"},
             "record": {"fields", "optional"},
             "integer": {"minimum", "maximum"},
@@ -459,6 +562,7 @@ def build_facts(
         tuple(constraints),
         tuple(builder.sections),
         builder.labels,
+        builder.annotations,
     )
     return facts, []
 

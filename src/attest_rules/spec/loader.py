@@ -87,7 +87,9 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
                     }
                     for q in rulebook.questions
                 }
-                events, event_problems = build_events(document, facts.model, facts.record, values)
+                events, event_problems = build_events(
+                    document, facts.annotations, facts.record, values
+                )
                 issues += [located.issue(p, m) for p, m in event_problems]
     errors = [i for i in issues if i.severity == "error"]
     if errors:

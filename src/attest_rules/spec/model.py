@@ -357,6 +357,11 @@ class FactSpec(_Strict):
         default_factory=list, description="The provisions this fact comes from"
     )
     pattern: str | None = Field(default=None, description="A string: the regex it must match")
+    format: Literal["language"] | None = Field(
+        default=None,
+        description="A string that is a standard code: language, an ISO 639 language code "
+        "as the Unicode CLDR knows it (kk, ru, en, und...), read with Babel",
+    )
     values: list[str] | None = Field(default=None, description="An enum: its values")
     of: FactSpec | None = Field(default=None, description="A list: the type of its items")
     fields: dict[str, FactSpec] | None = Field(default=None, description="A record: its facts")
@@ -383,6 +388,17 @@ class FactSpec(_Strict):
         default=None,
         description="An enum: a label of each value in kk, ru and en, as forms show it (the "
         "library's words, not the law's: marked unofficial)",
+    )
+    none: str | None = Field(
+        default=None,
+        description="A string or an enum the law may say is absent: what an explicit none "
+        "means here ('no secretary was appointed'). A case then writes none, apart from leaving "
+        "the fact unknown (null, or not given); a rule tests it with == none or != none",
+    )
+    formerly: dict[str, str] | None = Field(
+        default=None,
+        description="A string or an enum: values written before, each read now as the value "
+        "given (none included), so that older case files keep their meaning",
     )
     minimum: int | None = Field(
         default=None, ge=-MAX_INT, le=MAX_INT, description="An integer: its least value"

@@ -99,7 +99,7 @@ class Rulebook:
     events: dict[str, CompiledRule]  # the rule whose event expression selects the version
     homes: dict[str, str]  # question → the provision that carries it (in some version)
     facts: Record  # the type of a case's facts, as the spec declares them
-    fills: dict[str, Compiled] = dc_field(default_factory=dict)  # a form field's expression → code
+    fills: dict[str, Expr] = dc_field(default_factory=dict)  # a form field's expression → code
     forms: dict[str, CompiledForm] = dc_field(default_factory=dict)
 
 
@@ -346,7 +346,7 @@ def build_rulebook(
                     )
                 )
         by_version[vid] = table
-    fills: dict[str, Compiled] = {}
+    fills: dict[str, Expr] = {}
     for placed in placed_provisions(doc):
         text = placed.spec.fills
         if text is not None and text not in fills:
@@ -358,7 +358,7 @@ def build_rulebook(
                 Usage(),
             )
             if checked is not None:
-                fills[text] = compile_expr(checked[0])
+                fills[text] = Expr(checked[0], compile_expr(checked[0]))
     forms = _forms(doc, compiler, facts)
     book = Rulebook(by_version, tuple(questions), titles, events, homes, facts, fills, forms)
     return book, compiler.problems

@@ -19,6 +19,8 @@ from typing import Any
 from attest_rules.engine.regulation import Regulation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.lang.syntax import NONE
+from attest_rules.lang.typecheck import Checker
 from attest_rules.legal_time import kz_calendar
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.rulebook import FIELD_KINDS, CompiledForm
@@ -38,7 +40,7 @@ class FilledField:
     missing: tuple[str, ...] = ()  # facts it needs that are not given
     by_hand: str | None = None  # why it is not filled from facts (the seal)
     labels: Mapping[str, str] | None = None  # the value's label by language, where it has one
-    kind: str = "text"  # what the value is: text, date (ISO), number, yes/no (bool)
+    kind: str = "text"  # what the value is: text, date (ISO), number, yes/no (bool), none
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,15 @@ class Form:
     def as_dict(self) -> dict[str, Any]:
         out = {**asdict(self), "missing": self.missing}
         for f in out["fields"]:
-            del f["kind"]  # the JSON value says what it is
+            if f.pop("kind") == NONE:  # the JSON value says what it is, but for none
+                f[NONE] = True
             if f["labels"] is None:
                 del f["labels"]
         return out
+
+
+def _may_be_none(reg: Regulation, fills: str) -> bool:
+    return Checker(reg.facts.record).may_be_none(reg.rulebook.fills[fills].node)
 
 
 def _plain(value: Any) -> Any:
@@ -152,6 +159,9 @@ def fill(
             fields.append(
                 FilledField(p.id, p.number, text, gloss, None, tuple(sorted(value.paths)))
             )
+            continue
+        if value == NONE and _may_be_none(reg, p.fills):  # the law's "none": an empty field
+            fields.append(FilledField(p.id, p.number, text, gloss, None, kind=NONE))
             continue
         label = labels.get(p.fills.strip(), {}).get(value) if isinstance(value, str) else None
         fields.append(
