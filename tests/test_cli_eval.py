@@ -110,3 +110,31 @@ def test_schemas_for_case_and_result(capsys: pytest.CaptureFixture[str]) -> None
         code, out, _ = run(capsys, "schema", name)
         assert code == 0
         assert json.loads(out)["title"].startswith("attest_rules")
+
+
+def test_explain_shows_what_would_decide_in_text_and_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "id: item3\n"
+        "session: {date: 2025-02-27}\n"
+        "worker: {childcare_leave: false, refused_before: false, attested_before: false}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "evaluate", str(case), "--explain", "--lang", "en")
+    assert code == 0
+    assert "would decide it: worker.appointed_on" in out
+    assert "witness: worker.appointed_on = 2024-02-27 → satisfied (permitted)" in out
+    assert "witness: worker.appointed_on = 2024-02-28 → violated (too-early)" in out
+    code, out, _ = run(capsys, "evaluate", str(case), "--explain", "--format", "json")
+    data = json.loads(out)
+    (window,) = [x for x in data["explanations"] if x["question"] == "attestation.window"]
+    assert [w["facts"] for w in window["witnesses"]] == [
+        {"worker.appointed_on": "2024-02-27"},
+        {"worker.appointed_on": "2024-02-28"},
+    ]
+    code, out, _ = run(capsys, "evaluate", str(case), "--format", "json")
+    assert json.loads(out)["explanations"] is None  # only asked for
+    code, _, err = run(capsys, "evaluate", "--jsonl", "-", "-", "--explain", "--answers-only")
+    assert code == 1 and "--explain" in err

@@ -47,7 +47,8 @@ def _answer(reg: attest_rules.Regulation, facts: dict[str, Any], q: str) -> Any:
 
 def test_none_listed_as_an_enum_value_is_refused_where_it_stands() -> None:
     (e,) = _errors(
-        "        values: [library_card, identity_document]\n        none: The reader showed no card.\n",
+        "        values: [library_card, identity_document]\n"
+        "        none: The reader showed no card.\n",
         "        values: [library_card, identity_document, none]\n",
     )
     assert e.path == "facts.reader.fields.card.values[2]"
@@ -82,7 +83,7 @@ def test_a_former_value_must_be_read_as_a_value_the_fact_takes() -> None:
         ('session.recording == "none"', "written none, without quotes"),
         ("session.recording in [none, 1]", "none is not a number"),
         ("session.date in [none, 2025-01-01]", "only a text or an enum may be none"),
-        ("commission.chair in [none, \"A\"]", "commission.chair never is"),
+        ('commission.chair in [none, "A"]', "commission.chair never is"),
         ("session.recording < none", "cannot compare"),
         ("1 if none else 2", "the condition of 'if' must be a yes/no value, not none"),
         ('session.language == "kz"', "'kz' is not an ISO 639 language code"),

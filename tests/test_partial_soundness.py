@@ -2,7 +2,9 @@
 generated, facts removed, and every answer that stays determined is held to completions of the
 removed facts that the spec accepts: each must give the same status and outcome. Bounds on
 unknown numbers and dates (``max(D, unknown)`` is at least ``D``) decide what they can; a rule
-made deliberately unsound is caught (``test_an_unsound_bound_is_caught``)."""
+made deliberately unsound is caught (``test_an_unsound_bound_is_caught``). Every witness that
+``evaluate --explain`` shows for an undetermined answer is evaluated here again: it gives the
+answer it claims, and the two differ; a search made to lie shows none."""
 
 from __future__ import annotations
 
@@ -150,6 +152,77 @@ def _check_sound(reg: Regulation, data: st.DataObject) -> tuple[int, int]:
 def test_every_determined_answer_holds_for_every_completion(data: st.DataObject) -> None:
     checked, _ = _check_sound(REG, data)
     assert checked >= 1  # the case itself is always a completion
+
+
+def _check_witnesses(reg: Regulation, data: st.DataObject) -> int:
+    """Every witness shown for an undetermined answer, evaluated here on its own as a whole
+    case (the partial case with the witness's facts added), gives the answer it claims, and
+    the two give different answers. Returns how many pairs were checked."""
+    case = data.draw(windows())
+    removed = data.draw(st.lists(st.sampled_from(REMOVABLE), min_size=1, max_size=4, unique=True))
+    partial = _with(case, dict.fromkeys(removed))
+    evaluation = reg.evaluate(reg.parse_case(partial), explain=True)
+    undetermined = {a.question for a in evaluation.answers if a.status == "undetermined"}
+    explained = evaluation.explanations or []
+    assert {x.question for x in explained} == undetermined
+    pairs = 0
+    for x in explained:
+        assert len(x.witnesses) in (0, 2), x
+        for fact in x.deciding:  # a fact shown deciding is one the case does not give
+            section, _, field = fact.partition(".")
+            assert (partial.get(section) or {}).get(field) is None, (x.question, fact)
+        if not x.witnesses:
+            continue
+        got = []
+        for w in x.witnesses:
+            facts = {k: dict(v) if isinstance(v, dict) else v for k, v in partial.items()}
+            for path, value in w.facts.items():
+                section, _, field = path.partition(".")
+                facts.setdefault(section, {})[field] = value
+            answer = reg.evaluate(reg.parse_case(facts)).answer(x.question)
+            assert (answer.status, answer.outcome) == (w.status, w.outcome), (x, answer.reasons)
+            got.append((answer.status, answer.outcome))
+        assert got[0] != got[1], x
+        pairs += 1
+    return pairs
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_every_witness_gives_the_answer_it_claims_and_the_two_differ(
+    data: st.DataObject,
+) -> None:
+    _check_witnesses(REG, data)
+
+
+def test_a_witness_that_does_not_hold_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the search's own evaluation made to lie (every completion it evaluates of the
+    recording question is said to be recorded, a deliberate error), the witnesses it finds are
+    evaluated again as cases, do not hold, and are not shown: the explanation says so."""
+    from attest_rules.engine.evaluator import Evaluator
+
+    real = Evaluator.answer
+
+    swapped: dict[tuple[str, str | None], tuple[Any, str]] = {
+        ("violated", "not-recorded"): ("satisfied", "recorded"),
+        ("satisfied", "recorded"): ("violated", "not-recorded"),
+    }
+
+    def lying(self: Evaluator, q: str, *args: Any, **kwargs: Any) -> Any:
+        found = real(self, q, *args, **kwargs)
+        if q == "session.recording" and (found.status, found.outcome) in swapped:
+            found.status, found.outcome = swapped[(found.status, found.outcome)]
+        return found
+
+    monkeypatch.setattr(Evaluator, "answer", lying)
+    case = REG.parse_case({"session": {"date": "2025-03-03"}})
+    x = {e.question: e for e in REG.evaluate(case, explain=True).explanations or []}
+    recording = x["session.recording"]
+    assert recording.witnesses == [], recording
+    assert "did not hold when evaluated" in recording.note
+    monkeypatch.setattr(Evaluator, "answer", real)
+    x = {e.question: e for e in REG.evaluate(case, explain=True).explanations or []}
+    assert [w.status for w in x["session.recording"].witnesses] == ["satisfied", "violated"]
 
 
 def test_the_examples_of_the_issue_are_determined(reg: Regulation) -> None:

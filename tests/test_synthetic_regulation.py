@@ -95,6 +95,28 @@ def test_the_amendment_applies_from_its_effective_date() -> None:
     assert [c.provision_id for c in LIB.diff("2024-12-31", "2025-01-01")] == ["rules.1"]
 
 
+def test_what_would_decide_is_found_here_too() -> None:
+    """The search for witnesses knows no regulation: on the library's rules it halves the
+    return date to the day the loan becomes late, and finds the card's none apart from a card
+    (the constraint keeps the return on or after the issue)."""
+    found = LIB.evaluate({"loan": {"issued_on": "2024-06-03"}, "reader": {}}, explain=True)
+    x = {e.question: e for e in found.explanations or []}
+    ret = x["loan.return"]
+    assert ret.deciding == ["loan.returned_on"]
+    days = [w.facts["loan.returned_on"] for w in ret.witnesses]
+    assert [w.outcome for w in ret.witnesses] == ["returned-in-time", "returned-late"]
+    assert dt.date.fromisoformat(days[1]) - dt.date.fromisoformat(days[0]) == dt.timedelta(1)
+    assert days == ["2024-06-17", "2024-06-18"]  # 14 calendar days from 3 June
+    card = x["reader.card"]
+    assert [(w.facts["reader.card"], w.outcome) for w in card.witnesses] == [
+        ("library_card", "shown"),
+        ("none", "not-shown"),
+    ]
+    limit = x["loan.limit"]  # a list of records: as many books as the limit needs
+    assert limit.deciding == ["loan.books"]
+    assert [w.outcome for w in limit.witnesses] == ["within-limit", "over-limit"]
+
+
 def test_its_constraint_refuses_contradicting_facts() -> None:
     with pytest.raises(attest_rules.FactsError) as exc:
         LIB.parse_case({"loan": {"issued_on": "2024-06-03", "returned_on": "2024-06-01"}})

@@ -58,6 +58,21 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
         note = f"{t(lang, 'no_ru_text')} " if lang == "ru" else ""
         return f"{head}: {note}{' '.join(c.text_kk.split())[:300]}"
 
+    explained = {x.question: x for x in ev.explanations or []}
+
+    def explanation(a: Answer, indent: str) -> None:
+        x = explained.get(a.question)
+        if x is None or indent:
+            return
+        if x.deciding:
+            lines.append(f"{indent}     {t(lang, 'deciding')}: {', '.join(x.deciding)}")
+        for w in x.witnesses:
+            facts = ", ".join(f"{p} = {_value(v)}" for p, v in w.facts.items())
+            result = t(lang, w.status) + (f" ({w.outcome})" if w.outcome else "")
+            lines.append(f"{indent}     {t(lang, 'witness')}: {facts} → {result}")
+        if x.note:
+            lines.append(f"{indent}     {t(lang, 'explained')}: {x.note}")
+
     def one(a: Answer, indent: str) -> None:
         head = f"{indent}{_MARK[a.status]}{a.question}: {t(lang, a.status)}"
         head += f" ({a.outcome})" if a.outcome else ""
@@ -68,6 +83,7 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
             lines.append(f"{indent}     · {reason}")
         if a.missing:
             lines.append(f"{indent}     {t(lang, 'missing')}: {', '.join(a.missing)}")
+        explanation(a, indent)
         for d in a.dates:
             lines.append(f"{indent}     {t(lang, 'date')} {d.label} = {d.date.isoformat()}")
             lines.extend(f"{indent}       {step}" for step in d.steps)
@@ -93,6 +109,14 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
     return "\n".join(lines)
 
 
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _signer(args: argparse.Namespace) -> Signer | None:
     return Signer.from_pem(args.sign) if getattr(args, "sign", None) else None
 
@@ -114,7 +138,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
                     json.dumps({"case_id": case.id, "answers": answers}, ensure_ascii=False) + "\n"
                 )
                 continue
-            ev = reg.evaluate(case, args.on, dict(args.interpretation))
+            ev = reg.evaluate(case, args.on, dict(args.interpretation), explain=args.explain)
             sink.write(record_json(ev, signer) + "\n")
         except (ValueError, FactsError, AttestRulesError) as exc:
             bad += 1
@@ -123,6 +147,8 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.explain and args.answers_only:
+        raise AttestRulesError("--answers-only leaves out what --explain adds: choose one")
     reg = load(args.spec)
     if args.jsonl:
         src_name, out_name = args.jsonl
@@ -139,7 +165,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if not args.cases:
         raise AttestRulesError("give one or more case files, or --jsonl IN OUT")
     results = [
-        reg.evaluate(load_case(path, reg), args.on, dict(args.interpretation))
+        reg.evaluate(load_case(path, reg), args.on, dict(args.interpretation), explain=args.explain)
         for path in args.cases
     ]
     if args.format == "json":
@@ -271,6 +297,12 @@ def register(sub: Any) -> None:
         "--answers-only",
         action="store_true",
         help="with --jsonl: write only each question's status and outcome (fast)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="for each undetermined answer, search for the missing facts that decide it and "
+        "two witnesses, each evaluated (tens of milliseconds a case)",
     )
     p.set_defaults(func=cmd_evaluate)
     common(p)

@@ -191,6 +191,20 @@ class Evaluator:
         except AttestRulesError:  # a date legal time cannot compute: the closures say which
             return {q: self._decide_slowly(q, facts, on, chosen) for q in self.book.questions}
 
+    def answer(
+        self,
+        q: str,
+        facts: Mapping[str, Any],
+        on: dt.date | None = None,
+        choices: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """One question's answer for validated facts (a ``Case.model_dump()``), through the
+        three-valued closures, the reference semantics: with what is missing where it is
+        undetermined. For a search over completions of a case's facts (:mod:`.explain`)."""
+        chosen = choices if choices is not None else self.reg.defaults
+        self._case_bounds = None
+        return self._question(q, facts, self._for(chosen), on)
+
     def _decide_slowly(
         self, q: str, facts: Mapping[str, Any], on: dt.date | None, chosen: Mapping[str, str]
     ) -> tuple[str, str | None]:

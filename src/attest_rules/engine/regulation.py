@@ -27,12 +27,23 @@ class Regulation(LoadedSpec):
         case: CaseModel | Mapping[str, Any],
         on: dt.date | str | None = None,
         interpretations: Mapping[str, str] | None = None,
+        *,
+        explain: bool = False,
     ) -> Evaluation:
-        """Answer every question the spec settles for ``case`` (facts, or a parsed case)."""
+        """Answer every question the spec settles for ``case`` (facts, or a parsed case).
+        ``explain``: for each undetermined answer, search for the missing facts that decide
+        it and two witnesses (:mod:`attest_rules.engine.explain`), in ``explanations``."""
         if self._evaluator is None:
             self._evaluator = Evaluator(self)
         day = as_date(on) if on is not None else None
-        return self._evaluator.evaluate(case, day, interpretations)
+        result = self._evaluator.evaluate(case, day, interpretations)
+        if explain:
+            from attest_rules.engine.explain import explain as search
+
+            result.explanations = search(
+                self._evaluator, result.inputs.case, result.answers, day, interpretations
+            )
+        return result
 
     def parse_case(self, data: Any, source: str = "facts") -> CaseModel:
         """Validate facts against this spec's case model; :class:`FactsError` names every bad

@@ -199,6 +199,38 @@ class Inputs(_Record):
     )
 
 
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True)
+class Witness(_Record):
+    """A completion of an undetermined answer's missing facts, and the answer it gives when
+    evaluated: the case's facts with these added."""
+
+    facts: Annotated[dict[str, Any], Field(description="Fact path → the value it is given")]
+    status: Status
+    outcome: str | None = None
+
+
+@with_config(_STRICT)
+@dataclass(slots=True, kw_only=True)
+class Explanation(_Record):
+    """What would decide an undetermined answer (``evaluate --explain``): the missing facts
+    shown to change it, and two witnesses, each evaluated, that give different answers."""
+
+    question: str
+    deciding: Annotated[
+        list[str],
+        Field(
+            description="Missing facts shown to change the answer: two evaluated completions "
+            "that differ in that fact alone give different answers"
+        ),
+    ] = field(default_factory=list)
+    witnesses: Annotated[
+        list[Witness], Field(description="Two evaluated completions with different answers")
+    ] = field(default_factory=list)
+    note: str = ""
+    evaluations: Annotated[int, Field(description="Completions evaluated in the search")] = 0
+
+
 @with_config(document_config("attest_rules evaluation (decision record)"))
 @dataclass(slots=True, kw_only=True)
 class Evaluation(_Record):
@@ -215,6 +247,13 @@ class Evaluation(_Record):
         default_factory=list
     )
     answers: list[Answer]
+    explanations: Annotated[
+        list[Explanation] | None,
+        Field(
+            description="With --explain: for each undetermined answer, what would decide it "
+            "(not part of what replay compares)"
+        ),
+    ] = None
     integrity: Annotated[
         Integrity | None,
         Field(description="The record's digest and signature, where it was written as a record"),

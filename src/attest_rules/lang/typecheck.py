@@ -28,6 +28,7 @@ from attest_rules.lang.types import (
     Record,
     Type,
     compatible,
+    may_be_none,
 )
 from attest_rules.legal_time import Term, Unit
 
@@ -210,10 +211,7 @@ class Checker:
         """Whether ``node`` is a fact the facts model lets a case give as an explicit none."""
         if node.op != "path" or node.args[0] in self.scope:
             return False
-        record: Type | None = self.facts
-        for name in node.args[:-1]:
-            record = record.field(name) if isinstance(record, Record) else None
-        return isinstance(record, Record) and node.args[-1] in record.nones
+        return may_be_none(self.facts, ".".join(node.args))
 
     def _none_operand(self, fact: Node, node: Node) -> None:
         if not self.may_be_none(fact):

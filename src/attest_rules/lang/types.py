@@ -67,3 +67,29 @@ def compatible(a: Type, b: Type) -> bool:
     if isinstance(a, ListOf) and isinstance(b, ListOf):
         return compatible(a.item, b.item)
     return False
+
+
+def type_at(record: Record, path: str) -> Type | None:
+    """The type of the fact at ``path`` (``session.votes[].vote`` for a field of a list's
+    items), or None where there is no such fact."""
+    current: Type = record
+    for part in path.split("."):
+        name = part.removesuffix("[]")
+        if not isinstance(current, Record):
+            return None
+        found = current.field(name)
+        if found is None:
+            return None
+        current = found
+        if part.endswith("[]"):
+            if not isinstance(current, ListOf):
+                return None
+            current = current.item
+    return current
+
+
+def may_be_none(record: Record, path: str) -> bool:
+    """Whether the facts model lets a case give the fact at ``path`` as an explicit none."""
+    head, _, last = path.rpartition(".")
+    parent = type_at(record, head) if head else record
+    return isinstance(parent, Record) and last in parent.nones

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from attest_rules.errors import DocPath
-from attest_rules.lang.types import ANY, BOOL, DATE, ListOf, Record, Type, compatible
+from attest_rules.lang.types import ANY, BOOL, DATE, ListOf, Record, Type, compatible, type_at
 from attest_rules.located import strict_json
 from attest_rules.located.fields import SpecText
 from attest_rules.spec.facts import CaseDate
@@ -81,23 +81,6 @@ def _fact_at(facts: Mapping[str, FactSpec], path: str) -> FactSpec | None:
     return spec
 
 
-def _type_at(record: Record, path: str) -> Type | None:
-    current: Type = record
-    for part in path.split("."):
-        name = part.removesuffix("[]")
-        if not isinstance(current, Record):
-            return None
-        found = current.field(name)
-        if found is None:
-            return None
-        current = found
-        if part.endswith("[]"):
-            if not isinstance(current, ListOf):
-                return None
-            current = current.item
-    return current
-
-
 def _literal_type(value: Any) -> Type:
     if isinstance(value, dict) and set(value) == {"literal"}:
         return ANY
@@ -159,7 +142,7 @@ def build_events(
             problems.append(
                 ((*dpath, "value"), f"{deadline.question} has no value {deadline.value!r}")
             )
-        if _type_at(record, deadline.done_by) != DATE:
+        if type_at(record, deadline.done_by) != DATE:
             problems.append(((*dpath, "done_by"), f"{deadline.done_by!r} is not a date fact"))
     if problems or not models:
         return None, problems
@@ -183,7 +166,7 @@ def _field_types(
         if fname in EventBase.model_fields:
             problems.append(((*path, "fields", fname), f"{fname!r} is every event's own"))
             continue
-        kind = _type_at(record, fact)
+        kind = type_at(record, fact)
         if kind is None or _fact_at(doc.facts, fact) is None:
             problems.append(((*path, "fields", fname), f"no fact {fact!r} to type it by"))
             out[fname] = (Any, ANY)  # reported once here, not again where it is used
@@ -214,7 +197,7 @@ def _check_ops(
         return _literal_type(value)
 
     for fact, value in etype.set.items():
-        want = _type_at(record, fact)
+        want = type_at(record, fact)
         got = source_type(value)
         where: DocPath = (*path, "set", fact)
         if want is None:
@@ -225,7 +208,7 @@ def _check_ops(
             problems.append((where, f"{fact} is {want}; {value!r} gives {got}"))
     for op in ("add", "remove"):
         for fact, value in getattr(etype, op).items():
-            want = _type_at(record, fact)
+            want = type_at(record, fact)
             got = source_type(value)
             where = (*path, op, fact)
             if not isinstance(want, ListOf):
@@ -233,7 +216,7 @@ def _check_ops(
             elif got is None or not compatible(want.item, got):
                 problems.append((where, f"{value!r} cannot join {fact}, {want}"))
     for fact, put in etype.put.items():
-        want = _type_at(record, fact)
+        want = type_at(record, fact)
         where = (*path, "put", fact)
         if not (isinstance(want, ListOf) and isinstance(want.item, Record)):
             problems.append((where, f"{fact!r} is not a list of records"))

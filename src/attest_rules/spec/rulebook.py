@@ -66,6 +66,16 @@ class CompiledRule:
     def let_names(self) -> tuple[str, ...]:
         return tuple(let.name for let in self.lets)
 
+    def expressions(self) -> Iterator[Expr]:
+        """Every checked expression of the rule: event, applies, values, conditions."""
+        yield self.event
+        if self.applies is not None:
+            yield self.applies
+        for let in self.lets:
+            yield from (e for e in (let.value, *(c for _, c in let.cases)) if e is not None)
+        yield from (e for _, e in self.outcomes if e is not None)
+        yield from (e for e, _ in self.cite_when)
+
     @property
     def not_applying(self) -> str:
         """The reason of an answer where this rule does not apply."""

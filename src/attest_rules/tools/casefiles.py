@@ -13,6 +13,10 @@ cases:
         outcome: quorate
         values: {attending: 4}  # only the values named are compared
         version: amend-403      # optional, like missing, citations, depends_on_version
+      attestation.window:       # an undetermined answer: what would decide it (explain)
+        status: undetermined
+        deciding: [worker.appointed_on]
+        witnesses: [{status: violated, outcome: overdue}, {status: satisfied}]
 ```
 """
 
@@ -26,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from attest_rules.engine.regulation import Regulation
-from attest_rules.engine.results import Answer, Status
+from attest_rules.engine.results import Answer, Explanation, Status
 from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.located.fields import SpecDate
 from attest_rules.located.reader import read_file, read_yaml
@@ -45,6 +49,15 @@ class Expected(_Strict):
     version: str | None = None
     citations: list[str] = Field(default_factory=list, description="Provision ids cited")
     depends_on_version: bool | None = None
+    deciding: list[str] | None = Field(
+        default=None,
+        description="An undetermined answer: the missing facts shown to decide it (the case is "
+        "then evaluated with explain)",
+    )
+    witnesses: list[Expected] | None = Field(
+        default=None,
+        description="An undetermined answer: the status (and outcome) of its two witnesses",
+    )
 
 
 class CaseSpec(_Strict):
@@ -109,7 +122,9 @@ def load_case_file(path: str | Path) -> CaseFile:
         raise SpecError(validation_issues(exc, located)) from None
 
 
-def _compare(question: str, want: Expected, got: Answer) -> list[str]:
+def _compare(
+    question: str, want: Expected, got: Answer, explained: Explanation | None = None
+) -> list[str]:
     problems = []
 
     def differ(what: str, expected: Any, actual: Any) -> None:
@@ -143,14 +158,31 @@ def _compare(question: str, want: Expected, got: Answer) -> list[str]:
             differ("citation", pid, sorted(cited))
     if want.depends_on_version is not None and want.depends_on_version != got.depends_on_version:
         differ("depends_on_version", want.depends_on_version, got.depends_on_version)
+    if want.deciding is not None or want.witnesses is not None:
+        if explained is None:
+            differ("an explanation", "one (the answer is undetermined)", "none")
+            return problems
+        if want.deciding is not None and sorted(want.deciding) != explained.deciding:
+            differ("deciding", sorted(want.deciding), explained.deciding)
+        if want.witnesses is not None:
+            shown = [(w.status, w.outcome) for w in explained.witnesses]
+            wanted = [(w.status, w.outcome) for w in want.witnesses]
+            if len(shown) != len(wanted) or any(
+                s != w[0] or (w[1] is not None and o != w[1])
+                for (s, o), w in zip(shown, wanted, strict=False)
+            ):
+                differ("witnesses", wanted, f"{shown} ({explained.note})")
     return problems
 
 
 def run_case(
     reg: Regulation, file: str, spec: CaseSpec, base: dict[str, Any] | None = None
 ) -> CaseResult:
+    explain = any(w.deciding is not None or w.witnesses is not None for w in spec.expect.values())
     try:
-        evaluation = reg.evaluate(merged(base or {}, spec.case), spec.on, spec.interpretations)
+        evaluation = reg.evaluate(
+            merged(base or {}, spec.case), spec.on, spec.interpretations, explain=explain
+        )
     except AttestRulesError as exc:  # bad facts, an unknown interpretation: this case fails
         return CaseResult(file, spec.name, (str(exc),))
     failures: list[str] = []
@@ -161,7 +193,8 @@ def run_case(
         except KeyError:
             failures.append(f"{question}: no such question")
             continue
-        failures += _compare(question, want, got)
+        explained = next((x for x in evaluation.explanations or [] if x.question == question), None)
+        failures += _compare(question, want, got, explained)
         for answer in (got, got.alternative):
             if answer is not None:
                 exercised.append(Exercised(question, answer.version, answer.status, answer.outcome))

@@ -1,0 +1,475 @@
+"""What would decide an undetermined answer: the missing facts that change it, and two
+witnesses (``evaluate --explain``).
+
+A **completion** gives values to an answer's missing facts (and to any fact the answer then
+reads that is still unknown) until the answer is determined. Two completions with different
+answers are **witnesses** that the facts leave it open. A missing fact is shown **deciding**
+where two completions that differ in it alone give different answers. Every completion is
+evaluated through the reference closures, is checked against the facts' constraints first, and
+the two witnesses shown are evaluated once more as whole cases, through the same path as
+``evaluate``: a witness that did not give its answer is never shown.
+
+The search is generic: it reads nothing of a regulation but the facts model's types (a yes/no
+fact is tried both ways, an enum each value, a date the case's own dates and days around them
+within the bounds the constraints give, a list empty and as the case's lists) and the texts the
+rules compare with. Where two dates of one fact give different answers, it halves the days
+between them to the two days on which the answer changes. It stops after
+:data:`MAX_EVALUATIONS`; where it found no two answers it says so, and shows nothing it did not
+evaluate. It is a search, not a proof: a fact it does not show deciding may still decide.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.results import Answer, Explanation, Witness
+from attest_rules.errors import AttestRulesError
+from attest_rules.lang.syntax import NONE
+from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, may_be_none, type_at
+from attest_rules.legal_time import FIRST_DAY, LAST_DAY
+from attest_rules.spec.facts import CaseModel
+from attest_rules.spec.regulation import LoadedSpec
+
+MAX_EVALUATIONS = 400  # completions evaluated for one answer, at most
+_MOST_CANDIDATES = 40  # values tried for one fact
+_STEPS = (
+    relativedelta(days=1),
+    relativedelta(months=1),
+    relativedelta(months=6),
+    relativedelta(years=1),
+    relativedelta(years=3),
+    relativedelta(years=10),
+)
+
+Result = tuple[str, str | None]  # status, outcome
+_FRESH = tuple(f"X{i}" for i in range(1, 8))  # names no case gave, for a text or a list of them
+
+
+def explain(
+    evaluator: Evaluator,
+    case: CaseModel,
+    answers: list[Answer],
+    on: dt.date | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    budget: int = MAX_EVALUATIONS,
+) -> list[Explanation]:
+    """An :class:`Explanation` for each undetermined answer of ``case``."""
+    out = []
+    for answer in answers:
+        if answer.status == "undetermined":
+            search = _Search(evaluator, case, answer.question, on, interpretations, budget)
+            out.append(search.run(answer))
+    return out
+
+
+class _Search:
+    def __init__(
+        self,
+        evaluator: Evaluator,
+        case: CaseModel,
+        question: str,
+        on: dt.date | None,
+        interpretations: Mapping[str, str] | None,
+        budget: int,
+    ) -> None:
+        self.ev = evaluator
+        self.reg = evaluator.reg
+        self.case = case
+        self.facts = case.model_dump()
+        self.q = question
+        self.on = on
+        self.overrides = dict(interpretations or {})
+        self.choices = self.reg.choices(self.overrides)
+        self.budget = budget
+        self.spent = 0
+        self.record: Record = self.reg.facts.record
+        self.bounds = self.reg.facts.bounds(self.facts)
+        self._candidates: dict[str, list[Any]] = {}
+        self.texts = _texts(self.facts) | _rule_texts(self.reg, question)
+        self.lists = _lists(self.facts)
+        self.dates = sorted({*_dates(self.facts), *([on] if on else [])})
+
+    # ---- the search -----------------------------------------------------------------------
+
+    def run(self, answer: Answer) -> Explanation:
+        missing = [m for m in answer.missing if "[]" not in m]
+        if not missing:
+            return self._done(
+                [], None, "no fact decides it: " + "; ".join(answer.reasons or ["undetermined"])
+            )
+        found: dict[Result, dict[str, Any]] = {}
+        deciding: list[str] = []
+        pair: tuple[dict[str, Any], dict[str, Any]] | None = None
+        base = self._complete({})
+        if base is not None:
+            found.setdefault(base[1], base[0])
+        for path in missing:  # each fact alone, the others as the first completion has them
+            seen: list[tuple[dict[str, Any], Result]] = []
+            for value in self.candidates(path):
+                if self.spent >= self.budget:
+                    break
+                done = self._complete({path: value})
+                if done is None:
+                    continue
+                seen.append(done)
+                found.setdefault(done[1], done[0])
+            flip = _last_flip(seen)
+            if flip is not None:
+                deciding.append(path)
+                if pair is None:
+                    pair = self._refine(path, *self._aligned(*flip))
+        if pair is None:  # no fact alone: several at once, then walk from one to the other
+            for combo in self._combinations(missing):
+                if len(found) >= 2 or self.spent >= self.budget:
+                    break
+                done = self._complete(combo)
+                if done is not None:
+                    found.setdefault(done[1], done[0])
+        if pair is None and len(found) >= 2:
+            first, second = list(found.values())[:2]
+            pair = self._walk(first, second, deciding)
+        if pair is None:
+            note = (
+                f"every completion tried gives {_shown(next(iter(found)))}"
+                if len(found) == 1
+                else "no completion that the constraints allow was found"
+            ) + f" ({self.spent} evaluated); other values may still decide it"
+            return self._done(deciding, None, note)
+        return self._done(deciding, pair, "")
+
+    def _done(
+        self,
+        deciding: list[str],
+        pair: tuple[dict[str, Any], dict[str, Any]] | None,
+        note: str,
+    ) -> Explanation:
+        witnesses: list[Witness] = []
+        if pair is not None:
+            witnesses = self._verified(*pair)
+            if not witnesses:  # never shown unless evaluated as a whole case
+                note = "the witnesses found did not hold when evaluated as cases"
+            elif not note:
+                note = _contrast(*pair, witnesses)
+        return Explanation(
+            question=self.q,
+            deciding=sorted(dict.fromkeys(deciding)),
+            witnesses=witnesses,
+            note=note,
+            evaluations=self.spent,
+        )
+
+    def _aligned(
+        self, a: dict[str, Any], b: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Two completions that differ in one fact, each given the facts the other needed too
+        (their answers do not change: an answer once determined stays so as facts are added),
+        where the constraints allow it; else as they were."""
+        wide_a, wide_b = {**b, **a}, {**a, **b}
+        if self._result(wide_a) == self._result(a) and self._result(wide_b) == self._result(b):
+            return wide_a, wide_b
+        return a, b
+
+    def _refine(
+        self, path: str, a: dict[str, Any], b: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Two completions that differ in ``path`` alone: for a date, halved to the two days
+        on which the answer changes."""
+        lo, hi = a[path], b[path]
+        if not isinstance(lo, dt.date) or not isinstance(hi, dt.date):
+            return a, b
+        if lo > hi:
+            a, b, lo, hi = b, a, hi, lo
+        first = self._result(a)
+        while (hi - lo).days > 1 and self.spent < self.budget:
+            mid = lo + (hi - lo) / 2
+            probe = {**a, path: mid}
+            got = self._result(probe)
+            if got is None:
+                break
+            if got == first:
+                a, lo = probe, mid
+            else:
+                b, hi = probe, mid
+        return a, b
+
+    def _walk(
+        self, a: dict[str, Any], b: dict[str, Any], deciding: list[str]
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """From completion ``a`` to ``b`` one fact at a time: where the answer changes, two
+        completions that differ in that fact alone."""
+        current = dict(a)
+        for path in sorted(set(a) | set(b)):
+            if path not in b or a.get(path) == b[path]:
+                continue
+            step = {**current, path: b[path]}
+            before, after = self._result(current), self._result(step)
+            if after is None:
+                continue
+            if before is not None and after != before:
+                deciding.append(path)
+                return self._refine(path, *self._aligned(current, step))
+            current = step
+        return None
+
+    def _combinations(self, missing: list[str]) -> Iterator[dict[str, Any]]:
+        """Two or more facts changed at once, their candidates in step (all first, all
+        second...), then pairs of facts."""
+        lists = [self.candidates(p) for p in missing]
+        for i in range(max((len(v) for v in lists), default=0)):
+            yield {p: v[min(i, len(v) - 1)] for p, v in zip(missing, lists, strict=True) if v}
+        for p, r in itertools.combinations(missing, 2):
+            for x, y in itertools.product(self.candidates(p)[:6], self.candidates(r)[:6]):
+                yield {p: x, r: y}
+
+    # ---- evaluating a completion ----------------------------------------------------------
+
+    def _apply(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        facts = copy.deepcopy(self.facts)
+        for path, value in values.items():
+            *heads, last = path.split(".")
+            node = facts
+            for name in heads:
+                if node.get(name) is None:
+                    node[name] = {}
+                node = node[name]
+            node[last] = value
+        return facts
+
+    def _answer(self, values: Mapping[str, Any]) -> Answer | None:
+        """The answer with ``values`` added to the case's facts; None where they contradict
+        its constraints (a completion no real case could have)."""
+        self.spent += 1
+        facts = self._apply(values)
+        if self.reg.facts.problems(facts, reference=True):
+            return None
+        try:
+            return self.ev.answer(self.q, facts, self.on, self.choices)
+        except AttestRulesError:
+            return None
+
+    def _result(self, values: Mapping[str, Any]) -> Result | None:
+        answer = self._answer(values)
+        if answer is None or answer.status == "undetermined":
+            return None
+        return answer.status, answer.outcome
+
+    def _complete(self, given: Mapping[str, Any]) -> tuple[dict[str, Any], Result] | None:
+        """``given``, and a first value the constraints allow for each fact the answer still
+        misses, one at a time, until it is determined; None where it cannot be (the
+        constraints, or the budget)."""
+        values = dict(given)
+        for _ in range(16):
+            if self.spent >= self.budget:
+                return None
+            answer = self._answer(values)
+            if answer is None:
+                return None
+            if answer.status != "undetermined":
+                return values, (answer.status, answer.outcome)
+            more = [m for m in answer.missing if m not in values and "[]" not in m]
+            if not more:
+                return None
+            for value in self.candidates(more[0]):
+                trial = {**values, more[0]: value}
+                if not self.reg.facts.problems(self._apply(trial), reference=True):
+                    values = trial
+                    break
+            else:
+                return None
+        return None
+
+    def _verified(self, a: dict[str, Any], b: dict[str, Any]) -> list[Witness]:
+        """The two completions as witnesses, each evaluated again as a whole case through the
+        facts model (its types and constraints) and ``evaluate``; none unless both give the
+        answer found and the answers differ."""
+        out = []
+        for values in (a, b):
+            facts = _json(self._apply(values))
+            try:
+                case = self.reg.facts.parse(facts, "a witness")
+                found = self.ev.evaluate(case, self.on, self.overrides).answer(self.q)
+            except AttestRulesError:
+                return []
+            if found.status == "undetermined" or (found.status, found.outcome) != self._result(
+                values
+            ):
+                return []
+            shown = {p: _json(v) for p, v in sorted(values.items())}
+            out.append(Witness(facts=shown, status=found.status, outcome=found.outcome))
+        if (out[0].status, out[0].outcome) == (out[1].status, out[1].outcome):
+            return []
+        return out
+
+    # ---- candidates -----------------------------------------------------------------------
+
+    def candidates(self, path: str) -> list[Any]:
+        found = self._candidates.get(path)
+        if found is None:
+            found = self._candidates[path] = self._make(path)[:_MOST_CANDIDATES]
+        return found
+
+    def _make(self, path: str) -> list[Any]:
+        kind = type_at(self.record, path)
+        none = [NONE] if may_be_none(self.record, path) else []
+        if kind == BOOL:
+            return [False, True]
+        if isinstance(kind, Enum):
+            values = sorted(kind.values)
+            if len(values) > 12:  # a standard's codes: those the rules name, and one other
+                named = sorted(v for v in self.texts if v in kind.values)
+                values = [*named, *[v for v in values if v not in named][:1]]
+            return [*values, *none]
+        if kind == STR:
+            return [*sorted(self.texts)[:10], *none, *_FRESH]
+        if kind == INT:
+            return [0, 1, 2, 5, 10, 100]
+        if kind == DATE:
+            return self._days(path)
+        if isinstance(kind, ListOf):
+            return self._list_values(kind)
+        return []
+
+    def _days(self, path: str) -> list[dt.date]:
+        low, high = self.bounds.get(path, (None, None))
+        low, high = low or FIRST_DAY, high or LAST_DAY
+        days: set[dt.date] = set()
+        for anchor in self.dates or [dt.date(2025, 1, 1)]:
+            days.add(anchor)
+            for step in _STEPS:
+                days.update((anchor - step, anchor + step))
+        inside = sorted(d for d in days if low <= d <= high)
+        if not inside:
+            inside = [low] if low != FIRST_DAY else [high]
+        # the first is what a completion starts from: long before the case's own dates
+        return inside
+
+    def _list_values(self, kind: ListOf) -> list[Any]:
+        item = kind.item
+        out: list[Any] = [[]]
+        if item == STR or isinstance(item, Enum):
+            out += [list(v) for v in self.lists]
+            if item == STR:  # new names, as many as a rule may count
+                out += [list(_FRESH[:n]) for n in (1, 3, 5, 7)]
+            if isinstance(item, Enum):
+                out += [[v] for v in sorted(item.values)]
+            return out
+        if isinstance(item, Record):
+            texts = [n for n, t in item.fields if t == STR]
+            enums = [(n, t) for n, t in item.fields if isinstance(t, Enum)]
+            for names in [*self.lists, *(_FRESH[:n] for n in (1, 3, 5, 7))]:
+                if texts and enums:
+                    name, enum = enums[0]
+                    for value in sorted(enum.values):
+                        out.append(
+                            [{texts[0]: n, name: value, **_firsts(enums[1:])} for n in names]
+                        )
+        return out
+
+
+def _firsts(enums: list[tuple[str, Enum]]) -> dict[str, str]:
+    return {name: sorted(kind.values)[0] for name, kind in enums}
+
+
+def _last_flip(
+    seen: list[tuple[dict[str, Any], Result]],
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Two neighbouring completions (in the order tried) with different answers: the last
+    such, for dates the change nearest the case's latest dates."""
+    found = None
+    for (a, ra), (b, rb) in itertools.pairwise(seen):
+        if ra != rb:
+            found = a, b
+    return found
+
+
+def _texts(facts: Any) -> set[str]:
+    out: set[str] = set()
+    stack = [facts]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(v for k, v in value.items() if k != "id")
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value != NONE:
+            out.add(value)
+    return out
+
+
+def _rule_texts(reg: LoadedSpec, question: str) -> set[str]:
+    """Every text literal the question's rules compare with (what an enum or a text may need
+    to be for one outcome or another)."""
+    found: set[str] = set()
+    for table in reg.rulebook.by_version.values():
+        rule = table.get(question)
+        for expr in rule.expressions() if rule is not None else ():
+            found.update(
+                n.args[0] for n in expr.node.walk() if n.op == "lit" and n.args[1] == "str"
+            )
+    return found
+
+
+def _lists(facts: Any) -> list[tuple[str, ...]]:
+    out: dict[tuple[str, ...], None] = {}
+    stack = [facts]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            if value and all(isinstance(v, str) for v in value):
+                out[tuple(value)] = None
+            else:
+                stack.extend(value)
+    return list(out)
+
+
+def _dates(facts: Any) -> Iterator[dt.date]:
+    stack = [facts]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dt.date):
+            yield value
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value
+
+
+def _shown(result: Result) -> str:
+    status, outcome = result
+    return f"{status} ({outcome})" if outcome else status
+
+
+def _contrast(a: dict[str, Any], b: dict[str, Any], witnesses: list[Witness]) -> str:
+    """What changes between the two witnesses, in a sentence."""
+    differ = [p for p in sorted(set(a) | set(b)) if a.get(p) != b.get(p)]
+    sides = [_shown((w.status, w.outcome)) for w in witnesses]
+    if len(differ) == 1:
+        p = differ[0]
+        x, y = a.get(p), b.get(p)
+        if isinstance(x, dt.date) and isinstance(y, dt.date) and abs((y - x).days) == 1:
+            return (
+                f"{p} = {_json(x)} gives {sides[0]}; {p} = {_json(y)} gives {sides[1]}: the "
+                "answer changes between these two days"
+            )
+        return f"{p} = {_json(x)} gives {sides[0]}; {p} = {_json(y)} gives {sides[1]}"
+    changed = ", ".join(differ)
+    return f"the witnesses differ in {changed}: one gives {sides[0]}, the other {sides[1]}"
