@@ -121,6 +121,13 @@ def main() -> None:
     holes = random.Random(403)
     partial = [reg.parse_case(drop_facts(holes, c, 0.1)) for c in raw[: max(n_cases // 4, 50)]]
     traced_partial = rate(lambda c: reg.evaluate(c), partial)
+    # informative: evaluate --explain on those cases (a search per undetermined answer)
+    explain_sample = partial[:40]
+    started = time.perf_counter()
+    explained = [reg.evaluate(c, explain=True).explanations or [] for c in explain_sample]
+    explain_ms = (time.perf_counter() - started) / len(explain_sample) * 1000
+    searched = [x for xs in explained for x in xs]
+    witnessed = sum(1 for x in searched if x.witnesses) / max(len(searched), 1)
     traced_json = rate(lambda c: reg.evaluate(c).model_dump_json(), cases[: max(n_cases // 4, 50)])
     sample = cases[: max(n_cases // 4, 50)]
     record_kb = sum(len(reg.evaluate(c).model_dump_json()) for c in sample) / len(sample) / 1000
@@ -139,6 +146,11 @@ def main() -> None:
     print(f"compiled, answers only          {compiled:9.0f} cases/s")
     print(f"compiled, reasons + citations   {traced:9.0f} cases/s")
     print(f"  the same, a tenth of facts unknown {traced_partial:6.0f} cases/s")
+    print(
+        f"  the same, with --explain       {explain_ms:9.1f} ms a case   "
+        f"({len(searched) / len(explain_sample):.1f} undetermined answers searched, "
+        f"{witnessed:.0%} with two witnesses)"
+    )
     print(
         f"  the same, written as JSON      {traced_json:9.0f} cases/s   ({record_kb:.1f} KB each)"
     )
@@ -161,6 +173,8 @@ def main() -> None:
                 "compiled_per_s": round(compiled),
                 "traced_per_s": round(traced),
                 "traced_partial_per_s": round(traced_partial),
+                "explain_ms": round(explain_ms, 1),
+                "explain_witnessed_share": round(witnessed, 2),
                 "traced_json_per_s": round(traced_json),
                 "record_kb": round(record_kb, 1),
                 "handwritten_per_s": round(hand),

@@ -256,7 +256,7 @@ class _Search:
 
     def _result(self, values: Mapping[str, Any]) -> Result | None:
         answer = self._answer(values)
-        if answer is None or answer.status == "undetermined":
+        if answer is None or not _settled(answer):
             return None
         return answer.status, answer.outcome
 
@@ -271,7 +271,7 @@ class _Search:
             answer = self._answer(values)
             if answer is None:
                 return None
-            if answer.status != "undetermined":
+            if _settled(answer):
                 return values, (answer.status, answer.outcome)
             more = [m for m in answer.missing if m not in values and "[]" not in m]
             if not more:
@@ -297,9 +297,7 @@ class _Search:
                 found = self.ev.evaluate(case, self.on, self.overrides).answer(self.q)
             except AttestRulesError:
                 return []
-            if found.status == "undetermined" or (found.status, found.outcome) != self._result(
-                values
-            ):
+            if not _settled(found) or (found.status, found.outcome) != self._result(values):
                 return []
             shown = {p: _json(v) for p, v in sorted(values.items())}
             out.append(Witness(facts=shown, status=found.status, outcome=found.outcome))
@@ -337,26 +335,31 @@ class _Search:
         return []
 
     def _days(self, path: str) -> list[dt.date]:
+        """The case's own dates, then the days one step from each (a day, a month, six
+        months, a year, three, ten: the terms rules count), within the bounds the constraints
+        give; the nearest first where there are more than a search tries, then in order."""
         low, high = self.bounds.get(path, (None, None))
         low, high = low or FIRST_DAY, high or LAST_DAY
-        days: set[dt.date] = set()
-        for anchor in self.dates or [dt.date(2025, 1, 1)]:
-            days.add(anchor)
-            for step in _STEPS:
-                days.update((anchor - step, anchor + step))
-        inside = sorted(d for d in days if low <= d <= high)
-        if not inside:
-            inside = [low] if low != FIRST_DAY else [high]
-        # the first is what a completion starts from: long before the case's own dates
-        return inside
+        anchors = self.dates or [dt.date(2025, 1, 1)]
+        tiers = [anchors] + [[d + k * step for d in anchors for k in (-1, 1)] for step in _STEPS]
+        chosen: dict[dt.date, None] = {}
+        for tier in tiers:
+            for day in tier:
+                if low <= day <= high and len(chosen) < _MOST_CANDIDATES:
+                    chosen[day] = None
+        if not chosen:
+            chosen[low if low != FIRST_DAY else high] = None
+        return sorted(chosen)
 
     def _list_values(self, kind: ListOf) -> list[Any]:
         item = kind.item
         out: list[Any] = [[]]
         if item == STR or isinstance(item, Enum):
             out += [list(v) for v in self.lists]
-            if item == STR:  # new names, as many as a rule may count
+            if item == STR:  # new names, as many as a rule may count, alone or added
                 out += [list(_FRESH[:n]) for n in (1, 3, 5, 7)]
+                known = [*self.lists, tuple(sorted(self.texts))]
+                out += [[*v, *_FRESH[:n]] for v in known if v for n in (1, 3, 5)]
             if isinstance(item, Enum):
                 out += [[v] for v in sorted(item.values)]
             return out
@@ -371,6 +374,12 @@ class _Search:
                             [{texts[0]: n, name: value, **_firsts(enums[1:])} for n in names]
                         )
         return out
+
+
+def _settled(answer: Answer) -> bool:
+    """Whether no more facts would change ``answer``: it is determined, or undetermined for a
+    reason no fact decides (the wording of the version in force is not known)."""
+    return answer.status != "undetermined" or not answer.missing
 
 
 def _firsts(enums: list[tuple[str, Enum]]) -> dict[str, str]:
@@ -417,6 +426,8 @@ def _rule_texts(reg: LoadedSpec, question: str) -> set[str]:
 
 
 def _lists(facts: Any) -> list[tuple[str, ...]]:
+    """The lists of texts the case gives (of its records' items, each text field's values
+    too: the voters of the votes), and all its texts but one (everyone but the secretary)."""
     out: dict[tuple[str, ...], None] = {}
     stack = [facts]
     while stack:
@@ -426,9 +437,17 @@ def _lists(facts: Any) -> list[tuple[str, ...]]:
         elif isinstance(value, list):
             if value and all(isinstance(v, str) for v in value):
                 out[tuple(value)] = None
-            else:
-                stack.extend(value)
-    return list(out)
+                continue
+            items = [v for v in value if isinstance(v, Mapping)]
+            for key in dict.fromkeys(k for v in items for k in v):
+                texts = [v[key] for v in items if isinstance(v.get(key), str)]
+                if texts and len(texts) == len(items):
+                    out[tuple(texts)] = None
+            stack.extend(value)
+    names = sorted(_texts(facts))
+    for name in names:
+        out[tuple(n for n in names if n != name)] = None
+    return [v for v in out if v]
 
 
 def _dates(facts: Any) -> Iterator[dt.date]:
