@@ -167,6 +167,7 @@ COMMANDS: list[tuple[list[str], list[str]]] = [
     (["check", "{spec.yaml}"], []),
     (["evaluate", "{case.yaml}"], []),
     (["evaluate", "{case.json}", "--format", "json"], []),
+    (["evaluate", "{case.yaml}", "--explain", "--on", "{date}"], []),
     (["evaluate", "--jsonl", "{cases.jsonl}", "{out}"], ["out"]),
     (["evaluate", "--jsonl", "{cases.jsonl}", "{cases.jsonl}"], []),
     (["evaluate", "--jsonl", "{cases.jsonl}", "{out}", "--answers-only"], ["out"]),

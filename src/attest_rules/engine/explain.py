@@ -341,11 +341,13 @@ class _Search:
         low, high = self.bounds.get(path, (None, None))
         low, high = low or FIRST_DAY, high or LAST_DAY
         anchors = self.dates or [dt.date(2025, 1, 1)]
-        tiers = [anchors] + [[d + k * step for d in anchors for k in (-1, 1)] for step in _STEPS]
+        tiers = [anchors] + [
+            [_moved(d, k * step) for d in anchors for k in (-1, 1)] for step in _STEPS
+        ]
         chosen: dict[dt.date, None] = {}
         for tier in tiers:
             for day in tier:
-                if low <= day <= high and len(chosen) < _MOST_CANDIDATES:
+                if day is not None and low <= day <= high and len(chosen) < _MOST_CANDIDATES:
                     chosen[day] = None
         if not chosen:
             chosen[low if low != FIRST_DAY else high] = None
@@ -374,6 +376,15 @@ class _Search:
                             [{texts[0]: n, name: value, **_firsts(enums[1:])} for n in names]
                         )
         return out
+
+
+def _moved(day: dt.date, step: relativedelta) -> dt.date | None:
+    """``day`` moved by ``step``; None past the calendar's ends."""
+    try:
+        moved: dt.date = day + step
+    except (OverflowError, ValueError):
+        return None
+    return moved
 
 
 def _settled(answer: Answer) -> bool:
