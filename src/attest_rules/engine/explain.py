@@ -409,18 +409,20 @@ def _last_flip(
     return found
 
 
-def _texts(facts: Any) -> set[str]:
-    out: set[str] = set()
+def _nodes(facts: Any) -> Iterator[Any]:
+    """Every value in a case's facts, records and lists and what they hold, but its id."""
     stack = [facts]
     while stack:
         value = stack.pop()
+        yield value
         if isinstance(value, Mapping):
             stack.extend(v for k, v in value.items() if k != "id")
         elif isinstance(value, list):
             stack.extend(value)
-        elif isinstance(value, str) and value != NONE:
-            out.add(value)
-    return out
+
+
+def _texts(facts: Any) -> set[str]:
+    return {v for v in _nodes(facts) if isinstance(v, str) and v != NONE}
 
 
 def _rule_texts(reg: LoadedSpec, question: str) -> set[str]:
@@ -440,21 +442,17 @@ def _lists(facts: Any) -> list[tuple[str, ...]]:
     """The lists of texts the case gives (of its records' items, each text field's values
     too: the voters of the votes), and all its texts but one (everyone but the secretary)."""
     out: dict[tuple[str, ...], None] = {}
-    stack = [facts]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            if value and all(isinstance(v, str) for v in value):
-                out[tuple(value)] = None
-                continue
-            items = [v for v in value if isinstance(v, Mapping)]
-            for key in dict.fromkeys(k for v in items for k in v):
-                texts = [v[key] for v in items if isinstance(v.get(key), str)]
-                if texts and len(texts) == len(items):
-                    out[tuple(texts)] = None
-            stack.extend(value)
+    for value in _nodes(facts):
+        if not isinstance(value, list) or not value:
+            continue
+        if all(isinstance(v, str) for v in value):
+            out[tuple(value)] = None
+            continue
+        items = [v for v in value if isinstance(v, Mapping)]
+        for key in dict.fromkeys(k for v in items for k in v):
+            texts = [v[key] for v in items if isinstance(v.get(key), str)]
+            if texts and len(texts) == len(items):
+                out[tuple(texts)] = None
     names = sorted(_texts(facts))
     for name in names:
         out[tuple(n for n in names if n != name)] = None
@@ -462,15 +460,7 @@ def _lists(facts: Any) -> list[tuple[str, ...]]:
 
 
 def _dates(facts: Any) -> Iterator[dt.date]:
-    stack = [facts]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, dt.date):
-            yield value
+    return (v for v in _nodes(facts) if isinstance(v, dt.date))
 
 
 def _json(value: Any) -> Any:
