@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,monitor,sign,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[test,monitor,sign,docs,serve]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

@@ -17,18 +17,12 @@ from attest_rules.cli.forms import register as register_forms
 from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
 from attest_rules.cli.options import add_interpretation, parse_date, terminal_safe
+from attest_rules.cli.serve import register as register_serve
 from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
-from attest_rules.tools.render import (
-    LANGS,
-    change_json,
-    consolidated_json,
-    render_diff,
-    render_show,
-    render_versions,
-    version_json,
-)
+from attest_rules.tools.payloads import diff_json, regulation_json, versions_json
+from attest_rules.tools.render import LANGS, render_diff, render_show, render_versions
 from attest_rules.tools.schemas import SCHEMAS, schema_text
 from attest_rules.version import __version__
 
@@ -62,7 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_versions(args: argparse.Namespace) -> int:
     reg = load(args.spec)
     if args.format == "json":
-        _emit([version_json(v) for v in reg.versions])
+        _emit(versions_json(reg))
     else:
         print(render_versions(reg))
     return 0
@@ -70,34 +64,23 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     reg = load(args.spec)
-    text = reg.as_of(args.on, dict(args.interpretation))
     pid = _provision_id(reg, args.id) if args.id else None
-    if pid is not None and not text.has(pid):
-        alt = text.alternative
-        if alt is None or not alt.has(pid):
-            text.provision(pid)  # raises the error that names the date
+    data = regulation_json(reg, args.on, dict(args.interpretation), pid)  # checks the id
     if args.format == "json":
-        _emit(consolidated_json(text, pid))
+        _emit(data)
     else:
-        print(render_show(reg, text, pid, args.lang))
+        print(render_show(reg, reg.as_of(args.on, dict(args.interpretation)), pid, args.lang))
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     reg = load(args.spec)
     choices = dict(args.interpretation)
-    a, b = reg.as_of(args.date_from, choices), reg.as_of(args.date_to, choices)
-    changes = reg.diff(args.date_from, args.date_to, choices)
     if args.format == "json":
-        _emit(
-            {
-                "from": {"date": a.on.isoformat(), "version": a.version, "uncertain": a.uncertain},
-                "to": {"date": b.on.isoformat(), "version": b.version, "uncertain": b.uncertain},
-                "changes": [change_json(c) for c in changes],
-            }
-        )
-    else:
-        print(render_diff(reg, a, b, changes, args.lang))
+        _emit(diff_json(reg, args.date_from, args.date_to, choices))
+        return 0
+    a, b = reg.as_of(args.date_from, choices), reg.as_of(args.date_to, choices)
+    print(render_diff(reg, a, b, reg.diff(args.date_from, args.date_to, choices), args.lang))
     return 0
 
 
@@ -174,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_legal_time(sub)
     register_evaluation(sub)
     register_monitor(sub)
+    register_serve(sub)
     register_analyst(sub)
     register_forms(sub)
     return parser

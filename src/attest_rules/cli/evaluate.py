@@ -15,7 +15,6 @@ from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import (
     as_record,
     read_record_data,
-    record_json,
     render_replay,
     replay,
     seal,
@@ -24,10 +23,11 @@ from attest_rules.engine.records import (
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.engine.signing import Signer, new_key_pem, public_key_raw
-from attest_rules.errors import AttestRulesError, FactsError
+from attest_rules.errors import AttestRulesError
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, t
+from attest_rules.tools.payloads import BatchOptions, batch_line, replay_json, verify_json
 
 _MARK = {"satisfied": "OK ", "violated": "NO ", "undetermined": "?  ", "not_applicable": "-  "}
 
@@ -125,24 +125,18 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
     bad = 0
-    evaluator = Evaluator(reg) if args.answers_only else None
-    choices = reg.choices(dict(args.interpretation))
-    signer = _signer(args)
+    evaluator = Evaluator(reg)
+    options = BatchOptions(
+        on=args.on,
+        interpretations=dict(args.interpretation),
+        answers_only=args.answers_only,
+        explain=args.explain,
+        signer=_signer(args),
+    )
     for number, case in case_lines(reg.facts, source, "input"):
-        try:
-            if isinstance(case, FactsError):
-                raise case
-            if evaluator is not None:
-                answers = evaluator.decide_all(case.model_dump(), args.on, choices)
-                sink.write(
-                    json.dumps({"case_id": case.id, "answers": answers}, ensure_ascii=False) + "\n"
-                )
-                continue
-            ev = reg.evaluate(case, args.on, dict(args.interpretation), explain=args.explain)
-            sink.write(record_json(ev, signer) + "\n")
-        except (ValueError, FactsError, AttestRulesError) as exc:
-            bad += 1
-            sink.write(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False) + "\n")
+        line, ok = batch_line(reg, evaluator, number, case, options)
+        sink.write(line + "\n")
+        bad += not ok
     return 1 if bad else 0
 
 
@@ -182,29 +176,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     data = read_record_data(args.record)
     result = replay(reg, as_record(data, args.record), data)
     if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "matches": result.matches,
-                    "causes": result.causes,
-                    "record_changes": list(result.record_changes),
-                    "verification": (
-                        result.verification.as_dict() if result.verification else None
-                    ),
-                    "changes": [
-                        {
-                            "question": c.question,
-                            "fields": list(c.fields),
-                            "before": c.before.model_dump(mode="json") if c.before else None,
-                            "after": c.after.model_dump(mode="json") if c.after else None,
-                        }
-                        for c in result.changes
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json.dumps(replay_json(result), ensure_ascii=False, indent=2))
     else:
         print(render_replay(result))
     altered = result.verification is not None and result.verification.digest is False
@@ -216,7 +188,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     trusted = public_key_raw(args.public_key) if args.public_key else None
     v = verify(data, trusted)
     if args.format == "json":
-        print(json.dumps(v.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(verify_json(v), ensure_ascii=False, indent=2))
         return 0 if v.ok else 1
     if v.ok:
         line = f"verify: {args.record}: the digest matches"

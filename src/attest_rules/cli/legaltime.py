@@ -13,12 +13,12 @@ from attest_rules.legal_time import (
     ComputedDate,
     Readings,
     Term,
-    TermError,
     deadline,
     earliest,
     kz_calendar,
     validity_end,
 )
+from attest_rules.tools.payloads import add_working_days_json, working_day_json, working_days_json
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
@@ -30,73 +30,40 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
 
 
 def cmd_is_working_day(args: argparse.Namespace) -> int:
-    cal = kz_calendar(args.corrections)
-    info = cal.info(args.date)
-    warnings = cal.warnings_for(args.date, args.date)
-    answer = "yes" if info.working else "no"
+    data = working_day_json(kz_calendar(args.corrections), args.date)
+    answer = "yes" if data["working"] else "no"
     text = "\n".join(
-        [f"{args.date.isoformat()}: {answer} — {info.reason}", *(f"warning: {w}" for w in warnings)]
+        [
+            f"{data['date']}: {answer} — {data['reason']}",
+            *(f"warning: {w}" for w in data["warnings"]),
+        ]
     )
-    return _emit(
-        args,
-        {
-            "date": args.date.isoformat(),
-            "working": info.working,
-            "reason": info.reason,
-            "warnings": list(warnings),
-        },
-        text,
-    )
+    return _emit(args, data, text)
 
 
 def cmd_add_working_days(args: argparse.Namespace) -> int:
-    cal = kz_calendar(args.corrections)
-    if args.n < 1:
-        raise TermError(f"N must be at least 1, got {args.n}")
-    result = cal.add_working_days(args.date, args.n)
-    warnings = cal.warnings_for(args.date, result)
+    data = add_working_days_json(kz_calendar(args.corrections), args.date, args.n)
     text = "\n".join(
         [
-            f"{result.isoformat()}",
-            f"the {args.n} working day(s) after {args.date.isoformat()} (the day itself not "
-            f"counted) end on {result.isoformat()} ({cal.info(result).reason})",
-            *(f"warning: {w}" for w in warnings),
+            data["result"],
+            f"the {args.n} working day(s) after {data['date']} (the day itself not "
+            f"counted) end on {data['result']} ({data['reason']})",
+            *(f"warning: {w}" for w in data["warnings"]),
         ]
     )
-    return _emit(
-        args,
-        {
-            "date": args.date.isoformat(),
-            "n": args.n,
-            "result": result.isoformat(),
-            "warnings": list(warnings),
-        },
-        text,
-    )
+    return _emit(args, data, text)
 
 
 def cmd_working_days(args: argparse.Namespace) -> int:
-    cal = kz_calendar(args.corrections)
-    count = cal.working_days_between(args.date_from, args.date_to)
-    warnings = cal.warnings_for(args.date_from, args.date_to)
+    data = working_days_json(kz_calendar(args.corrections), args.date_from, args.date_to)
     text = "\n".join(
         [
-            f"{count}",
-            f"working days from {args.date_from.isoformat()} to {args.date_to.isoformat()}, both "
-            "included",
-            *(f"warning: {w}" for w in warnings),
+            f"{data['working_days']}",
+            f"working days from {data['from']} to {data['to']}, both included",
+            *(f"warning: {w}" for w in data["warnings"]),
         ]
     )
-    return _emit(
-        args,
-        {
-            "from": args.date_from.isoformat(),
-            "to": args.date_to.isoformat(),
-            "working_days": count,
-            "warnings": list(warnings),
-        },
-        text,
-    )
+    return _emit(args, data, text)
 
 
 def cmd_term(args: argparse.Namespace) -> int:

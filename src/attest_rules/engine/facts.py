@@ -97,9 +97,15 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
 def read_case_file(path: str | Path) -> Any:
     """The data of a YAML or JSON case file (JSON is YAML); located errors on bad syntax."""
     file = Path(path)
-    located = read_yaml(read_file(file), str(file))
+    return case_data(read_file(file), str(file))
+
+
+def case_data(raw: bytes, source: str) -> Any:
+    """The data of a case as YAML or JSON bytes (a file, standard input, a request body);
+    located errors on bad syntax."""
+    located = read_yaml(raw, source)
     if located.issues:
-        raise FactsError([(f"{i.line}:{i.column}", i.message) for i in located.issues], str(file))
+        raise FactsError([(f"{i.line}:{i.column}", i.message) for i in located.issues], source)
     return located.data
 
 

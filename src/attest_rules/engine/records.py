@@ -174,6 +174,11 @@ def read_record_data(path: str | Path) -> dict[str, Any]:
             raw = source.read(MAX_RECORD + 1)
     except OSError as exc:
         raise RecordError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return record_data(raw, str(path))
+
+
+def record_data(raw: bytes, path: str) -> dict[str, Any]:
+    """A record's bytes (a file, a request body) as a JSON object, read strictly."""
     if len(raw) > MAX_RECORD:
         raise RecordError(f"{path} is longer than {MAX_RECORD} bytes, the limit for a record")
     try:

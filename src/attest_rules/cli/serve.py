@@ -1,0 +1,72 @@
+"""``attest-rules serve``: the HTTP service (the ``[serve]`` extra: FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from attest_rules.errors import AttestRulesError
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from attest_rules.service.app import Limits, create_app
+    except ImportError as exc:
+        raise AttestRulesError(
+            f"the service needs the [serve] extra ({exc.name} is missing): "
+            "pip install 'attest-rules[serve]'"
+        ) from None
+    from attest_rules.engine.regulation import load
+
+    limits = Limits(max_body=args.max_body, timeout=args.timeout)
+    if args.workers > 1:  # each worker process loads the spec itself, once
+        os.environ["ATTEST_RULES_SPEC"] = args.spec or ""
+        os.environ["ATTEST_RULES_MAX_BODY"] = str(args.max_body)
+        os.environ["ATTEST_RULES_TIMEOUT"] = str(args.timeout)
+        load(args.spec)  # a bad spec is refused here, with its located errors, not per worker
+        uvicorn.run(
+            "attest_rules.service.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+        )
+        return 0
+    app = create_app(load(args.spec), limits)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="the HTTP service: answers, texts and records as JSON, with OpenAPI (needs [serve])",
+        description="serve the spec over HTTP (FastAPI on uvicorn); GET /openapi.json describes "
+        "every endpoint",
+    )
+    p.add_argument("--spec", default=None, metavar="PATH", help="the spec (default: bundled)")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="the port (8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=1 << 20,
+        metavar="BYTES",
+        help="the largest case or record a request may send (1 MiB)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="the longest one evaluation may take (30 s)",
+    )
+    p.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    p.set_defaults(func=cmd_serve)

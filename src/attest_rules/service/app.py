@@ -1,0 +1,585 @@
+"""The service's application: every endpoint answers with the JSON the command line prints
+(:mod:`attest_rules.tools.payloads` builds both), for the spec loaded once at start.
+
+Limits: a request body larger than :attr:`Limits.max_body` (the batch:
+:attr:`Limits.max_batch`) is refused with 413, before it is read where it says its length; an
+evaluation that takes longer than :attr:`Limits.timeout` seconds is answered 503 (the work is
+abandoned, not the server). Every error is ``application/problem+json`` (RFC 9457) with the
+command line's own ``code`` and ``location``: the file, line and column of a spec, or each field
+of bad facts.
+
+The interactive OpenAPI pages (``/docs``, ``/redoc``) are off: they load their scripts from a
+CDN, which an intranet may not reach. ``/openapi.json`` is served, its schemas the committed
+ones (``spec/*.schema.json``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+import orjson
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.facts import case_data, case_from_json
+from attest_rules.engine.records import as_record, record_data, replay, seal, verify
+from attest_rules.engine.regulation import Regulation, load
+from attest_rules.errors import AttestRulesError, FactsError
+from attest_rules.legal_time import CalendarError, TermError, kz_calendar
+from attest_rules.located.lines import MAX_LINE
+from attest_rules.spec.facts import CaseModel
+from attest_rules.tools.payloads import (
+    BatchOptions,
+    add_working_days_json,
+    answers_only_json,
+    batch_line,
+    diff_json,
+    error_json,
+    regulation_json,
+    replay_json,
+    verify_json,
+    versions_json,
+    working_day_json,
+    working_days_json,
+)
+from attest_rules.tools.schemas import schema
+from attest_rules.version import __version__
+
+T = TypeVar("T")
+PROBLEM = "application/problem+json"
+JSON_TYPES = ("application/json", "application/x-ndjson", "application/jsonl")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the service."""
+
+    max_body: int = 1 << 20  # bytes of a case, a record (1 MiB)
+    max_batch: int = 256 << 20  # bytes of a batch's body (256 MiB), each line at most MAX_LINE
+    timeout: float = 30.0  # seconds for one evaluation (with explain, one case)
+
+
+class TooLarge(AttestRulesError):
+    """A request body past its limit."""
+
+
+class TimedOut(AttestRulesError):
+    """Work that took longer than the limit."""
+
+
+# ---- problems ---------------------------------------------------------------------------------
+
+_STATUS = {
+    "spec_error": 422,
+    "facts_error": 422,
+    "term_error": 422,
+    "calendar_error": 422,
+    "attest_rules_error": 400,
+    "bad_request": 400,
+    "too_large": 413,
+    "timed_out": 503,
+    "not_found": 404,
+}
+
+
+def problem(
+    status: int, code: str, message: str, location: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    """An RFC 9457 problem: ``type``, ``title``, ``status``, ``detail``, and the command line's
+    ``code`` and ``location`` as extension members."""
+    body = {
+        "type": f"https://attest-rules.invalid/problems/{code}",
+        "title": code.replace("_", " "),
+        "status": status,
+        "detail": message,
+        "code": code,
+        "location": location or [],
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _problem_of(exc: BaseException) -> JSONResponse:
+    if isinstance(exc, TooLarge):
+        return problem(413, "too_large", str(exc))
+    if isinstance(exc, TimedOut):
+        return problem(503, "timed_out", str(exc))
+    error = error_json(exc)["error"]
+    return problem(
+        _STATUS.get(error["code"], 400), error["code"], error["message"], error["location"]
+    )
+
+
+# ---- the body limit ---------------------------------------------------------------------------
+
+
+class BodyLimit:
+    """Refuses a request body past its limit: at once where ``Content-Length`` says so, else
+    while it is read (the endpoint then answers 413)."""
+
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = (
+            self.limits.max_batch if scope["path"] == "/evaluate/batch" else self.limits.max_body
+        )
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            response = problem(413, "too_large", f"the body is longer than {limit} bytes")
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise TooLarge(f"the body is longer than {limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+# ---- the application --------------------------------------------------------------------------
+
+
+Interpretations = Annotated[
+    list[str],
+    Query(
+        alias="interpretation",
+        description="ID=CHOICE, an interpretation switched for this call (repeat for more)",
+    ),
+]
+Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
+
+
+def _choices(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise AttestRulesError(f"interpretation: expected ID=CHOICE, got {item!r}")
+        out[key] = value
+    return out
+
+
+def _json(data: Any) -> Response:
+    return Response(orjson.dumps(data), media_type="application/json")
+
+
+def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
+    """The service for ``reg`` (loaded once, shared by every request)."""
+    limits = limits or Limits()
+    app = FastAPI(
+        title="attest_rules",
+        version=__version__,
+        summary=f"{reg.id}: its questions answered for cases, its text on any date",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(BodyLimit, limits=limits)
+    evaluator = Evaluator(reg)  # answers only; a batch has one of its own
+
+    async def within(func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker thread, abandoned (its answer dropped) past the limit."""
+        try:
+            with anyio.fail_after(limits.timeout):
+                return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=True)
+        except TimeoutError:
+            raise TimedOut(f"the work took longer than {limits.timeout:g} s, the limit") from None
+
+    @app.exception_handler(AttestRulesError)
+    async def _library(_: Request, exc: AttestRulesError) -> JSONResponse:
+        return _problem_of(exc)
+
+    @app.exception_handler(TermError)
+    async def _term(_: Request, exc: TermError) -> JSONResponse:
+        return _problem_of(exc)
+
+    @app.exception_handler(CalendarError)
+    async def _calendar(_: Request, exc: CalendarError) -> JSONResponse:
+        return _problem_of(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        location = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": str(e["msg"])}
+            for e in exc.errors()
+        ]
+        return problem(422, "bad_request", "the request's parameters are not valid", location)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else "bad_request"
+        return problem(exc.status_code, code, str(exc.detail))
+
+    async def body(request: Request) -> bytes:
+        return await request.body()
+
+    def parsed_case(raw: bytes, content_type: str) -> CaseModel:
+        kind = content_type.split(";")[0].strip().lower()
+        if kind in JSON_TYPES:
+            return case_from_json(reg.facts, raw, "the request body")
+        # YAML, or not said: read as YAML, which JSON also is
+        return reg.facts.parse(case_data(raw, "the request body"), "the request body")
+
+    case_body = {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        }
+    }
+    record_body = {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Evaluation"}}
+            },
+        }
+    }
+
+    def answered(ref: str) -> dict[Any, Any]:
+        return {
+            200: {"content": {"application/json": {"schema": {"$ref": ref}}}},
+            "4XX": {"content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+        }
+
+    @app.get("/health", summary="The service is up, and which spec it answers for")
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "spec_id": reg.id,
+            "spec_hash": reg.content_hash,
+            "library_version": __version__,
+        }
+
+    @app.post(
+        "/evaluate",
+        summary="Every question answered for one case (JSON or YAML): the decision record, as "
+        "evaluate --format json gives it",
+        openapi_extra=case_body,
+        responses=answered("#/components/schemas/Evaluation"),
+    )
+    async def evaluate(
+        request: Request,
+        interpretation: Interpretations = [],  # noqa: B006 - FastAPI copies defaults
+        on: Day = None,
+        answers_only: Annotated[
+            bool, Query(description="only each question's status and outcome")
+        ] = False,
+        explain: Annotated[
+            bool, Query(description="for each undetermined answer, what would decide it")
+        ] = False,
+        lang: Annotated[
+            str, Query(pattern="^(kk|ru|en)$", description="the language of messages")
+        ] = "kk",
+    ) -> Response:
+        raw = await body(request)
+        case = parsed_case(raw, request.headers.get("content-type", ""))
+        choices = _choices(interpretation)
+        if answers_only:
+            chosen = reg.choices(choices)
+            answers = await within(evaluator.decide_all, case.model_dump(), on, chosen)
+            return _json(answers_only_json(case.id, answers))
+        ev = await within(partial(reg.evaluate, case, on, choices, explain=explain))
+        return _json(seal(ev))
+
+    # the batch reads its body while it writes its answers, a line at a time, in constant
+    # memory: a plain ASGI endpoint (a streamed response's own listener would take the body)
+    app.router.routes.insert(0, Route("/evaluate/batch", _Batch(reg, within), methods=["POST"]))
+
+    @app.get("/versions", summary="The versions of the regulation and their effective dates")
+    def versions() -> Response:
+        return _json(versions_json(reg))
+
+    @app.get("/regulation", summary="The text in force on a date, whole or one provision")
+    def regulation(
+        interpretation: Interpretations = [],  # noqa: B006
+        on: Day = None,
+        provision: Annotated[str | None, Query(description="a provision's id")] = None,
+    ) -> Response:
+        day = on or dt.date.today()
+        return _json(regulation_json(reg, day, _choices(interpretation), provision))
+
+    @app.get("/diff", summary="What changed between the texts in force on two dates")
+    def diff(
+        date_from: Annotated[dt.date, Query(alias="from")],
+        date_to: Annotated[dt.date, Query(alias="to")],
+        interpretation: Interpretations = [],  # noqa: B006
+    ) -> Response:
+        return _json(diff_json(reg, date_from, date_to, _choices(interpretation)))
+
+    @app.post(
+        "/replay",
+        summary="A decision record evaluated again, every field compared",
+        openapi_extra=record_body,
+    )
+    async def replay_record(request: Request) -> Response:
+        data = record_data(await body(request), "the request body")
+        result = await within(replay, reg, as_record(data, "the request body"), data)
+        return _json(replay_json(result))
+
+    @app.post(
+        "/verify",
+        summary="A decision record's digest, and its Ed25519 signature",
+        openapi_extra=record_body,
+    )
+    async def verify_record(
+        request: Request,
+        public_key: Annotated[
+            str | None, Query(description="the trusted Ed25519 public key, raw, base64")
+        ] = None,
+    ) -> Response:
+        data = record_data(await body(request), "the request body")
+        trusted = None
+        if public_key is not None:
+            try:
+                trusted = base64.b64decode(public_key, validate=True)
+            except (binascii.Error, ValueError):
+                raise AttestRulesError("public_key: not base64") from None
+        return _json(verify_json(verify(data, trusted)))
+
+    calendar = kz_calendar()
+
+    @app.get("/calendar/working-day", summary="Is a date a working day in Kazakhstan, and why")
+    def working_day(date: dt.date) -> Response:
+        return _json(working_day_json(calendar, date))
+
+    @app.get("/calendar/add-working-days", summary="The N-th working day after a date")
+    def add_working_days(date: dt.date, n: int) -> Response:
+        return _json(add_working_days_json(calendar, date, n))
+
+    @app.get("/calendar/working-days", summary="Working days from one date to another, both in")
+    def working_days(
+        date_from: Annotated[dt.date, Query(alias="from")],
+        date_to: Annotated[dt.date, Query(alias="to")],
+    ) -> Response:
+        return _json(working_days_json(calendar, date_from, date_to))
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
+            components = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema_name in (("Evaluation", "result"), ("Case", "case")):
+                _lift(schema(schema_name, reg), name, components)
+            components["Problem"] = PROBLEM_SCHEMA
+            document["paths"]["/evaluate/batch"] = BATCH_PATH
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An RFC 9457 problem, with the command line's error code and location",
+    "required": ["type", "title", "status", "detail", "code", "location"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "location": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _lift(document: dict[str, Any], name: str, components: dict[str, Any]) -> None:
+    """A committed JSON Schema as an OpenAPI component: its ``$defs`` become components of
+    their own, its references pointed at them."""
+    defs = document.pop("$defs", {})
+    document.pop("$id", None)
+
+    def point(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: (v.replace("#/$defs/", "#/components/schemas/") if k == "$ref" else point(v))
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [point(v) for v in value]
+        return value
+
+    for key, value in defs.items():
+        components.setdefault(key, point(value))
+    components[name] = point(document)
+
+
+class _Batch:
+    """``POST /evaluate/batch``: a case per JSON line in, an answer per line out, each written
+    as soon as it is found, in input order; a bad line is an error line and the others go on
+    (as ``evaluate --jsonl``)."""
+
+    def __init__(self, reg: Regulation, within: Callable[..., Any]) -> None:
+        self.reg = reg
+        self.within = within
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        try:
+            query = request.query_params
+            on = query.get("on")
+            options = BatchOptions(
+                on=dt.date.fromisoformat(on) if on else None,
+                interpretations=_choices(query.getlist("interpretation")),
+                answers_only=query.get("answers_only", "false").lower() in ("true", "1", "yes"),
+            )
+            self.reg.choices(dict(options.interpretations))  # an unknown choice, before answers
+        except (AttestRulesError, ValueError) as exc:
+            await _problem_of(exc)(scope, receive, send)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/x-ndjson")],
+            }
+        )
+        evaluator = Evaluator(self.reg)
+        try:
+            async for number, raw in _lines(request.stream()):
+                line = await self.within(_batch_one, self.reg, evaluator, number, raw, options)
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": (line + "\n").encode(),
+                        "more_body": True,
+                    }
+                )
+        except (TooLarge, TimedOut) as exc:  # the answers so far stand; the rest is refused
+            last = orjson.dumps({"line": None, "error": str(exc)}) + b"\n"
+            await send({"type": "http.response.body", "body": last, "more_body": True})
+        except ClientDisconnect:
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+BATCH_PATH: dict[str, Any] = {
+    "post": {
+        "summary": "A case per JSON line in, an answer per line out, streamed in input order; "
+        "a bad line gives an error line and the others go on",
+        "operationId": "evaluate_batch",
+        "parameters": [
+            {
+                "name": "interpretation",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "array", "items": {"type": "string"}},
+                "description": "ID=CHOICE, an interpretation switched for this call",
+            },
+            {
+                "name": "on",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "format": "date"},
+            },
+            {
+                "name": "answers_only",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean"},
+            },
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+        "responses": {
+            "200": {
+                "description": "A record (or, answers only, statuses) per line, or an error line",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            },
+            "4XX": {
+                "description": "A parameter that is not valid",
+                "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            },
+        },
+    }
+}
+
+
+def _batch_one(
+    reg: Regulation, evaluator: Evaluator, number: int, raw: bytes | None, options: BatchOptions
+) -> str:
+    source = f"input line {number}"
+    case: CaseModel | FactsError
+    if raw is None:
+        case = FactsError(
+            [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
+        )
+    else:
+        try:
+            case = case_from_json(reg.facts, raw, source)
+        except FactsError as exc:
+            case = exc
+    return batch_line(reg, evaluator, number, case, options)[0]
+
+
+async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each non-blank line of a streamed body, a line past MAX_LINE
+    as None with its rest skipped unkept (as the command line reads a batch)."""
+    buffer = b""
+    number = 0
+    skipping = False
+    async for chunk in chunks:
+        buffer += chunk
+        while True:
+            end = buffer.find(b"\n")
+            if end < 0:
+                if len(buffer) > MAX_LINE and not skipping:
+                    number += 1
+                    skipping = True
+                    yield number, None
+                if skipping:
+                    buffer = b""
+                break
+            line, buffer = buffer[:end], buffer[end + 1 :]
+            if skipping:
+                skipping = False
+                continue
+            number += 1
+            if len(line) > MAX_LINE:
+                yield number, None
+            elif line.strip():
+                yield number, line.rstrip(b"\r")
+    if buffer.strip() and not skipping:
+        yield number + 1, buffer.rstrip(b"\r")
+
+
+def app_from_env() -> FastAPI:
+    """The application as ``uvicorn --factory`` (several workers) makes it: the spec and the
+    limits from ``ATTEST_RULES_SPEC``, ``ATTEST_RULES_MAX_BODY``, ``ATTEST_RULES_TIMEOUT``."""
+    limits = Limits(
+        max_body=int(os.environ.get("ATTEST_RULES_MAX_BODY", Limits.max_body)),
+        timeout=float(os.environ.get("ATTEST_RULES_TIMEOUT", Limits.timeout)),
+    )
+    return create_app(load(os.environ.get("ATTEST_RULES_SPEC") or None), limits)

@@ -1,0 +1,181 @@
+"""The JSON documents a program reads, built once for the command line (``--format json``) and
+the service alike: the same function gives both, so their answers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.records import Replay, Verification, record_json
+from attest_rules.engine.regulation import Regulation
+from attest_rules.engine.signing import Signer
+from attest_rules.errors import AttestRulesError, FactsError, SpecError
+from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar
+from attest_rules.spec.facts import CaseModel
+from attest_rules.tools.render import change_json, consolidated_json, version_json
+
+ERROR_CODES: dict[type[BaseException], str] = {
+    SpecError: "spec_error",
+    FactsError: "facts_error",
+    TermError: "term_error",
+    CalendarError: "calendar_error",
+}
+
+
+def error_code(exc: BaseException) -> str:
+    """A stable code for an error a user can cause (``attest_rules_error`` for the others of
+    the library)."""
+    for kind in type(exc).__mro__:
+        if kind in ERROR_CODES:
+            return ERROR_CODES[kind]
+    if isinstance(exc, AttestRulesError):
+        return "attest_rules_error"
+    if isinstance(exc, OSError):
+        return "io_error"
+    return "bad_request"
+
+
+def error_json(exc: BaseException) -> dict[str, Any]:
+    """``{"error": {code, message, location}}``: the location is every located issue of a spec
+    (file, line, column, path), or every field of bad facts, or empty."""
+    location: list[dict[str, Any]] = []
+    message = str(exc)
+    if isinstance(exc, SpecError):
+        location = [issue.as_dict() for issue in exc.errors]
+        message = f"{len(exc.errors)} error(s) in the spec"
+    elif isinstance(exc, FactsError):
+        location = [{"field": field, "message": why} for field, why in exc.problems]
+        message = f"bad facts in {exc.source}"
+    elif isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        message = f"cannot use{where}: {exc.strerror or exc}"
+    return {"error": {"code": error_code(exc), "message": message, "location": location}}
+
+
+def versions_json(reg: Regulation) -> list[dict[str, Any]]:
+    return [version_json(v) for v in reg.versions]
+
+
+def regulation_json(
+    reg: Regulation,
+    on: dt.date,
+    choices: Mapping[str, str],
+    provision: str | None = None,
+) -> dict[str, Any]:
+    """The text in force on ``on``, whole or one provision."""
+    text = reg.as_of(on, dict(choices))
+    if provision is not None and not text.has(provision):
+        alt = text.alternative
+        if alt is None or not alt.has(provision):
+            text.provision(provision)  # raises the error that names the date
+    return consolidated_json(text, provision)
+
+
+def diff_json(
+    reg: Regulation, date_from: dt.date, date_to: dt.date, choices: Mapping[str, str]
+) -> dict[str, Any]:
+    a, b = reg.as_of(date_from, dict(choices)), reg.as_of(date_to, dict(choices))
+    changes = reg.diff(date_from, date_to, dict(choices))
+    return {
+        "from": {"date": a.on.isoformat(), "version": a.version, "uncertain": a.uncertain},
+        "to": {"date": b.on.isoformat(), "version": b.version, "uncertain": b.uncertain},
+        "changes": [change_json(c) for c in changes],
+    }
+
+
+def replay_json(result: Replay) -> dict[str, Any]:
+    return {
+        "matches": result.matches,
+        "causes": result.causes,
+        "record_changes": list(result.record_changes),
+        "verification": result.verification.as_dict() if result.verification else None,
+        "changes": [
+            {
+                "question": c.question,
+                "fields": list(c.fields),
+                "before": c.before.model_dump(mode="json") if c.before else None,
+                "after": c.after.model_dump(mode="json") if c.after else None,
+            }
+            for c in result.changes
+        ],
+    }
+
+
+def verify_json(v: Verification) -> dict[str, Any]:
+    return v.as_dict()
+
+
+def answers_only_json(case_id: str | None, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """One case's status and outcome per question (``evaluate --answers-only``)."""
+    return {"case_id": case_id, "answers": dict(answers)}
+
+
+def working_day_json(cal: WorkingCalendar, day: dt.date) -> dict[str, Any]:
+    info = cal.info(day)
+    return {
+        "date": day.isoformat(),
+        "working": info.working,
+        "reason": info.reason,
+        "warnings": list(cal.warnings_for(day, day)),
+    }
+
+
+def add_working_days_json(cal: WorkingCalendar, day: dt.date, n: int) -> dict[str, Any]:
+    if n < 1:
+        raise TermError(f"N must be at least 1, got {n}")
+    result = cal.add_working_days(day, n)
+    return {
+        "date": day.isoformat(),
+        "n": n,
+        "result": result.isoformat(),
+        "reason": cal.info(result).reason,
+        "warnings": list(cal.warnings_for(day, result)),
+    }
+
+
+def working_days_json(cal: WorkingCalendar, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    return {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "working_days": cal.working_days_between(date_from, date_to),
+        "warnings": list(cal.warnings_for(date_from, date_to)),
+    }
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How each line of a batch is answered (``evaluate --jsonl``, ``POST /evaluate/batch``)."""
+
+    on: dt.date | None = None
+    interpretations: Mapping[str, str] = field(default_factory=dict)
+    answers_only: bool = False
+    explain: bool = False
+    signer: Signer | None = None
+
+
+def batch_line(
+    reg: Regulation,
+    evaluator: Evaluator,
+    number: int,
+    case: CaseModel | FactsError,
+    options: BatchOptions,
+) -> tuple[str, bool]:
+    """One output line of a batch for input line ``number`` (a case, or why it was refused)
+    and whether it is an answer: a record, or only statuses and outcomes, or an error line
+    ``{"line": N, "error": ...}``; a bad line never stops the others."""
+    try:
+        if isinstance(case, FactsError):
+            raise case
+        if options.answers_only:
+            choices = reg.choices(dict(options.interpretations))
+            answers = evaluator.decide_all(case.model_dump(), options.on, choices)
+            return json.dumps(answers_only_json(case.id, answers), ensure_ascii=False), True
+        ev = reg.evaluate(case, options.on, dict(options.interpretations), explain=options.explain)
+        return record_json(ev, options.signer), True
+    except (ValueError, FactsError, AttestRulesError) as exc:
+        return json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False), False
