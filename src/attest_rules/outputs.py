@@ -28,9 +28,10 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def refuse_inputs(target: str | Path, inputs: Iterable[str | Path]) -> None:
-    """Raise :class:`OutputError` where ``target`` is one of ``inputs``."""
+    """Raise :class:`OutputError` where ``target`` is one of ``inputs`` (``-``, standard
+    input or output, is no file)."""
     for source in inputs:
-        if same_file(target, source):
+        if "-" not in (str(target), str(source)) and same_file(target, source):
             raise OutputError(
                 f"refusing to write {target}: it is one of the inputs ({source}); "
                 "name another output file"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from attest_rules.cli.analyst import register as register_analyst
 from attest_rules.cli.evaluate import register as register_evaluation
@@ -21,7 +22,8 @@ from attest_rules.cli.serve import register as register_serve
 from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
-from attest_rules.tools.payloads import diff_json, regulation_json, versions_json
+from attest_rules.located.reader import stdin_unread
+from attest_rules.tools.payloads import diff_json, error_json, regulation_json, versions_json
 from attest_rules.tools.render import LANGS, render_diff, render_show, render_versions
 from attest_rules.tools.schemas import SCHEMAS, schema_text
 from attest_rules.version import __version__
@@ -84,6 +86,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    """The shell's completion script for ``attest-rules`` (shtab), on standard output."""
+    import shtab
+
+    sys.stdout.write(shtab.complete(build_parser(), shell=args.shell))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     reg = load(args.spec) if args.name == "case" and args.spec is not None else None
     sys.stdout.write(schema_text(args.name, reg))
@@ -91,7 +101,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="attest-rules",
         description="A regulation as a versioned, citable spec: its text on any date, its "
         "questions answered for cases, its forms and its monitor. Without --spec, the bundled "
@@ -154,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("schema", cmd_schema, "print a JSON Schema (case: the --spec's cases)")
     p.add_argument("name", choices=SCHEMAS)
 
+    p = command(
+        "completion",
+        cmd_completion,
+        "print the shell completion script (bash, zsh, tcsh); docs/cli.md says where it goes",
+        spec_option=False,
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+
     register_legal_time(sub)
     register_evaluation(sub)
     register_monitor(sub)
@@ -178,37 +196,74 @@ def _error(text: str) -> None:
     print(terminal_safe(text), file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are JSON where the command line asks for it."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if _Parser.json_errors:
+            error = {"code": "usage", "message": message, "location": []}
+            print(json.dumps({"error": error}, ensure_ascii=False))
+            sys.exit(EXIT_USAGE)
+        super().error(message)
+
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
+"""What ``attest-rules`` exits with (docs/cli.md#exit-codes): 0 done, and every answer or check
+as asked; 1 a user's error (a file, a spec, facts, a date), a check, replay, verify or case file
+that fails; 2 a command line that cannot be read; 70 an internal error (a bug: please report
+it); 130 interrupted."""
+
+
+def _wants_json(argv: list[str]) -> bool:
+    return "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(argv)
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    _Parser.json_errors = _wants_json(words)
     parser = build_parser()
-    args = parser.parse_args(_as_form(parser, list(sys.argv[1:] if argv is None else argv)))
+    args = parser.parse_args(_as_form(parser, words))
+    stdin_unread()
+    as_json = getattr(args, "format", "text") == "json"
+
+    def failed(exc: BaseException, text: list[str], code: int = EXIT_FAILED) -> int:
+        if as_json:
+            data = error_json(exc)
+            if code == EXIT_INTERNAL:
+                data["error"]["code"] = "internal"
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            for line in text:
+                _error(line)
+        return code
+
     try:
         result: int = args.func(args)
         return result
     except SpecError as exc:
-        for issue in exc.errors:
-            _error(str(issue))
-        _error(f"{len(exc.errors)} error(s)")
-        return 1
+        return failed(exc, [*(str(i) for i in exc.errors), f"{len(exc.errors)} error(s)"])
     except (AttestRulesError, TermError, CalendarError) as exc:
-        _error(f"attest-rules: {exc}")
-        return 1
+        return failed(exc, [f"attest-rules: {exc}"])
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
     except KeyboardInterrupt:
         _error("attest-rules: interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except OSError as exc:  # a file that cannot be read or written: the user's to fix
         where = f" {exc.filename}" if exc.filename else ""
-        _error(f"attest-rules: cannot use{where}: {exc.strerror or exc}")
-        return 1
+        return failed(exc, [f"attest-rules: cannot use{where}: {exc.strerror or exc}"])
     except Exception as exc:
         if os.environ.get("ATTEST_RULES_DEBUG"):
             raise
-        _error(
+        message = (
             f"attest-rules: internal error: {type(exc).__name__}: {exc} "
             "(set ATTEST_RULES_DEBUG=1 for the traceback)"
         )
-        return 70
+        return failed(exc, [message], EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

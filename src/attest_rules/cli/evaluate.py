@@ -15,6 +15,7 @@ from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import (
     as_record,
     read_record_data,
+    record_json,
     render_replay,
     replay,
     seal,
@@ -24,10 +25,17 @@ from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.engine.signing import Signer, new_key_pem, public_key_raw
 from attest_rules.errors import AttestRulesError
+from attest_rules.located.reader import input_name
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, t
-from attest_rules.tools.payloads import BatchOptions, batch_line, replay_json, verify_json
+from attest_rules.tools.payloads import (
+    BatchOptions,
+    batch_line,
+    error_json,
+    replay_json,
+    verify_json,
+)
 
 _MARK = {"satisfied": "OK ", "violated": "NO ", "undetermined": "?  ", "not_applicable": "-  "}
 
@@ -158,17 +166,37 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             return _batch(reg, source, sink, args)
     if not args.cases:
         raise AttestRulesError("give one or more case files, or --jsonl IN OUT")
-    results = [
-        reg.evaluate(load_case(path, reg), args.on, dict(args.interpretation), explain=args.explain)
-        for path in args.cases
-    ]
-    if args.format == "json":
-        signer = _signer(args)
-        data: Any = [seal(e, signer) for e in results]
-        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
-    else:
-        print("\n\n".join(render_evaluation(e, args.lang, reg) for e in results))
-    return 0
+    if len(args.cases) == 1:  # one case: its record, or its error as the command's
+        ev = reg.evaluate(
+            load_case(args.cases[0], reg), args.on, dict(args.interpretation), explain=args.explain
+        )
+        if args.format == "json":
+            print(json.dumps(seal(ev, _signer(args)), ensure_ascii=False, indent=2))
+        else:
+            print(render_evaluation(ev, args.lang, reg))
+        return 0
+    # several: a JSON line (or a text block) each, a bad case an error and the others go on
+    signer, bad, blocks = _signer(args), 0, []
+    for path in args.cases:
+        try:
+            case = load_case(path, reg)
+            ev = reg.evaluate(case, args.on, dict(args.interpretation), explain=args.explain)
+        except (AttestRulesError, OSError) as exc:
+            bad += 1
+            if args.format == "json":
+                print(
+                    json.dumps({**error_json(exc), "source": input_name(path)}, ensure_ascii=False)
+                )
+            else:
+                print(terminal_safe(f"attest-rules: {input_name(path)}: {exc}"), file=sys.stderr)
+            continue
+        if args.format == "json":
+            print(record_json(ev, signer), flush=True)
+        else:
+            blocks.append(render_evaluation(ev, args.lang, reg))
+    if blocks:
+        print("\n\n".join(blocks))
+    return 1 if bad else 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -191,14 +219,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(json.dumps(verify_json(v), ensure_ascii=False, indent=2))
         return 0 if v.ok else 1
     if v.ok:
-        line = f"verify: {args.record}: the digest matches"
+        line = f"verify: {input_name(args.record)}: the digest matches"
         if v.signed:
             whose = "the key given" if v.trusted else "the key it carries (give --public-key "
             whose += "" if v.trusted else "to check who signed it)"
             line += f"; signed by {v.key_id}, and the signature holds for {whose}"
         print(line)
         return 0
-    print(f"verify: {args.record}: NOT VERIFIED")
+    print(f"verify: {input_name(args.record)}: NOT VERIFIED")
     for problem in v.problems:
         print(f"  {problem}")
     return 1

@@ -175,8 +175,9 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     if fmt not in ("csv", "xlsx"):
         raise AttestRulesError(f"{args.form} is a table: --format csv or xlsx")
     inputs = input_files(args.cases)
-    if args.output:  # refused before anything is read: an input is never overwritten
-        refuse_inputs(args.output, inputs)
+    output = None if args.output == "-" else args.output  # - : standard output
+    if output:  # refused before anything is read: an input is never overwritten
+        refuse_inputs(output, inputs)
     cases, rejected = [], []
     for where, case in read_cases(reg.facts, args.cases):
         if isinstance(case, str):
@@ -185,14 +186,14 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
             cases.append(case)
     filled = table(reg, args.form, cases, args.on, dict(args.interpretation))
     if fmt == "xlsx":
-        if not args.output:
+        if not output:
             raise AttestRulesError("--format xlsx needs --output FILE.xlsx")
-        with atomic_path(args.output, inputs) as tmp:
+        with atomic_path(output, inputs) as tmp:
             write_xlsx(filled, args.lang, str(tmp))
     else:
         text = write_csv(filled, args.lang)
-        if args.output:
-            with atomic_text(args.output, inputs, newline="") as out:
+        if output:
+            with atomic_text(output, inputs, newline="") as out:
                 out.write(text)
         else:
             sys.stdout.write(text)

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from attest_rules.errors import AttestRulesError, FactsError
 from attest_rules.located import strict_json
 from attest_rules.located.lines import MAX_LINE, bounded_lines
-from attest_rules.located.reader import read_file, read_yaml
+from attest_rules.located.reader import STDIN, input_name, read_file, read_yaml, stdin_stream
 from attest_rules.spec.facts import CaseModel, FactsModel
 
 
@@ -72,10 +72,11 @@ def read_cases(
         if path.is_dir():
             for child in sorted([*path.glob("*.yaml"), *path.glob("*.json")]):
                 yield from read_cases(facts, [child])
-        elif path.suffix == ".jsonl":
-            with path.open("rb") as source:
-                for number, case in case_lines(facts, source, str(path)):
-                    yield f"{path}:{number}", str(case) if isinstance(case, FactsError) else case
+        elif path.suffix == ".jsonl" or str(path) == STDIN:  # standard input: a case per line
+            name = input_name(path)
+            with stdin_stream() if str(path) == STDIN else path.open("rb") as source:
+                for number, case in case_lines(facts, source, name):
+                    yield f"{name}:{number}", str(case) if isinstance(case, FactsError) else case
         else:
             try:
                 yield str(path), load_case_file(facts, path)
@@ -97,7 +98,7 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
 def read_case_file(path: str | Path) -> Any:
     """The data of a YAML or JSON case file (JSON is YAML); located errors on bad syntax."""
     file = Path(path)
-    return case_data(read_file(file), str(file))
+    return case_data(read_file(file), input_name(file))
 
 
 def case_data(raw: bytes, source: str) -> Any:
@@ -110,5 +111,5 @@ def case_data(raw: bytes, source: str) -> Any:
 
 
 def load_case_file(facts: FactsModel, path: str | Path) -> CaseModel:
-    """Read and validate a case file."""
-    return facts.parse(read_case_file(path), str(path))
+    """Read and validate a case file (standard input for ``-``)."""
+    return facts.parse(read_case_file(path), input_name(path))

@@ -28,6 +28,7 @@ from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.engine.signing import Signer, key_id, signature_holds
 from attest_rules.errors import AttestRulesError
 from attest_rules.located import strict_json
+from attest_rules.located.reader import STDIN, input_name, stdin_stream
 from attest_rules.version import __version__
 
 MAX_RECORD = 8 << 20
@@ -169,6 +170,8 @@ def verify(data: Mapping[str, Any], trusted_key: bytes | None = None) -> Verific
 
 def read_record_data(path: str | Path) -> dict[str, Any]:
     """A record file as a JSON object, read strictly and within :data:`MAX_RECORD` bytes."""
+    if str(path) == STDIN:
+        return record_data(stdin_stream().read(MAX_RECORD + 1), input_name(path))
     try:
         with open(path, "rb") as source:
             raw = source.read(MAX_RECORD + 1)

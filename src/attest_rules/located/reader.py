@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -88,10 +89,39 @@ def _mark_of(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+STDIN = "-"  # as a file's name: standard input
+_stdin_taken = False
+
+
+def input_name(path: str | Path) -> str:
+    """How errors name an input: ``<stdin>`` for ``-``."""
+    return "<stdin>" if str(path) == STDIN else str(path)
+
+
+def stdin_stream() -> BinaryIO:
+    """Standard input, as bytes, for the one input of a command that is ``-`` (a second is
+    refused: it would read nothing)."""
+    global _stdin_taken
+    if _stdin_taken:
+        raise SpecError(
+            [SpecIssue("<stdin>", 1, 1, "", "standard input is read once: give - once")]
+        )
+    _stdin_taken = True
+    return sys.stdin.buffer
+
+
+def stdin_unread() -> None:
+    """A new command: standard input may be read (once) again."""
+    global _stdin_taken
+    _stdin_taken = False
+
+
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of ``path``, at most ``max_bytes`` and one more (so that :func:`read_yaml` can
-    say the file is too long without a larger file ever being read); a file that cannot be read
-    is a located ``SpecError``."""
+    """The bytes of ``path`` (standard input for ``-``), at most ``max_bytes`` and one more (so
+    that :func:`read_yaml` can say the file is too long without a larger file ever being read);
+    a file that cannot be read is a located ``SpecError``."""
+    if str(path) == STDIN:
+        return stdin_stream().read(max_bytes + 1)
     try:
         with path.open("rb") as source:
             return source.read(max_bytes + 1)

@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from attest_rules.errors import SpecError
-from attest_rules.located.reader import read_file, read_yaml
+from attest_rules.located.reader import input_name, read_file, read_yaml
 from attest_rules.located.validation import under, validation_issues
 from attest_rules.resources import bundled_spec_path
 from attest_rules.spec.bindings import Bindings
@@ -30,7 +30,7 @@ def load_spec(kind: type[S], path: str | Path | None = None) -> S:
     path inside the document.
     """
     spec_path = Path(path) if path is not None else bundled_spec_path()
-    return load_spec_bytes(kind, read_file(spec_path), str(spec_path))
+    return load_spec_bytes(kind, read_file(spec_path), input_name(spec_path))
 
 
 def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:

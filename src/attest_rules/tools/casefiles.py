@@ -33,7 +33,7 @@ from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Explanation, Status
 from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.located.fields import SpecDate
-from attest_rules.located.reader import read_file, read_yaml
+from attest_rules.located.reader import input_name, read_file, read_yaml
 from attest_rules.located.validation import validation_issues
 
 
@@ -113,7 +113,7 @@ class CaseResult:
 
 def load_case_file(path: str | Path) -> CaseFile:
     file = Path(path)
-    located = read_yaml(read_file(file), str(file))
+    located = read_yaml(read_file(file), input_name(file))
     if located.issues:
         raise SpecError(located.issues)
     try:

@@ -45,16 +45,20 @@ def error_json(exc: BaseException) -> dict[str, Any]:
     (file, line, column, path), or every field of bad facts, or empty."""
     location: list[dict[str, Any]] = []
     message = str(exc)
+    code = error_code(exc)
     if isinstance(exc, SpecError):
         location = [issue.as_dict() for issue in exc.errors]
-        message = f"{len(exc.errors)} error(s) in the spec"
+        files = ", ".join(dict.fromkeys(issue.file for issue in exc.errors))
+        message = f"{len(exc.errors)} error(s) in {files}"
+        if all(issue.message.startswith("cannot read") for issue in exc.errors):
+            code = "io_error"
     elif isinstance(exc, FactsError):
         location = [{"field": field, "message": why} for field, why in exc.problems]
         message = f"bad facts in {exc.source}"
     elif isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
         message = f"cannot use{where}: {exc.strerror or exc}"
-    return {"error": {"code": error_code(exc), "message": message, "location": location}}
+    return {"error": {"code": code, "message": message, "location": location}}
 
 
 def versions_json(reg: Regulation) -> list[dict[str, Any]]:
