@@ -58,6 +58,9 @@ schema: $(VENV)/.installed
 	$(BIN)/attest-rules schema calendar > spec/calendar.schema.json
 	$(BIN)/attest-rules schema case > spec/case.schema.json
 	$(BIN)/attest-rules schema result > spec/result.schema.json
+	$(BIN)/attest-rules schema casefile > spec/casefile.schema.json
+	$(BIN)/attest-rules schema error > spec/error.schema.json
+	$(BIN)/attest-rules schema answers > spec/answers.schema.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build site

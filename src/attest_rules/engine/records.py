@@ -24,7 +24,7 @@ import orjson
 from pydantic import ValidationError
 
 from attest_rules.engine.regulation import Regulation
-from attest_rules.engine.results import Answer, Evaluation
+from attest_rules.engine.results import Answer, Evaluation, Integrity
 from attest_rules.engine.signing import Signer, key_id, signature_holds
 from attest_rules.errors import AttestRulesError
 from attest_rules.located import strict_json
@@ -72,7 +72,8 @@ def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
     integrity: dict[str, Any] = {"digest": "sha256:" + hashlib.sha256(body).hexdigest()}
     if signer is not None:
         integrity.update(signer.sign(body))
-    data[INTEGRITY] = integrity
+    # as the record's schema has it: every field, null where the record is not signed
+    data[INTEGRITY] = Integrity(**integrity).model_dump(mode="json")
     return data
 
 

@@ -35,7 +35,8 @@ from pydantic import (
 from attest_rules.located.fields import document_config
 
 Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
-_STRICT = ConfigDict(extra="forbid")
+# written records always carry every field, defaults included: required in their schema
+_STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class _Record:
@@ -64,8 +65,12 @@ class _Record:
         return value
 
     @classmethod
-    def model_json_schema(cls) -> dict[str, Any]:
-        schema: dict[str, Any] = cls._adapter().json_schema()
+    def model_json_schema(
+        cls, mode: Literal["validation", "serialization"] = "serialization"
+    ) -> dict[str, Any]:
+        """The JSON Schema of what is written (``serialization``: every field always present is
+        required, so a generated client need not test for it), or of what is read back."""
+        schema: dict[str, Any] = cls._adapter().json_schema(mode=mode)
         return schema
 
     def model_dump(
@@ -231,7 +236,12 @@ class Explanation(_Record):
     evaluations: Annotated[int, Field(description="Completions evaluated in the search")] = 0
 
 
-@with_config(document_config("attest_rules evaluation (decision record)"))
+@with_config(
+    ConfigDict(
+        **document_config("attest_rules evaluation (decision record)"),
+        json_schema_serialization_defaults_required=True,
+    )
+)
 @dataclass(slots=True, kw_only=True)
 class Evaluation(_Record):
     """The answers to every question for one case; also the replayable decision record."""

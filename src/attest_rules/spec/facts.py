@@ -30,6 +30,9 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
     create_model,
 )
 
@@ -277,6 +280,11 @@ def _in_range(day: dt.date) -> dt.date:
         raise ValueError(str(exc)) from None
 
 
+def _none_or(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """An explicit none as it is; any other value as the fact's type has it."""
+    return value if value == NONE else handler(value)
+
+
 def _reader(formerly: dict[str, str]) -> Callable[[Any], Any]:
     """A value written before (``formerly``) read as what it means now."""
 
@@ -438,10 +446,14 @@ class _Builder:
         self, spec: FactSpec, built: tuple[Any, Type], path: DocPath
     ) -> tuple[Any, Type]:
         """A fact that may be none takes ``none`` besides its values; one with values written
-        before reads each as what it means now (checked here, when the spec loads)."""
+        before reads each as what it means now (checked here, when the spec loads). No union of
+        types: a bad value's error names the field alone, as for any other fact."""
         annotation, kind = built
+        base_schema = TypeAdapter(annotation).json_schema()
+        extra: list[dict[str, Any]] = []
         if spec.none is not None:
-            annotation = Literal[NONE] | annotation
+            annotation = Annotated[annotation, WrapValidator(_none_or)]
+            extra.append({"const": NONE, "description": f"none: {spec.none}"})
         if spec.formerly:
             adapter = TypeAdapter(annotation)
             for old, now in spec.formerly.items():
@@ -452,11 +464,14 @@ class _Builder:
                     adapter.validate_python(now)
                 except ValidationError:
                     self.problem((*path, "formerly", old), f"{now!r}: not a value it takes")
-            if old_values := dict(spec.formerly):
-                annotation = Annotated[
-                    annotation,
-                    BeforeValidator(lambda v: old_values.get(v, v) if isinstance(v, str) else v),
-                ]
+            read = BeforeValidator(_reader(dict(spec.formerly)))
+            annotation = Annotated[annotation, read]
+            # the values written before still validate, so an editor accepts older case files
+            said = ", ".join(f"{old!r} as {now!r}" for old, now in spec.formerly.items())
+            extra.append({"enum": list(spec.formerly), "description": f"written before: {said}"})
+        if extra:
+            schema = {"anyOf": [base_schema, *extra]}
+            annotation = Annotated[annotation, WithJsonSchema(schema)]
         return annotation, kind
 
     def record(

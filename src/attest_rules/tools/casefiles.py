@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Explanation, Status
@@ -60,17 +60,41 @@ class Expected(_Strict):
     )
 
 
+# a case's facts as the spec's case schema has them (committed beside this one: the schema
+# generator points this mark at it)
+FACTS_MARK = "x-attest-rules-facts"
+_FACTS = WithJsonSchema({"type": "object", FACTS_MARK: True})
+
+
 class CaseSpec(_Strict):
     name: str
     on: SpecDate | None = None
-    interpretations: dict[str, str] = Field(default_factory=dict)
-    case: dict[str, Any]
-    expect: dict[str, Expected] = Field(min_length=1)
+    interpretations: dict[str, str] = Field(
+        default_factory=dict, description="ID: CHOICE, switched for this case"
+    )
+    case: Annotated[dict[str, Any], _FACTS] = Field(
+        description="The facts, merged over the file's base (mappings merge, lists replace)"
+    )
+    expect: dict[str, Expected] = Field(
+        min_length=1, description="Question id → what its answer must be"
+    )
 
 
 class CaseFile(_Strict):
+    """A case file: cases an analyst writes, each with the answers it must get
+    (``attest-rules test``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "attest_rules case file",
+        },
+    )
+
     description: str | None = None
-    base: dict[str, Any] = Field(
+    base: Annotated[dict[str, Any], _FACTS] = Field(
         default_factory=dict,
         description="Facts every case starts from; each case's facts are merged over them",
     )

@@ -10,9 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.records import Replay, Verification, record_json
 from attest_rules.engine.regulation import Regulation
+from attest_rules.engine.results import Status
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar
@@ -25,6 +28,51 @@ ERROR_CODES: dict[type[BaseException], str] = {
     TermError: "term_error",
     CalendarError: "calendar_error",
 }
+
+
+def _document(title: str) -> ConfigDict:
+    return ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": title,
+        },
+    )
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        description="spec_error, facts_error, io_error, term_error, calendar_error, usage, "
+        "attest_rules_error, internal"
+    )
+    message: str
+    location: list[dict[str, Any]] = Field(
+        description="Each located issue (file, line, column, path, message, severity), or each "
+        "field of bad facts (field, message); empty where there is no place to name"
+    )
+
+
+class ErrorDocument(BaseModel):
+    """What a command prints for an error with ``--format json`` (and, with its ``source``,
+    for a case of several that cannot be answered)."""
+
+    model_config = _document("attest_rules error")
+
+    error: ErrorBody
+    source: str | None = Field(default=None, description="The input it is about, of several")
+
+
+class AnswersLine(BaseModel):
+    """One case's status and outcome per question (``--answers-only``)."""
+
+    model_config = _document("attest_rules answers only")
+
+    case_id: str | None
+    answers: dict[str, tuple[Status, str | None]] = Field(
+        description="Question id → [status, outcome]"
+    )
 
 
 def error_code(exc: BaseException) -> str:
