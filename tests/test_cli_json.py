@@ -205,3 +205,43 @@ def test_python_dash_m_runs_the_command_line() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert [v["id"] for v in json.loads(done.stdout)] == ["base", "amend-403"]
+
+
+def test_a_batch_shows_progress_on_a_terminal_and_is_silent_otherwise(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text("".join(f'{{"id": "c{n}"}}\n' for n in range(300)), encoding="utf-8")
+    argv = [sys.executable, "-m", "attest_rules", "evaluate", "--jsonl", str(batch)]
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    quiet = subprocess.run(
+        [*argv, str(tmp_path / "a.jsonl"), "--answers-only"], capture_output=True, env=env
+    )
+    assert quiet.returncode == 0 and quiet.stderr == b""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    shown = subprocess.Popen(
+        [*argv, str(tmp_path / "b.jsonl"), "--answers-only"],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    seen = b""
+    while True:  # read as it is written: a closed terminal drops what was not read
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    shown.wait(timeout=60)
+    assert shown.returncode == 0
+    assert b" cases [" in seen and b"cases/s]" in seen
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()

@@ -36,6 +36,10 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         assert "attest_rules/data/case.schema.json" in names
         assert "attest_rules/data/result.schema.json" in names
         assert "attest_rules/py.typed" in names
+        assert "attest_rules/data/CHANGELOG.md" in names
+        assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
+        for schema in ("casefile", "error", "answers"):
+            assert f"attest_rules/data/{schema}.schema.json" in names
         zf.extractall(tmp_path / "site")
     site = str(tmp_path / "site")
     probe = (

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from attest_rules.cli.options import parse_date, parse_interpretation
+from attest_rules.cli.options import parse_date, parse_interpretation, progress
 from attest_rules.engine.facts import read_cases
 from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
@@ -40,7 +40,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
             "the two settings are the same: give --from/--to dates or "
             "--from-interpretation/--to-interpretation"
         )
-    result = impact(reg, read_cases(reg.facts, args.cases), a, b)
+    result = impact(reg, progress(read_cases(reg.facts, args.cases), "cases"), a, b)
     if args.format == "json":
         print(json.dumps(result.as_dict(args.sample), ensure_ascii=False, indent=2))
     else:

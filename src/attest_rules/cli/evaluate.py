@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from attest_rules.cli.options import add_interpretation, parse_date, terminal_safe
+from attest_rules.cli.options import add_interpretation, parse_date, progress, terminal_safe
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import (
@@ -45,7 +45,7 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
     holds it (Kazakh; in English the unofficial gloss, where ``reg`` is given), its reasons."""
     lines = [
         f"{t(lang, 'case')} {ev.case_id or t(lang, 'no_id')} — {t(lang, 'spec')} {ev.spec_id} "
-        f"({ev.spec_hash[:19]}…)"
+        f"{ev.spec_version or ''} ({ev.spec_hash[:19]}…)".replace("  (", " (")
     ]
     if ev.overridden:
         lines.append(
@@ -141,7 +141,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         explain=args.explain,
         signer=_signer(args),
     )
-    for number, case in case_lines(reg.facts, source, "input"):
+    for number, case in progress(case_lines(reg.facts, source, "input"), "cases"):
         line, ok = batch_line(reg, evaluator, number, case, options)
         sink.write(line + "\n")
         bad += not ok

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from attest_rules.cli.options import add_interpretation, parse_date
+from attest_rules.cli.options import add_interpretation, parse_date, progress
 from attest_rules.engine.facts import input_files, read_cases
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
@@ -179,7 +179,7 @@ def _table(args: argparse.Namespace, reg: Regulation) -> int:
     if output:  # refused before anything is read: an input is never overwritten
         refuse_inputs(output, inputs)
     cases, rejected = [], []
-    for where, case in read_cases(reg.facts, args.cases):
+    for where, case in progress(read_cases(reg.facts, args.cases), "cases"):
         if isinstance(case, str):
             rejected.append(f"{where}: {case}")
         else:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def parse_date(text: str) -> dt.date:
@@ -44,3 +49,14 @@ def terminal_safe(text: str) -> str:
     """``text`` with every control, zero-width or bidirectional-override character escaped
     (``\\x1b``), so that what a user typed or a file held is shown, never run, by a terminal."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+def progress(items: Iterable[T], unit: str) -> Iterator[T]:
+    """``items``, with a progress bar on standard error where it is a terminal (tqdm: how many,
+    how fast); silent where it is not (a pipe, a file, CI)."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, leave=False)

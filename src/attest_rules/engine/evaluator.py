@@ -86,6 +86,7 @@ class Evaluator:
             library_version=__version__,
             spec_id=self.reg.id,
             spec_hash=self.reg.content_hash,
+            spec_version=self.reg.document.version,
             case_id=parsed.id,
             inputs=Inputs(
                 case=parsed,

@@ -256,7 +256,16 @@ class Replay:
         return out
 
 
-_RECORD_FIELDS = ("format", "spec_id", "spec_hash", "case_id", "interpretations", "overridden")
+_ADDED_LATER = frozenset({"spec_version"})  # a record written before it does not hold it
+_RECORD_FIELDS = (
+    "format",
+    "spec_id",
+    "spec_version",
+    "spec_hash",
+    "case_id",
+    "interpretations",
+    "overridden",
+)
 
 
 def _differences(a: Any, b: Any, path: str = "") -> list[str]:
@@ -292,7 +301,11 @@ def replay(reg: Regulation, record: Evaluation, data: Mapping[str, Any] | None =
         diff = ["(the question)"] if a is None or b is None else _differences(a, b)
         if diff:
             changes.append(AnswerChange(q, by_q_old.get(q), by_q_new.get(q), tuple(diff)))
-    record_changes = tuple(k for k in _RECORD_FIELDS if mine.get(k) != theirs.get(k))
+    record_changes = tuple(
+        k
+        for k in _RECORD_FIELDS
+        if mine.get(k) != theirs.get(k) and not (k in _ADDED_LATER and mine.get(k) is None)
+    )
     if list(old) != list(new):
         record_changes += ("answers (their questions or order)",)
     verification = verify(data) if data is not None else None

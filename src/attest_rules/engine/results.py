@@ -250,6 +250,10 @@ class Evaluation(_Record):
     library_version: str
     spec_id: str
     spec_hash: str
+    spec_version: Annotated[
+        str | None,
+        Field(description="The spec's own version of its content (null in records before it)"),
+    ] = None
     case_id: str | None
     inputs: Inputs
     interpretations: Annotated[dict[str, str], Field(description="Every choice in effect")]

@@ -274,6 +274,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
         return {
             "status": "ok",
             "spec_id": reg.id,
+            "spec_version": reg.document.version,
             "spec_hash": reg.content_hash,
             "library_version": __version__,
         }

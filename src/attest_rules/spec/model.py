@@ -539,6 +539,11 @@ class SpecDocument(_Strict):
 
     format: Literal[1] = Field(description="Spec format version")
     id: Ident
+    version: str = Field(
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$",
+        description="The version of this spec's content (its text, rules and choices), as its "
+        "authors number it; every decision record carries it beside the content hash",
+    )
     title: LangText
     gloss: Gloss | None = None
     source: Source
