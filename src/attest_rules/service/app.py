@@ -22,6 +22,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -30,7 +31,7 @@ import orjson
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Route
@@ -51,6 +52,7 @@ from attest_rules.tools.payloads import (
     batch_line,
     diff_json,
     error_json,
+    interpretations_json,
     regulation_json,
     replay_json,
     verify_json,
@@ -314,6 +316,20 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     # memory: a plain ASGI endpoint (a streamed response's own listener would take the body)
     app.router.routes.insert(0, Route("/evaluate/batch", _Batch(reg, within), methods=["POST"]))
 
+    @app.get("/", include_in_schema=False)
+    def page() -> HTMLResponse:
+        """The page for analysts and auditors: a case in, every answer out, and what a change
+        of date or interpretation does (plain HTML and a little JavaScript, no CDN)."""
+        return HTMLResponse(PAGE, headers={"content-security-policy": PAGE_POLICY})
+
+    @app.get("/page.js", include_in_schema=False)
+    def page_script() -> Response:
+        return Response(PAGE_SCRIPT, media_type="text/javascript; charset=utf-8")
+
+    @app.get("/interpretations", summary="The spec's interpretive choices: default, alternatives")
+    def interpretations() -> Response:
+        return _json(interpretations_json(reg))
+
     @app.get("/versions", summary="The versions of the regulation and their effective dates")
     def versions() -> Response:
         return _json(versions_json(reg))
@@ -398,6 +414,15 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
     return app
 
+
+_STATIC = Path(__file__).parent / "static"
+PAGE = (_STATIC / "index.html").read_text(encoding="utf-8")
+PAGE_SCRIPT = (_STATIC / "page.js").read_text(encoding="utf-8")
+# the page's own script and style only: nothing from elsewhere, no inline script
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'"
+)
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -109,6 +109,23 @@ def error_json(exc: BaseException) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "location": location}}
 
 
+def interpretations_json(reg: Regulation) -> list[dict[str, Any]]:
+    """Each interpretive choice of the spec: its question, default and alternatives, why."""
+    return [
+        {
+            "id": i.id,
+            "question": " ".join(i.question.split()),
+            "default": {"id": i.default.id, "description": " ".join(i.default.description.split())},
+            "alternatives": [
+                {"id": c.id, "description": " ".join(c.description.split())} for c in i.alternatives
+            ],
+            "reasoning": " ".join(i.reasoning.split()),
+            "legal_basis": list(i.legal_basis),
+        }
+        for i in reg.document.interpretations
+    ]
+
+
 def versions_json(reg: Regulation) -> list[dict[str, Any]]:
     return [version_json(v) for v in reg.versions]
 
