@@ -1,10 +1,10 @@
-"""Errors that name where they come from, under one root, :class:`AttestRulesError`.
+"""Errors that name where they come from, under one root, ``AttestRulesError``.
 
-Every problem found in a spec is a :class:`SpecIssue` with the file, the 1-based line and column,
+Every problem found in a spec is a ``SpecIssue`` with the file, the 1-based line and column,
 the path inside the document (``versions[1].changes[0].target``) and a message. A load collects
-all of them and raises one :class:`SpecError`. Bad facts raise :class:`FactsError`, naming each
-field; legal time raises :class:`LegalTimeError` (``TermError``, ``CalendarError``); an
-expression that cannot be read or typed raises :class:`ExpressionError` with its offset.
+all of them and raises one ``SpecError``. Bad facts raise ``FactsError``, naming each
+field; legal time raises ``LegalTimeError`` (``TermError``, ``CalendarError``); an
+expression that cannot be read or typed raises ``ExpressionError`` with its offset.
 
 This module is the bottom layer: every other part of the library may import it, it imports
 none of them.

@@ -28,7 +28,7 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def refuse_inputs(target: str | Path, inputs: Iterable[str | Path]) -> None:
-    """Raise :class:`OutputError` where ``target`` is one of ``inputs`` (``-``, standard
+    """Raise ``OutputError`` where ``target`` is one of ``inputs`` (``-``, standard
     input or output, is no file)."""
     for source in inputs:
         if "-" not in (str(target), str(source)) and same_file(target, source):
@@ -77,7 +77,7 @@ def atomic_path(target: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
 def atomic_text(
     target: str | Path, inputs: Iterable[str | Path] = (), *, newline: str | None = None
 ) -> Iterator[IO[str]]:
-    """A text file (UTF-8) written atomically over ``target`` (see :func:`atomic_path`)."""
+    """A text file (UTF-8) written atomically over ``target`` (see ``atomic_path``)."""
     with (
         atomic_path(target, inputs) as tmp,
         open(tmp, "w", encoding="utf-8", newline=newline) as out,

@@ -118,7 +118,7 @@ class DurableEngine:
         on: dt.date | None = None,
         choices: Mapping[str, str] | None = None,
     ) -> dict[str, Decision | None]:
-        """The evaluator's interface (:meth:`Evaluator.decide_all`): each question's status and
+        """The evaluator's interface (``decide_all``): each question's status and
         outcome, from validated facts, through the same selection step (the version in force on
         the event date, or whether the event happened), the rule itself decided by
         durable_rules. ``None`` where a condition needs a fact that is not known."""

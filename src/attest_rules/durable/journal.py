@@ -66,7 +66,7 @@ class Journal:
     @classmethod
     def open(cls, path: str | Path, spec_hash: str) -> Journal:
         """Open (or start) the journal at ``path`` for the spec ``spec_hash``. A last line cut
-        short by a kill is dropped; any other damage is a :class:`JournalError`."""
+        short by a kill is dropped; any other damage is a ``JournalError``."""
         file = Path(path)
         journal = cls(file, spec_hash)
         keep = 0
@@ -138,7 +138,7 @@ class Journal:
 
     def check(self, number: int, raw: bytes | None) -> None:
         """Input line ``number`` (already journaled) is the one the journal holds, or a
-        :class:`JournalError`: the journal belongs to another events input."""
+        ``JournalError``: the journal belongs to another events input."""
         entry = self.by_line.get(number)
         if entry is None:
             if raw is None or raw.strip():

@@ -7,7 +7,7 @@ action that meets it). It holds no event type, question id or fact path of its o
 
 Events arrive over time (a member arrives, a vote is cast, a decision is taken, the clock
 ticks...). Each case is one durable_rules session. The watched questions are answered by the
-rulesets generated from the spec (:class:`attest_rules.durable.engine.DurableEngine`) under the
+rulesets generated from the spec (``DurableEngine``) under the
 version in force, and a change of answer is a finding, of the kind the spec names for the new
 outcome. A deadline the spec computes becomes a durable_rules fact; a clock event is joined with
 it, so a deadline passed without its action is found by the Rete network. Doing the action
@@ -167,7 +167,7 @@ class Monitor:
     def feed(self, event: Event) -> list[Finding]:
         """The findings of one event. An event that cannot be taken (a case not open, a second
         opening, facts it would make inconsistent, a new case past the cap) raises
-        :class:`AttestRulesError`; whatever fails, the case is left as it was before the event
+        ``AttestRulesError``; whatever fails, the case is left as it was before the event
         and the other cases are untouched."""
         state = self.cases.get(event.case)
         if state is None:

@@ -1,15 +1,15 @@
 """The one evaluation core: how a question's answer is reached, defined once.
 
-* :func:`select` is the step every way of answering shares: the event date, the version(s) in
+* ``select`` is the step every way of answering shares: the event date, the version(s) in
   force on it (both inside an effective-date window), or, where the date is not known, whether
   the event happened by its gate;
-* :func:`rule_selected` is the rule that then runs (or the answer where none does);
-* :func:`decide` runs a rule through the three-valued closures: whether it applies, its named
+* ``rule_selected`` is the rule that then runs (or the answer where none does);
+* ``decide`` runs a rule through the three-valued closures: whether it applies, its named
   values, its first outcome that holds.
 
 This is the reference semantics (docs/expressions.md). The traced answers, the answers-only
 path and durable_rules go through the same selection; the generated code
-(:mod:`.fastpath`) is its generated form, held to it by property tests on both specs.
+(``fastpath``) is its generated form, held to it by property tests on both specs.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def select(
 ) -> Selection:
     """The selection for a question whose version is chosen by ``rule`` (its event, and its
     gate where the event date is not known): the reference definition of the step. The
-    generated code (:mod:`.fastpath`) does the same, held to it by property tests."""
+    generated code (``fastpath``) does the same, held to it by property tests."""
     day = on if on is not None else rule.event(env)
     if not isinstance(day, Missing):
         return on_day(day, indices)

@@ -103,7 +103,7 @@ class Evaluator:
     ) -> list[Answer]:
         """Every answer of a case. The event days and gates come from generated code; a
         question whose day is unknown and whose gate does not say it did not happen goes
-        through the closures (:meth:`_question`), which say what is missing."""
+        through the closures (``_question``), which say what is missing."""
         if self.reference:
             return [self._question(q, facts, sp, on) for q in self.book.questions]
         days: tuple[Any, ...] | None = None
@@ -178,7 +178,7 @@ class Evaluator:
     ) -> dict[str, tuple[str, str | None]]:
         """Answers only: status and outcome per question, from validated facts (a
         ``Case.model_dump()``), under the version in force on each event date. The fast path
-        for batches; :meth:`evaluate` gives the same statuses with reasons and citations.
+        for batches; ``evaluate`` gives the same statuses with reasons and citations.
 
         Each rule runs as generated straight-line code while every fact it touches is known,
         and falls back to the three-valued closures the moment one is not."""
@@ -201,7 +201,7 @@ class Evaluator:
     ) -> Answer:
         """One question's answer for validated facts (a ``Case.model_dump()``), through the
         three-valued closures, the reference semantics: with what is missing where it is
-        undetermined. For a search over completions of a case's facts (:mod:`.explain`)."""
+        undetermined. For a search over completions of a case's facts (``explain``)."""
         chosen = choices if choices is not None else self.reg.defaults
         self._case_bounds = None
         return self._question(q, facts, self._for(chosen), on)

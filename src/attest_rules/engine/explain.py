@@ -14,7 +14,7 @@ fact is tried both ways, an enum each value, a date the case's own dates and day
 within the bounds the constraints give, a list empty and as the case's lists) and the texts the
 rules compare with. Where two dates of one fact give different answers, it halves the days
 between them to the two days on which the answer changes. It stops after
-:data:`MAX_EVALUATIONS`; where it found no two answers it says so, and shows nothing it did not
+``MAX_EVALUATIONS``; where it found no two answers it says so, and shows nothing it did not
 evaluate. It is a search, not a proof: a fact it does not show deciding may still decide.
 """
 
@@ -60,7 +60,7 @@ def explain(
     interpretations: Mapping[str, str] | None = None,
     budget: int = MAX_EVALUATIONS,
 ) -> list[Explanation]:
-    """An :class:`Explanation` for each undetermined answer of ``case``."""
+    """An ``Explanation`` for each undetermined answer of ``case``."""
     out = []
     for answer in answers:
         if answer.status == "undetermined":

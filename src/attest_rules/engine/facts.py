@@ -3,8 +3,8 @@
 Every fact is optional: a fact that is not given is *unknown*, and a question that needs it is
 answered "undetermined", listing what is missing. A section left out (an event that did not
 happen) is absent. What the facts are, and which contradict each other, is the spec's
-(:mod:`attest_rules.spec.facts`); here is only how cases are read, each problem a
-:class:`FactsError` naming its field and its source.
+(``facts``); here is only how cases are read, each problem a
+``FactsError`` naming its field and its source.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def case_lines(
     facts: FactsModel, stream: BinaryIO, name: str
 ) -> Iterator[tuple[int, CaseModel | FactsError]]:
     """(line number, case or why it was refused) for each non-blank line of a JSON-lines
-    batch, read in bounded memory (:func:`~attest_rules.located.lines.bounded_lines`); the
+    batch, read in bounded memory (``bounded_lines``); the
     batch goes on after a bad line."""
     for number, raw in bounded_lines(stream, MAX_LINE):
         source = f"{name} line {number}"
@@ -85,7 +85,7 @@ def read_cases(
 
 
 def input_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The files :func:`read_cases` reads for ``paths`` (a folder's YAML and JSON files)."""
+    """The files ``read_cases`` reads for ``paths`` (a folder's YAML and JSON files)."""
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():

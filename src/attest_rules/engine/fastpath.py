@@ -1,14 +1,14 @@
 """The generated code: one function answering every question of a case (answers only), and
 each rule as a traced function that also writes its answer (reasons and citations).
 
-See :mod:`attest_rules.lang.codegen`. :func:`rule_code` is the one generator of a rule's code,
+See ``codegen``. ``rule_code`` is the one generator of a rule's code,
 from its checked AST, with a trace switch: answers only (status and outcome), or traced (the
 answer's values, reasons, dates and conditional citations too), as OpenFisca's tracer is an
-option of its one calculation. :func:`case_source` puts every rule of every version, answers
-only, into one function specialised to one set of interpretation choices; :func:`compile_case`
-checks and compiles it. :func:`trace_source` wraps a traced rule for
-:meth:`Evaluator.evaluate`; :func:`events_source` and :func:`gates_source` give a case's event
-days and whether its events happened. :func:`rule_source` writes a single rule as a
+option of its one calculation. ``case_source`` puts every rule of every version, answers
+only, into one function specialised to one set of interpretation choices; ``compile_case``
+checks and compiles it. ``trace_source`` wraps a traced rule for
+``evaluate``; ``events_source`` and ``gates_source`` give a case's event
+days and whether its events happened. ``rule_source`` writes a single rule as a
 function of its own, for reading and for tests.
 """
 
@@ -58,7 +58,7 @@ def rule_code(
     target: str = "A0",
 ) -> list[str]:
     """The one generator of a rule's code, with a trace switch: the statements deciding
-    ``rule``, as the closures decide it (:func:`attest_rules.engine.evaluator.decide`).
+    ``rule``, as the closures decide it (``decide``).
 
     * ``trace=False`` (answers only): set ``target`` to the (status, outcome id). With
       ``choices``, specialised to them: each choice-dependent value is the chosen reading only,
@@ -129,7 +129,7 @@ def rule_code(
 
 
 def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
-    """``rule`` specialised to ``choices``, traced (:func:`rule_code` with ``trace=True``), as
+    """``rule`` specialised to ``choices``, traced (``rule_code`` with ``trace=True``), as
     a function of its own."""
     gen.trace = True
     body = rule_code(rule, gen, choices, trace=True)
@@ -140,7 +140,7 @@ def _rendering(
     rule: CompiledRule, outcome: OutcomeSpec, gen: Generator
 ) -> tuple[list[str], str, str]:
     """Where ``outcome`` holds: statements, then the answer's ``values`` and its ``reasons`` as
-    expressions, each value written as :mod:`.display` writes it, specialised to its type."""
+    expressions, each value written as ``display`` writes it, specialised to its type."""
     kinds = {let.name: let.kind for let in rule.lets}
     template = parts(outcome.reason)
     setup: list[str] = []
@@ -226,7 +226,7 @@ def _or_none(name: str, code: str) -> list[str]:
 
 
 def events_source(book: Rulebook, bound: tuple[Readings, Any]) -> tuple[str, dict[str, Any]]:
-    """A function giving the day of each distinct event of a case (see :func:`event_index`),
+    """A function giving the day of each distinct event of a case (see ``event_index``),
     None where a fact it needs is unknown."""
     gen = Generator(book.facts, bound)
     names = [f"EV{i}" for i in range(len(set(event_index(book).values())))]
@@ -313,6 +313,6 @@ def compile_case(
     book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any]
 ) -> FastCase:
     """The case driver specialised to ``choices`` and ``bound`` (the legal-time choices and the
-    calendar; see :func:`case_source`)."""
+    calendar; see ``case_source``)."""
     source, consts = case_source(book, choices, bound)
     return build(source, consts, "case driver")["case"]

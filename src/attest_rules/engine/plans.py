@@ -1,7 +1,7 @@
 """What the evaluator compiles for one set of interpretation choices, on first use: the
 answers-only case driver, the traced rules with a plan per question and version (what every
 traced answer of it shares), the version in force on a day, and a case's event days and gates.
-See :mod:`attest_rules.engine.fastpath` for the generated code itself."""
+See ``fastpath`` for the generated code itself."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class VersionOf:
         self._selections: dict[dt.date, Selection] = {}
 
     def selection(self, day: dt.date) -> Selection:
-        """The selection on ``day`` (:func:`~attest_rules.engine.core.on_day`), remembered
+        """The selection on ``day`` (``on_day``), remembered
         per day: the same object for every question of a case that is asked on that day
         (read, never changed)."""
         found = self._selections.get(day)

@@ -4,8 +4,8 @@ verified, and replayed to see whether it still holds.
 A record is an evaluation written as JSON with its ``integrity``: the sha256 digest of its
 *canonical JSON* (every other field; keys sorted, no insignificant space, UTF-8, as RFC 8785
 gives for the strings, integers, booleans and nulls a record holds) and, when a private key is
-given, an Ed25519 signature of the same bytes. :func:`verify` recomputes both from the record
-as read; :func:`replay` evaluates the record's inputs again and compares every field of every
+given, an Ed25519 signature of the same bytes. ``verify`` recomputes both from the record
+as read; ``replay`` evaluates the record's inputs again and compares every field of every
 answer.
 """
 
@@ -57,7 +57,7 @@ def canonical(data: Mapping[str, Any]) -> bytes:
 
 
 def canonical_slow(body: Mapping[str, Any]) -> bytes:
-    """:func:`canonical` by the standard library (the reference)."""
+    """``canonical`` by the standard library (the reference)."""
     text = json.dumps(
         body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
@@ -78,7 +78,7 @@ def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
 
 
 def record_json(ev: Evaluation, signer: Signer | None = None) -> str:
-    """``ev`` sealed (:func:`seal`), as one line of JSON."""
+    """``ev`` sealed (``seal``), as one line of JSON."""
     data = seal(ev, signer)
     try:
         return orjson.dumps(data).decode()
@@ -88,7 +88,7 @@ def record_json(ev: Evaluation, signer: Signer | None = None) -> str:
 
 @dataclass(frozen=True)
 class Verification:
-    """What :func:`verify` found: ``ok`` when the record carries a digest that matches and,
+    """What ``verify`` found: ``ok`` when the record carries a digest that matches and,
     where it is signed (or a trusted key is given), a signature that holds."""
 
     ok: bool
@@ -170,7 +170,7 @@ def verify(data: Mapping[str, Any], trusted_key: bytes | None = None) -> Verific
 
 
 def read_record_data(path: str | Path) -> dict[str, Any]:
-    """A record file as a JSON object, read strictly and within :data:`MAX_RECORD` bytes."""
+    """A record file as a JSON object, read strictly and within ``MAX_RECORD`` bytes."""
     if str(path) == STDIN:
         return record_data(stdin_stream().read(MAX_RECORD + 1), input_name(path))
     try:
@@ -285,7 +285,7 @@ def _differences(a: Any, b: Any, path: str = "") -> list[str]:
 def replay(reg: Regulation, record: Evaluation, data: Mapping[str, Any] | None = None) -> Replay:
     """Evaluate the record's inputs again and compare every field of every answer, and the
     record's own fields. ``data``, the record as read, is verified where given. The record's
-    facts are checked again: facts this spec refuses are a :class:`FactsError`, as they are
+    facts are checked again: facts this spec refuses are a ``FactsError``, as they are
     for ``evaluate``."""
     inputs = record.inputs
     case = reg.facts.parse(inputs.case, "the record's inputs.case")

@@ -18,7 +18,7 @@ from attest_rules.spec.regulation import LoadedSpec, as_date
 
 class Regulation(LoadedSpec):
     """A regulation spec, loaded and checked, that answers cases. Create it with
-    :func:`attest_rules.load`."""
+    ``load``."""
 
     _evaluator: Evaluator | None = None
 
@@ -32,7 +32,7 @@ class Regulation(LoadedSpec):
     ) -> Evaluation:
         """Answer every question the spec settles for ``case`` (facts, or a parsed case).
         ``explain``: for each undetermined answer, search for the missing facts that decide
-        it and two witnesses (:mod:`attest_rules.engine.explain`), in ``explanations``."""
+        it and two witnesses (``explain``), in ``explanations``."""
         if self._evaluator is None:
             self._evaluator = Evaluator(self)
         day = as_date(on) if on is not None else None
@@ -46,7 +46,7 @@ class Regulation(LoadedSpec):
         return result
 
     def parse_case(self, data: Any, source: str = "facts") -> CaseModel:
-        """Validate facts against this spec's case model; :class:`FactsError` names every bad
+        """Validate facts against this spec's case model; ``FactsError`` names every bad
         field."""
         return self.facts.parse(data, source)
 
@@ -54,7 +54,7 @@ class Regulation(LoadedSpec):
 def load(path: str | Path | None = None) -> Regulation:
     """Load and check a regulation spec (the bundled Order No. 210 spec by default).
 
-    Raises :class:`SpecError` listing every problem found, each with file, line, column and the
+    Raises ``SpecError`` listing every problem found, each with file, line, column and the
     path inside the document.
     """
     return load_spec(Regulation, path)
@@ -73,7 +73,7 @@ def bundled() -> Regulation:
 
 def load_case(path: str | Path, reg: LoadedSpec | None = None) -> CaseModel:
     """Read and validate a case file (YAML or JSON) against ``reg``'s facts (the bundled spec
-    by default); :class:`FactsError` names every bad field."""
+    by default); ``FactsError`` names every bad field."""
     return load_case_file((reg or bundled()).facts, path)
 
 

@@ -2,8 +2,8 @@
 
 ``present * 3 >= members * 2``, ``session.date >= earliest(worker.appointed_on, 1 year)``,
 ``count(each v in session.votes where v.vote == "for")``. Parsed with lark into an AST
-(:mod:`.syntax`), type-checked against the facts model at load time (:mod:`.typecheck`), and
-compiled to Python closures (:mod:`.compiler`). No spec string ever reaches ``eval`` or ``exec``.
+(``syntax``), type-checked against the facts model at load time (``typecheck``), and
+compiled to Python closures (``compiler``). No spec string ever reaches ``eval`` or ``exec``.
 See docs/expressions.md.
 """
 

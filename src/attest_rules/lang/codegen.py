@@ -1,8 +1,8 @@
 """Straight-line Python for a rule, generated from its checked AST, for the answers-only path.
 
-The closures of :mod:`.compiler` carry three-valued logic for unknown facts. When every fact a
+The closures of ``compiler`` carry three-valued logic for unknown facts. When every fact a
 rule touches is known, plain Python logic gives the same answer, much faster: each rule gets a
-generated function that reads facts directly and raises :class:`Unknown` the moment it meets an
+generated function that reads facts directly and raises ``Unknown`` the moment it meets an
 unknown one, and the caller then falls back to the closures. A generated function that returns
 has read only known values, and on known values Kleene logic is Boolean logic, so the two paths
 cannot disagree (a property test holds them equal).
@@ -10,7 +10,7 @@ cannot disagree (a property test holds them equal).
 Safety: nothing of the spec's text is pasted into the source. Names come from the facts model or
 from identifiers the type checker accepted, always prefixed (``L_``, ``E_``); literals are
 emitted with ``repr`` or as constants (``D0``, ``T0``); and the generated source is parsed with
-:mod:`ast` and checked against a whitelist of node types and names before it is compiled, with
+``ast`` and checked against a whitelist of node types and names before it is compiled, with
 no builtins but ``sum``, ``any``, ``all``, ``max``, ``min`` and ``len``.
 """
 
@@ -289,7 +289,7 @@ class Generator:
 
     def optional(self, node: Node) -> str:
         """A fact path as an expression that is ``None`` where the fact is unknown (where
-        :meth:`expr` would raise): for the events, whose absence is common and decided here."""
+        ``expr`` would raise): for the events, whose absence is common and decided here."""
         head, *rest = node.args
         code = f"R_{head}" if self.hoisted else f"f[{head!r}]"
         for name in rest:
@@ -297,7 +297,7 @@ class Generator:
         return code
 
     def _known(self, code: str) -> str:
-        """``code``'s value, or raise :class:`Unknown` when it is ``None``: inline where Python
+        """``code``'s value, or raise ``Unknown`` when it is ``None``: inline where Python
         allows an assignment expression (no call), through ``_k`` inside an iterable."""
         if self._iterable:
             return f"_k({code})"

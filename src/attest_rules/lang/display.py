@@ -1,6 +1,6 @@
 """How a rule's values appear in an answer: JSON-ready in ``values``, and as a reader sees them
-in ``reasons``. One definition for the closures' answers (:mod:`.evaluator`) and the generated
-code's (:mod:`.fastpath`), which a property test holds equal."""
+in ``reasons``. One definition for the closures' answers (``evaluator``) and the generated
+code's (``fastpath``), which a property test holds equal."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def plain(value: Any) -> Any:
 
 
 def shown_plain(value: Any) -> str:
-    """A value already made plain (:func:`plain`) as a reader sees it in a reason."""
+    """A value already made plain (``plain``) as a reader sees it in a reason."""
     if value is None:
         return "unknown"
     if type(value) is list:

@@ -1,7 +1,7 @@
 """Compiling a checked expression to Python closures (no source text is ever executed).
 
-Each node becomes a function of an :class:`Env`. A fact that is not known evaluates to a
-:class:`Missing` value naming it; operators propagate it, and ``and``/``or``/``any``/``all``
+Each node becomes a function of an ``Env``. A fact that is not known evaluates to a
+``Missing`` value naming it; operators propagate it, and ``and``/``or``/``any``/``all``
 follow Kleene's three-valued logic (``false and unknown`` is ``false``), so an answer that can be
 decided without a fact is decided, and one that cannot lists exactly what is missing. Adding a
 fact can therefore never turn a decided answer into an undecided one.
@@ -29,7 +29,7 @@ class Missing:
     """An unknown value; ``paths`` are the facts whose absence made it unknown. A number or a
     date may still be known to lie between ``low`` and ``high`` (either ``None``: no bound)
     for every value the missing facts could take: ``max(D, unknown)`` is at least ``D``. A
-    comparison that its bounds decide is decided (see :func:`decided`)."""
+    comparison that its bounds decide is decided (see ``decided``)."""
 
     __slots__ = ("high", "low", "paths")
 
@@ -183,7 +183,7 @@ class Env:
         self.sets: dict[int, tuple[list[Any], Any]] = {}
 
     def members(self, items: list[Any]) -> Any:
-        """``items`` as a membership test takes it (:func:`member_set`), made once per list
+        """``items`` as a membership test takes it (``member_set``), made once per list
         in this evaluation; the list itself where short."""
         if not isinstance(items, list) or len(items) < 8:
             return items
@@ -263,7 +263,7 @@ def render(node: Node) -> str:
 
 
 def compile_expr(node: Node) -> Compiled:
-    """A function of :class:`Env` computing ``node``'s value (or a :class:`Missing`)."""
+    """A function of ``Env`` computing ``node``'s value (or a ``Missing``)."""
     op, args = node.op, node.args
     if op == "lit":
         value = args[0]

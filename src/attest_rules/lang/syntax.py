@@ -205,7 +205,7 @@ class _ToAst(Transformer[Token, Node]):
 
 
 def parse(text: str) -> Node:
-    """Parse one expression; raise :class:`ExprSyntaxError` with the offset of the problem."""
+    """Parse one expression; raise ``ExprSyntaxError`` with the offset of the problem."""
     if len(text) > MAX_LENGTH:
         raise ExprSyntaxError(f"expression longer than {MAX_LENGTH} characters", 0)
     try:

@@ -1,7 +1,7 @@
 """Type-checking an expression against the facts model, and what it reads.
 
 An unknown fact, a function that does not exist, a wrong type, a date compared with a number:
-each is an :class:`ExprTypeError` with the offset of the offending part, found when the spec is
+each is an ``ExprTypeError`` with the offset of the offending part, found when the spec is
 loaded, never while a case is evaluated.
 """
 
@@ -110,7 +110,7 @@ class Checker:
     def magnitude(self, node: Node) -> int:
         """The largest magnitude an (already checked) expression's numbers can reach, from its
         literals, the bounds of integer facts (±MAX_INT) and of counts (MAX_ITEMS), and the named
-        values in scope (:attr:`bounds`); an :class:`ExprTypeError` where a part can pass
+        values in scope (``bounds``); an ``ExprTypeError`` where a part can pass
         MAX_VALUE. So no chain of products (a value squared, squared again...) can grow without
         bound while a case is evaluated: it is refused when the spec loads. A named value's bound
         is computed once, where it is defined, so a long chain of them costs no recursion."""

@@ -9,7 +9,7 @@ application received on a non-working day is registered on the next working day)
 holidays" (the working calendar). No other part of the library does date arithmetic of its own.
 
 A pure library: it imports nothing of the spec, and computing a date loads none. What the law
-leaves open is a :class:`Readings`, passed explicitly, with documented defaults.
+leaves open is a ``Readings``, passed explicitly, with documented defaults.
 """
 
 from attest_rules.legal_time.calendar import CalendarError, DayInfo, WorkingCalendar, kz_calendar

@@ -40,7 +40,7 @@ class DayInfo:
 
 
 class WorkingCalendar:
-    """A working-day calendar for Kazakhstan. Build it with :func:`kz_calendar`."""
+    """A working-day calendar for Kazakhstan. Build it with ``kz_calendar``."""
 
     def __init__(self, data: CalendarFile, *, source: str = "holidays KZ") -> None:
         self.data = data

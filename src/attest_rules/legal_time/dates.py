@@ -9,7 +9,7 @@
   ``not_earlier_than``); it never moves;
 * a **validity end** ("granted for three years"): the last day of the term; it never moves.
 
-The open questions of reading are a :class:`~attest_rules.legal_time.readings.Readings`, passed
+The open questions of reading are a ``Readings``, passed
 explicitly (the defaults are documented there); a year term from 29 February follows its
 ``year_from_29_february``, an earliest date its ``not_earlier_than``.
 """

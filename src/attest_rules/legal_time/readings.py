@@ -1,7 +1,7 @@
 """The interpretive choices legal time takes, as one explicit value with documented defaults.
 
 Legal time knows no spec: a caller that follows a regulation's interpretations (the engine)
-builds a :class:`Readings` from them, through the ``binds`` of each interpretation; any other
+builds a ``Readings`` from them, through the ``binds`` of each interpretation; any other
 caller passes one directly, or takes the defaults. A new reading is one more field here, so no
 signature of legal time (or of the code generated from rules) changes when one is added.
 """

@@ -27,11 +27,11 @@ LAST_DAY = dt.date(2999, 12, 31)
 """The dates legal time accepts as the event of a term, and a case may hold: wide enough for
 any worker's file (no one attested today was appointed before 1900), and far enough from the
 end of the Gregorian dates Python computes with (9999-12-31) that no term of the Rules runs off
-it. A term that would (thousands of years) is a :class:`TermError`, never an overflow."""
+it. A term that would (thousands of years) is a ``TermError``, never an overflow."""
 
 
 def check_day(day: dt.date) -> dt.date:
-    """``day``, if legal time computes with it; else a :class:`TermError` saying the range."""
+    """``day``, if legal time computes with it; else a ``TermError`` saying the range."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise TermError(
             f"{day.isoformat()} is outside the dates legal time computes with "

@@ -118,7 +118,7 @@ def stdin_unread() -> None:
 
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of ``path`` (standard input for ``-``), at most ``max_bytes`` and one more (so
-    that :func:`read_yaml` can say the file is too long without a larger file ever being read);
+    that ``read_yaml`` can say the file is too long without a larger file ever being read);
     a file that cannot be read is a located ``SpecError``."""
     if str(path) == STDIN:
         return stdin_stream().read(max_bytes + 1)

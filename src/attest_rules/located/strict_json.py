@@ -28,7 +28,7 @@ def _constant(name: str) -> Any:
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse ``text`` (bytes are read as UTF-8, a BOM allowed); :class:`StrictJSONError` for a
+    """Parse ``text`` (bytes are read as UTF-8, a BOM allowed); ``StrictJSONError`` for a
     duplicate key or a non-finite number, ``ValueError`` (``json.JSONDecodeError``) for bad
     JSON, ``UnicodeDecodeError`` for bytes that are not UTF-8."""
     if isinstance(text, bytes):

@@ -1,9 +1,9 @@
 """The service's application: every endpoint answers with the JSON the command line prints
-(:mod:`attest_rules.tools.payloads` builds both), for the spec loaded once at start.
+(``payloads`` builds both), for the spec loaded once at start.
 
-Limits: a request body larger than :attr:`Limits.max_body` (the batch:
-:attr:`Limits.max_batch`) is refused with 413, before it is read where it says its length; an
-evaluation that takes longer than :attr:`Limits.timeout` seconds is answered 503 (the work is
+Limits: a request body larger than ``max_body`` (the batch:
+``max_batch``) is refused with 413, before it is read where it says its length; an
+evaluation that takes longer than ``timeout`` seconds is answered 503 (the work is
 abandoned, not the server). Every error is ``application/problem+json`` (RFC 9457) with the
 command line's own ``code`` and ``location``: the file, line and column of a spec, or each field
 of bad facts.

@@ -1,7 +1,7 @@
 """What the engine itself consults, and how a spec's interpretations set it.
 
 The engine reads a few things the law leaves open: legal time's readings (see
-:class:`~attest_rules.legal_time.Readings`) and how a version's effective date is read (the
+``Readings``) and how a version's effective date is read (the
 first day after a term from publication; a date inside an effective-date window). Each is a
 *parameter* here with its allowed values, the default first. A spec names the choice and its
 reasoning in ``interpretations``, and an interpretation that ``binds`` a parameter sets it: its

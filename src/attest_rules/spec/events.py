@@ -5,7 +5,7 @@ it sets, list facts it adds to or removes from, a list of records it puts an ite
 the case carries from then on. The spec also says which event tells the date (the clock) and
 which closes a case, which questions are watched (a change of answer is a finding) and which
 rule values are deadlines met by which fact. Here is only the checking and the validating
-model: :mod:`attest_rules.durable.monitor` runs them, knowing no event type of its own.
+model: ``monitor`` runs them, knowing no event type of its own.
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ class _Constraint:
 
 
 class CaseBounds:
-    """The bounds the constraints give a case's unknown facts (:meth:`FactsModel.bounds`),
+    """The bounds the constraints give a case's unknown facts (``bounds``),
     computed the first time an unknown fact they order is read, and only then."""
 
     __slots__ = ("_facts", "_found", "_model")
@@ -185,7 +185,7 @@ class FactsModel:
 
     def parse(self, data: Any, source: str = "facts") -> CaseModel:
         """Validate facts (a mapping, or a case of another load of a spec); raise
-        :class:`FactsError` naming every bad field."""
+        ``FactsError`` naming every bad field."""
         if isinstance(data, BaseModel):
             data = data.model_dump()
         try:

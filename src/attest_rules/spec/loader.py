@@ -26,7 +26,7 @@ S = TypeVar("S", bound=LoadedSpec)
 def load_spec(kind: type[S], path: str | Path | None = None) -> S:
     """Load and check a regulation spec (the bundled one by default) as a ``kind``.
 
-    Raises :class:`SpecError` listing every problem found, each with file, line, column and the
+    Raises ``SpecError`` listing every problem found, each with file, line, column and the
     path inside the document.
     """
     spec_path = Path(path) if path is not None else bundled_spec_path()

@@ -78,8 +78,8 @@ class Version:
 
 class LoadedSpec:
     """A regulation spec, loaded and checked: its versions, text on any date, interpretations,
-    facts and compiled rules. :class:`attest_rules.Regulation` adds evaluation; create one with
-    :func:`attest_rules.load`."""
+    facts and compiled rules. ``Regulation`` adds evaluation; create one with
+    ``load``."""
 
     def __init__(
         self,

@@ -110,7 +110,7 @@ def _reason(p: Provision, index: dict[str, Provision]) -> str | None:
 
 
 def coverage(reg: Regulation, results: Iterable[CaseResult]) -> Coverage:
-    """Coverage of ``reg`` by the case ``results`` (from :func:`casefiles.run_files`)."""
+    """Coverage of ``reg`` by the case ``results`` (from ``run_files``)."""
     provisions: dict[tuple[str, str], ProvisionCoverage] = {}
     rules: dict[tuple[str, str, str], RuleCoverage] = {}
     rule_of: dict[tuple[str, str], RuleCoverage] = {}  # (version, question) → its rule

@@ -129,7 +129,7 @@ def fill(
     row: int | None = None,
 ) -> Form:
     """Fill ``form_id`` (its form fields or table columns, in order) from ``case``; a form
-    not issued for the case is a :class:`FormError` saying why."""
+    not issued for the case is a ``FormError`` saying why."""
     form = form_of(reg, form_id)
     choices = reg.choices(interpretations)
     env = _env(reg, case, choices)
