@@ -61,6 +61,9 @@ schema: $(VENV)/.installed
 	$(BIN)/attest-rules schema casefile > spec/casefile.schema.json
 	$(BIN)/attest-rules schema error > spec/error.schema.json
 	$(BIN)/attest-rules schema answers > spec/answers.schema.json
+	for name in versions consolidated diff replay verify check term working-day add-working-days \
+	    working-days coverage impact form interpretations health; do \
+	    $(BIN)/attest-rules schema $$name > spec/$$name.schema.json; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build site

@@ -130,8 +130,62 @@ def test_what_the_service_answers_validates() -> None:
             only = {"answers_only": 1}
             raw = EXAMPLES[0].read_bytes()
             answers.validate(client.post("/evaluate", content=raw, params=only).json())
+            for path, params, name in (
+                ("/health", {}, "health"),
+                ("/interpretations", {}, "interpretations"),
+                ("/versions", {}, "versions"),
+                ("/regulation", {"on": "2024-11-15"}, "consolidated"),
+                ("/diff", {"from": "2024-10-01", "to": "2025-01-01"}, "diff"),
+                ("/calendar/working-day", {"date": "2025-03-21"}, "working-day"),
+            ):
+                _validator(name).validate(client.get(path, params=params).json())
+            record = client.post("/evaluate", content=raw).content
+            _validator("replay").validate(client.post("/replay", content=record).json())
+            _validator("verify").validate(client.post("/verify", content=record).json())
             problem = client.post("/evaluate", json={"session": {"language": "kz"}}).json()
             schemas = client.get("/openapi.json").json()["components"]["schemas"]
             jsonschema.Draft202012Validator(schemas["Problem"]).validate(problem)
     finally:
         served.stop()
+
+
+def _record_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
+    path = tmp_path / "record.json"
+    path.write_text(_run(capsys, "evaluate", str(EXAMPLES[0]), "--format", "json"), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "argv"),
+    [
+        ("versions", ["versions"]),
+        ("consolidated", ["show", "--on", "2025-01-01"]),
+        ("consolidated", ["show", "rules.4", "--on", "2024-11-15"]),  # both readings
+        ("diff", ["diff", "2024-10-01", "2025-01-01"]),
+        ("check", ["check"]),
+        ("term", ["term", "2025-01-01", "1 year", "--deadline"]),
+        ("term", ["term", "2024-02-29", "1 year", "--validity"]),
+        ("working-day", ["calendar", "is-working-day", "2025-03-21"]),
+        ("add-working-days", ["calendar", "add-working-days", "2025-03-20", "3"]),
+        ("working-days", ["calendar", "working-days", "2025-03-01", "2025-03-31"]),
+        ("coverage", ["coverage"]),
+        ("impact", ["impact", "-", "--from", "2024-10-01", "--to", "2025-03-01"]),
+        ("form", ["annex1", str(EXAMPLES[0])]),
+        ("replay", ["replay", "{record}"]),
+        ("verify", ["verify", "{record}"]),
+    ],
+)
+def test_every_json_document_of_the_command_line_validates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, argv: list[str]
+) -> None:
+    record = str(_record_file(capsys, tmp_path)) if "{record}" in argv else ""
+    argv = [a.replace("{record}", record) for a in argv]
+    batch = b'{"id": "a", "session": {"date": "2025-03-03"}}\n{"id": "b"}\n'
+    out = _run(capsys, *argv, "--format", "json", stdin=batch)
+    _validator(name).validate(json.loads(out))
+
+
+def test_each_document_schema_flags_a_missing_field(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(_run(capsys, "calendar", "is-working-day", "2025-03-21", "--format", "json"))
+    del data["working"]
+    assert list(_validator("working-day").iter_errors(data))

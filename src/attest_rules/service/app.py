@@ -408,12 +408,33 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
                 _lift(schema(schema_name, reg), name, components)
             components["Problem"] = PROBLEM_SCHEMA
             document["paths"]["/evaluate/batch"] = BATCH_PATH
+            for path, (method, name) in DOCUMENTS.items():  # the committed schemas, reused
+                title = "".join(part.capitalize() for part in name.split("-")) + "Document"
+                _lift(schema(name, reg), title, components)
+                answer = document["paths"][path][method]["responses"]["200"]
+                answer["content"] = {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{title}"}}
+                }
             app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
 
+
+# each endpoint's answer, and the committed schema (spec/<name>.schema.json) it follows
+DOCUMENTS = {
+    "/health": ("get", "health"),
+    "/interpretations": ("get", "interpretations"),
+    "/versions": ("get", "versions"),
+    "/regulation": ("get", "consolidated"),
+    "/diff": ("get", "diff"),
+    "/replay": ("post", "replay"),
+    "/verify": ("post", "verify"),
+    "/calendar/working-day": ("get", "working-day"),
+    "/calendar/add-working-days": ("get", "add-working-days"),
+    "/calendar/working-days": ("get", "working-days"),
+}
 
 _STATIC = Path(__file__).parent / "static"
 PAGE = (_STATIC / "index.html").read_text(encoding="utf-8")
