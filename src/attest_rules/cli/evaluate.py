@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from attest_rules.cli.options import add_interpretation, parse_date, progress, terminal_safe
-from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import (
     as_record,
@@ -30,8 +29,8 @@ from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, t
 from attest_rules.tools.payloads import (
+    Batch,
     BatchOptions,
-    batch_line,
     error_json,
     replay_json,
     verify_json,
@@ -133,7 +132,6 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
     bad = 0
-    evaluator = Evaluator(reg)
     options = BatchOptions(
         on=args.on,
         interpretations=dict(args.interpretation),
@@ -141,8 +139,9 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         explain=args.explain,
         signer=_signer(args),
     )
+    batch = Batch(reg, options)
     for number, case in progress(case_lines(reg.facts, source, "input"), "cases"):
-        line, ok = batch_line(reg, evaluator, number, case, options)
+        line, ok = batch.line(number, case)
         sink.write(line + "\n")
         bad += not ok
     return 1 if bad else 0

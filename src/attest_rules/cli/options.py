@@ -9,6 +9,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from attest_rules.errors import AttestRulesError
+from attest_rules.tools.payloads import parse_choice
+
 T = TypeVar("T")
 
 
@@ -23,11 +26,11 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_interpretation(text: str) -> tuple[str, str]:
-    """``ID=CHOICE``."""
-    key, sep, value = text.partition("=")
-    if not sep or not key or not value:
-        raise argparse.ArgumentTypeError(f"expected ID=CHOICE, got {text!r}")
-    return key, value
+    """``ID=CHOICE``, as argparse reports a bad one."""
+    try:
+        return parse_choice(text)
+    except AttestRulesError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_interpretation(p: argparse.ArgumentParser, help_text: str | None = None) -> None:

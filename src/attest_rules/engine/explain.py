@@ -242,12 +242,21 @@ class _Search:
             node[last] = value
         return facts
 
-    def _answer(self, values: Mapping[str, Any]) -> Answer | None:
-        """The answer with ``values`` added to the case's facts; None where they contradict
-        its constraints (a completion no real case could have)."""
+    def _consistent(self, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The case's facts with ``values`` added, where they contradict none of its
+        constraints (else no real case could have them)."""
+        facts = self._apply(values)  # a section it opens holds only what it was given: the
+        # reference closures read it (the generated check expects every field of a section)
+        return None if self.reg.facts.problems(facts, reference=True) else facts
+
+    def _answer(
+        self, values: Mapping[str, Any], checked: dict[str, Any] | None = None
+    ) -> Answer | None:
+        """The answer with ``values`` added to the case's facts (``checked``: those facts,
+        already found consistent); None where they contradict its constraints."""
         self.spent += 1
-        facts = self._apply(values)
-        if self.reg.facts.problems(facts, reference=True):
+        facts = checked if checked is not None else self._consistent(values)
+        if facts is None:
             return None
         try:
             return self.ev.answer(self.q, facts, self.on, self.choices)
@@ -265,10 +274,11 @@ class _Search:
         misses, one at a time, until it is determined; None where it cannot be (the
         constraints, or the budget)."""
         values = dict(given)
+        checked: dict[str, Any] | None = None  # the facts of ``values``, found consistent
         for _ in range(16):
             if self.spent >= self.budget:
                 return None
-            answer = self._answer(values)
+            answer = self._answer(values, checked)
             if answer is None:
                 return None
             if _settled(answer):
@@ -278,7 +288,8 @@ class _Search:
                 return None
             for value in self.candidates(more[0]):
                 trial = {**values, more[0]: value}
-                if not self.reg.facts.problems(self._apply(trial), reference=True):
+                checked = self._consistent(trial)
+                if checked is not None:
                     values = trial
                     break
             else:

@@ -46,21 +46,24 @@ def case_lines(
     batch, read in bounded memory (``bounded_lines``); the
     batch goes on after a bad line."""
     for number, raw in bounded_lines(stream, MAX_LINE):
-        source = f"{name} line {number}"
-        if raw is None:
-            yield (
-                number,
-                FactsError(
-                    [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
-                ),
-            )
-            continue
-        if not raw.strip():
-            continue
-        try:
-            yield number, case_from_json(facts, raw.strip(), source)
-        except FactsError as exc:
-            yield number, exc
+        if raw is None or raw.strip():
+            yield number, case_line(facts, number, raw, name)
+
+
+def case_line(
+    facts: FactsModel, number: int, raw: bytes | None, name: str
+) -> CaseModel | FactsError:
+    """The case of line ``number`` of a batch, or why it was refused (``None``: a line past
+    the limit, its rest skipped by the reader); as the command line and the service read it."""
+    source = f"{name} line {number}"
+    if raw is None:
+        return FactsError(
+            [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
+        )
+    try:
+        return case_from_json(facts, raw.strip(), source)
+    except FactsError as exc:
+        return exc
 
 
 def read_cases(

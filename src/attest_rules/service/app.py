@@ -38,21 +38,22 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.facts import case_data, case_from_json
+from attest_rules.engine.facts import case_data, case_from_json, case_line
 from attest_rules.engine.records import as_record, record_data, replay, seal, verify
 from attest_rules.engine.regulation import Regulation, load
-from attest_rules.errors import AttestRulesError, FactsError
+from attest_rules.errors import AttestRulesError
 from attest_rules.legal_time import CalendarError, TermError, kz_calendar
 from attest_rules.located.lines import MAX_LINE
 from attest_rules.spec.facts import CaseModel
 from attest_rules.tools.payloads import (
+    Batch,
     BatchOptions,
     add_working_days_json,
     answers_only_json,
-    batch_line,
     diff_json,
     error_json,
     interpretations_json,
+    parse_choice,
     regulation_json,
     replay_json,
     verify_json,
@@ -178,13 +179,7 @@ Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
 
 
 def _choices(items: list[str]) -> dict[str, str]:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key or not value:
-            raise AttestRulesError(f"interpretation: expected ID=CHOICE, got {item!r}")
-        out[key] = value
-    return out
+    return dict(parse_choice(item) for item in items)
 
 
 def _json(data: Any) -> Response:
@@ -500,7 +495,7 @@ class _Batch:
                 interpretations=_choices(query.getlist("interpretation")),
                 answers_only=query.get("answers_only", "false").lower() in ("true", "1", "yes"),
             )
-            self.reg.choices(dict(options.interpretations))  # an unknown choice, before answers
+            batch = Batch(self.reg, options)  # an unknown choice: refused before any answer
         except (AttestRulesError, ValueError) as exc:
             await _problem_of(exc)(scope, receive, send)
             return
@@ -511,10 +506,9 @@ class _Batch:
                 "headers": [(b"content-type", b"application/x-ndjson")],
             }
         )
-        evaluator = Evaluator(self.reg)
         try:
             async for number, raw in _lines(request.stream()):
-                line = await self.within(_batch_one, self.reg, evaluator, number, raw, options)
+                line = await self.within(_batch_one, batch, number, raw)
                 await send(
                     {
                         "type": "http.response.body",
@@ -574,21 +568,8 @@ BATCH_PATH: dict[str, Any] = {
 }
 
 
-def _batch_one(
-    reg: Regulation, evaluator: Evaluator, number: int, raw: bytes | None, options: BatchOptions
-) -> str:
-    source = f"input line {number}"
-    case: CaseModel | FactsError
-    if raw is None:
-        case = FactsError(
-            [("(line)", f"longer than {MAX_LINE} bytes, the limit for one case")], source
-        )
-    else:
-        try:
-            case = case_from_json(reg.facts, raw, source)
-        except FactsError as exc:
-            case = exc
-    return batch_line(reg, evaluator, number, case, options)[0]
+def _batch_one(batch: Batch, number: int, raw: bytes | None) -> str:
+    return batch.line(number, case_line(batch.reg.facts, number, raw, "input"))[0]
 
 
 async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, bytes | None]]:

@@ -449,6 +449,8 @@ class _Builder:
         before reads each as what it means now (checked here, when the spec loads). No union of
         types: a bad value's error names the field alone, as for any other fact."""
         annotation, kind = built
+        if spec.none is None and not spec.formerly:  # most facts: as built (no schema work)
+            return built
         base_schema = TypeAdapter(annotation).json_schema()
         extra: list[dict[str, Any]] = []
         if spec.none is not None:

@@ -227,24 +227,38 @@ class BatchOptions:
     signer: Signer | None = None
 
 
-def batch_line(
-    reg: Regulation,
-    evaluator: Evaluator,
-    number: int,
-    case: CaseModel | FactsError,
-    options: BatchOptions,
-) -> tuple[str, bool]:
-    """One output line of a batch for input line ``number`` (a case, or why it was refused)
-    and whether it is an answer: a record, or only statuses and outcomes, or an error line
-    ``{"line": N, "error": ...}``; a bad line never stops the others."""
-    try:
-        if isinstance(case, FactsError):
-            raise case
-        if options.answers_only:
-            choices = reg.choices(dict(options.interpretations))
-            answers = evaluator.decide_all(case.model_dump(), options.on, choices)
-            return json.dumps(answers_only_json(case.id, answers), ensure_ascii=False), True
-        ev = reg.evaluate(case, options.on, dict(options.interpretations), explain=options.explain)
-        return record_json(ev, options.signer), True
-    except (ValueError, FactsError, AttestRulesError) as exc:
-        return json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False), False
+class Batch:
+    """How a batch answers each of its lines (``evaluate --jsonl``, ``POST /evaluate/batch``):
+    its evaluator and choices made once, for every line."""
+
+    def __init__(self, reg: Regulation, options: BatchOptions) -> None:
+        self.reg = reg
+        self.options = options
+        self.evaluator = Evaluator(reg)
+        self.choices = reg.choices(dict(options.interpretations))  # an unknown one: refused here
+
+    def line(self, number: int, case: CaseModel | FactsError) -> tuple[str, bool]:
+        """The output line for input line ``number`` (a case, or why it was refused) and
+        whether it is an answer: a record, or only statuses and outcomes, or an error line
+        ``{"line": N, "error": ...}``; a bad line never stops the others."""
+        options = self.options
+        try:
+            if isinstance(case, FactsError):
+                raise case
+            if options.answers_only:
+                answers = self.evaluator.decide_all(case.model_dump(), options.on, self.choices)
+                return json.dumps(answers_only_json(case.id, answers), ensure_ascii=False), True
+            ev = self.reg.evaluate(
+                case, options.on, dict(options.interpretations), explain=options.explain
+            )
+            return record_json(ev, options.signer), True
+        except (ValueError, FactsError, AttestRulesError) as exc:
+            return json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False), False
+
+
+def parse_choice(text: str) -> tuple[str, str]:
+    """``ID=CHOICE``, an interpretation switched (a command's option, a query parameter)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise AttestRulesError(f"expected ID=CHOICE, got {text!r}")
+    return key, value
