@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SEED   ?= 20230701
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: demo test lint typecheck layers unit docs-strict schema docs clean
+.PHONY: demo test lint typecheck layers unit docs-strict schema docs clean messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
@@ -67,3 +67,15 @@ schema: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build site
+
+# The library's own messages: extract the marked ones, update the kk and ru catalogues, compile
+# them (translators edit src/attest_rules/messages/locale/<lang>/LC_MESSAGES/attest_rules.po).
+MESSAGES := src/attest_rules/messages
+KEYWORDS := -k msg -k nmsg:1,2 -k words -k nwords:1,2 -k tr:2 -k ntr:2,3
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-default-keywords --sort-by-file \
+	    --project attest_rules --copyright-holder "attest_rules authors" \
+	    -o $(MESSAGES)/attest_rules.pot src/attest_rules
+	$(BIN)/pybabel update -i $(MESSAGES)/attest_rules.pot -d $(MESSAGES)/locale -D attest_rules \
+	    --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(MESSAGES)/locale -D attest_rules --statistics

@@ -62,7 +62,14 @@ def on_day(day: dt.date, indices: Callable[[dt.date], tuple[int, int | None]]) -
     try:
         return Selection(day, indices(day), happened=True)
     except AttestRulesError as exc:
-        return Selection(day, None, str(exc), happened=True)
+        return Selection(day, None, _said(exc), happened=True)
+
+
+def _said(exc: Exception) -> str:
+    """An error's message as raised: a ``Message`` stays one, to be said in the reader's
+    language."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) else str(exc)
 
 
 def select(

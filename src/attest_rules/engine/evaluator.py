@@ -17,16 +17,26 @@ from attest_rules.engine.core import (
     select,
 )
 from attest_rules.engine.plans import Plan, Specialised
-from attest_rules.engine.results import Answer, Citation, DateReason, Evaluation, Inputs, Status
+from attest_rules.engine.results import (
+    STATUS_WORDS,
+    Answer,
+    Citation,
+    DateReason,
+    Evaluation,
+    Inputs,
+    Lang,
+    Status,
+)
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.codegen import Unknown
 from attest_rules.lang.display import fill, plain, shown
 from attest_rules.lang.interpreter import Env
 from attest_rules.legal_time import ComputedDate, WorkingCalendar, kz_calendar
+from attest_rules.messages import localise, tr
 from attest_rules.spec.bindings import UNKNOWN_DATE
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.facts import CaseBounds, CaseModel
-from attest_rules.spec.model import OutcomeSpec
+from attest_rules.spec.model import OutcomeSpec, said_in
 from attest_rules.spec.rulebook import CompiledRule
 from attest_rules.version import __version__
 
@@ -59,12 +69,12 @@ class Evaluator:
         self.reference = reference
         self.book = reg.rulebook
         self.calendar = calendar or kz_calendar()
-        self._specialised: dict[tuple[tuple[str, str], ...], Specialised] = {}
+        self._specialised: dict[tuple[tuple[tuple[str, str], ...], str], Specialised] = {}
         self._last: Specialised | None = None  # the one used last: a batch keeps its choices
         self._case_bounds: tuple[Mapping[str, Any], CaseBounds] | None = None
         self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
         self._date_cache: dict[
-            tuple[str, int, int], tuple[ComputedDate, Mapping[str, str], DateReason]
+            tuple[str, int, int, str], tuple[ComputedDate, Mapping[str, str], DateReason]
         ] = {}
 
     def evaluate(
@@ -72,16 +82,18 @@ class Evaluator:
         case: CaseModel | Mapping[str, Any],
         on: dt.date | None = None,
         interpretations: Mapping[str, str] | None = None,
+        lang: Lang = "en",
     ) -> Evaluation:
         """Every answer for ``case``, each under the version in force on its own event date
-        (or on ``on``), with ``interpretations`` switched for this call: the decision record."""
+        (or on ``on``), with ``interpretations`` switched for this call: the decision record.
+        Titles and reasons are in ``lang`` (kk, ru or en), the library's wording."""
         model = self.reg.facts.model
         parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
         facts = parsed.model_dump()
         self._case_bounds = None  # a new case: its facts' bounds are computed afresh
-        answers = self._answers(self._for(choices), facts, on)
+        answers = self._answers(self._for(choices, lang), facts, on)
         return Evaluation(
             library_version=__version__,
             spec_id=self.reg.id,
@@ -92,6 +104,7 @@ class Evaluator:
                 case=parsed,
                 on=on,
                 interpretations=overrides,
+                lang=lang,
             ),
             interpretations=choices,
             overridden=sorted(overrides),
@@ -126,7 +139,7 @@ class Evaluator:
                     gates = (None,) * len(sp.questions)
             if gates[n] is False:  # the event did not happen: as _question would answer
                 reason = sp.did_not_happen[n]
-                title = self.book.titles[q]
+                title = sp.titles[q]
                 out.append(
                     Answer(question=q, title=title, status="not_applicable", reasons=[reason])
                 )
@@ -158,7 +171,7 @@ class Evaluator:
             values=values,
             reasons=reasons or [],
             dates=(
-                [self._date_reason(label, c, sp.choices) for label, c in dates.items()]
+                [self._date_reason(label, c, sp.choices, sp.lang) for label, c in dates.items()]
                 if dates
                 else []
             ),
@@ -282,13 +295,13 @@ class Evaluator:
         return list(cites)
 
     def _date_reason(
-        self, label: str, computed: ComputedDate, choices: Mapping[str, str]
+        self, label: str, computed: ComputedDate, choices: Mapping[str, str], lang: str
     ) -> DateReason:
-        """A computed date as it goes into an answer, built once per label, date and set of
-        choices (the dates themselves are remembered by legal time; bounded, for constant
-        memory in a batch). The readings it relied on are given as the interpretations that
-        set them, with their choices."""
-        key = (label, id(computed), id(choices))
+        """A computed date as it goes into an answer, its steps and warnings in ``lang``, built
+        once per label, date, set of choices and language (the dates themselves are remembered
+        by legal time; bounded, for constant memory in a batch). The readings it relied on are
+        given as the interpretations that set them, with their choices."""
+        key = (label, id(computed), id(choices), lang)
         hit = self._date_cache.get(key)
         if hit is not None:
             return hit[2]
@@ -297,26 +310,27 @@ class Evaluator:
         reason = DateReason(
             label=label,
             date=computed.date,
-            steps=tuple(computed.explanation.steps),
+            steps=tuple(localise(step, lang) for step in computed.explanation.steps),
             interpretations=self.reg.bindings.interpretations_of(
                 computed.explanation.readings, choices
             ),
-            warnings=tuple(computed.explanation.warnings),
+            warnings=tuple(localise(w, lang) for w in computed.explanation.warnings),
         )
         # holding ``computed`` and ``choices`` keeps their ids unique
         self._date_cache[key] = (computed, choices, reason)
         return reason
 
-    def _for(self, choices: Mapping[str, str]) -> Specialised:
-        """What is compiled for ``choices`` (the last used is checked first: cheap in a batch)."""
+    def _for(self, choices: Mapping[str, str], lang: str = "en") -> Specialised:
+        """What is compiled for ``choices`` and ``lang`` (the last used is checked first: cheap
+        in a batch)."""
         last = self._last
-        if last is not None and last.choices == choices:
+        if last is not None and last.choices == choices and last.lang == lang:
             return last
-        key = tuple(sorted(choices.items()))
+        key = (tuple(sorted(choices.items())), lang)
         found = self._specialised.get(key)
         if found is None:
             found = self._specialised[key] = Specialised(
-                self.reg, self.calendar, choices, self._citations
+                self.reg, self.calendar, choices, self._citations, lang
             )
         self._last = found
         return found
@@ -324,7 +338,7 @@ class Evaluator:
     def _question(
         self, q: str, facts: Mapping[str, Any], sp: Specialised, on: dt.date | None
     ) -> Answer:
-        title = self.book.titles[q]
+        title = sp.titles[q]
         selector = self.book.events[q]
         env = Env(facts, sp.choices, self.calendar, sp.readings, self._bounds(facts))
         sel = select(selector, env, on, sp.version_of.indices)
@@ -335,7 +349,7 @@ class Evaluator:
                 question=q,
                 title=title,
                 status="not_applicable",
-                reasons=[selector.not_applying],
+                reasons=[selector.not_applying_in(sp.lang)],
             )
         possible = self._any_version(sel, sp.choices)
         if possible is not None:
@@ -348,7 +362,11 @@ class Evaluator:
             status="undetermined",
             missing=sorted(sel.missing),
             reasons=[
-                f"the date that selects the version in force ({selector.event_text}) is not known"
+                tr(
+                    sp.lang,
+                    "the date that selects the version in force ({event}) is not known",
+                    event=selector.event_text,
+                )
             ],
         )
 
@@ -379,7 +397,7 @@ class Evaluator:
             version = self.reg.versions[index].id
             if rule is None:
                 return None  # no norm of some version settles it: not said for all at once
-            answers.append(self._run(rule, version, facts, sp.choices))
+            answers.append(self._run(rule, version, facts, sp.choices, sp.lang))
         first = answers[0]
         binding = self.reg.bindings.by_parameter.get(UNKNOWN_DATE)
         considered = ", ".join(self.reg.versions[i].id for i in versions)
@@ -396,14 +414,19 @@ class Evaluator:
         same_values = all(a.get("values") == first.get("values") for a in answers)
         return Answer(
             question=q,
-            title=self.book.titles[q],
+            title=sp.titles[q],
             status=first["status"],
             outcome=first["outcome"],
             values=first.get("values", {}) if same_values else {},
             reasons=[
                 *first["reasons"],
-                f"the date that selects the version ({event_text}) is not known; every version "
-                f"that could be in force ({considered}) gives this answer",
+                tr(
+                    sp.lang,
+                    "the date that selects the version ({event}) is not known; every version "
+                    "that could be in force ({versions}) gives this answer",
+                    event=event_text,
+                    versions=considered,
+                ),
             ],
             citations=cites,
             interpretations=dict(sorted(used.items())),
@@ -417,10 +440,10 @@ class Evaluator:
         if sel.versions is None:
             return Answer(
                 question=q,
-                title=self.book.titles[q],
+                title=sp.titles[q],
                 status="not_applicable",
                 event_date=day,
-                reasons=[sel.not_in_force or ""],
+                reasons=[localise(sel.not_in_force or "", sp.lang)],
             )
         primary, alternative = sel.versions
         answer = self._in_version(q, primary, facts, sp, day)
@@ -432,8 +455,16 @@ class Evaluator:
         answer.depends_on_version = answer.key() != other.key()
         answer.alternative = other
         answer.reasons.append(
-            f"{day.isoformat()} is inside the effective-date window of {other.version}; "
-            f"under it: {other.status}" + (f" ({other.outcome})" if other.outcome else "")
+            tr(
+                sp.lang,
+                "{day} is inside the effective-date window of {version}; under it: {status}",
+                day=day.isoformat(),
+                version=other.version,
+                status=(  # English names the status by its id, as records before said it
+                    other.status if sp.lang == "en" else tr(sp.lang, STATUS_WORDS[other.status])
+                )
+                + (f" ({other.outcome})" if other.outcome else ""),
+            )
         )
         return answer
 
@@ -446,7 +477,7 @@ class Evaluator:
             traced = self._traced(plan, facts, sp, day)
             if traced is not None:
                 return traced
-        title = self.book.titles[q]
+        title = sp.titles[q]
         base: dict[str, Any] = {
             "question": q,
             "title": title,
@@ -458,12 +489,21 @@ class Evaluator:
             home = self.book.homes[q]
             p = self.reg.provision_index(version.id).get(home)
             if p is not None and p.status == "repealed":
-                why = f"{home} was repealed by {p.version}; no norm in force settles this"
+                why = tr(
+                    sp.lang,
+                    "{provision} was repealed by {version}; no norm in force settles this",
+                    provision=home,
+                    version=p.version,
+                )
             else:
-                why = f"no provision of version {version.id} settles this"
+                why = tr(
+                    sp.lang,
+                    "no provision of version {version} settles this",
+                    version=version.id,
+                )
             cites = [citation(p)] if p is not None else []
             return Answer(**base, status="not_applicable", reasons=[why], citations=cites)
-        return Answer(**base, **self._run(rule, version.id, facts, sp.choices))
+        return Answer(**base, **self._run(rule, version.id, facts, sp.choices, sp.lang))
 
     def _run(
         self,
@@ -471,6 +511,7 @@ class Evaluator:
         version: str,
         facts: Mapping[str, Any],
         choices: Mapping[str, str],
+        lang: str = "en",
     ) -> dict[str, Any]:
         spec = rule.spec
         cite_ids = (rule.provision_id, *spec.cites)
@@ -495,7 +536,7 @@ class Evaluator:
             if env is not None:
                 out["values"] = {n: plain(env.locals.get(n)) for n in spec.values}
                 out["dates"] = [
-                    self._date_reason(label, c, choices) for label, c in env.dates.items()
+                    self._date_reason(label, c, choices, lang) for label, c in env.dates.items()
                 ]
             return out
 
@@ -503,26 +544,39 @@ class Evaluator:
         env = Env(facts, choices, self.calendar, readings, self._bounds(facts))
         d = decide(rule, env)
         if d.stage == "unknown_wording":
-            return finish("undetermined", [rule.wording_unknown])
+            return finish("undetermined", [rule.wording_unknown_in(lang)])
         if d.stage == "applies_unknown":
             return finish(
                 "undetermined",
-                [f"whether this applies ({spec.applies}) depends on facts not given"],
+                [
+                    tr(
+                        lang,
+                        "whether this applies ({condition}) depends on facts not given",
+                        condition=spec.applies,
+                    )
+                ],
                 env,
                 missing=d.missing,
             )
         if d.stage == "not_applicable":
-            return finish("not_applicable", [rule.not_applying])
+            return finish("not_applicable", [rule.not_applying_in(lang)])
         outcome = d.outcome
         assert outcome is not None  # noqa: S101 - the remaining stages name an outcome
         if d.stage == "when_unknown":
             return finish(
                 "undetermined",
-                [f"cannot decide whether '{outcome.id}' holds ({outcome.when}): facts are missing"],
+                [
+                    tr(
+                        lang,
+                        "cannot decide whether '{outcome}' holds ({condition}): facts are missing",
+                        outcome=outcome.id,
+                        condition=outcome.when,
+                    )
+                ],
                 env,
                 missing=d.missing,
             )
-        return _outcome(rule, outcome, env, finish)
+        return _outcome(rule, outcome, env, finish, lang)
 
 
 def _unreached(plan: Plan, status: Status, day: dt.date) -> Answer:
@@ -541,10 +595,15 @@ def _unreached(plan: Plan, status: Status, day: dt.date) -> Answer:
 
 
 def _outcome(
-    rule: CompiledRule, outcome: OutcomeSpec, env: Env, finish: Callable[..., dict[str, Any]]
+    rule: CompiledRule,
+    outcome: OutcomeSpec,
+    env: Env,
+    finish: Callable[..., dict[str, Any]],
+    lang: str,
 ) -> dict[str, Any]:
-    """The answer where ``outcome`` holds: its reason and values filled in, its citations."""
-    reasons = [fill(outcome.reason, env.locals)]
-    reasons += [f"{n} = {shown(env.locals.get(n))}" for n in rule.spec.values]
+    """The answer where ``outcome`` holds: its reason (in ``lang``) and values filled in, its
+    citations."""
+    reasons = [fill(said_in(outcome.reason, lang), env.locals, lang)]
+    reasons += [f"{n} = {shown(env.locals.get(n), lang)}" for n in rule.spec.values]
     extra = [c for cond, ids in rule.cite_when if cond(env) is True for c in ids]
     return finish(outcome.status, reasons, env, outcome.id, more_cites=(*outcome.cites, *extra))

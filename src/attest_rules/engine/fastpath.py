@@ -14,15 +14,16 @@ function of its own, for reading and for tests.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from attest_rules.lang.codegen import Generator, build
-from attest_rules.lang.display import parts
+from attest_rules.lang.display import parts, shown_plain
 from attest_rules.lang.syntax import Node
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum
 from attest_rules.legal_time import Readings
-from attest_rules.spec.model import OutcomeSpec
+from attest_rules.spec.model import OutcomeSpec, said_in
 from attest_rules.spec.rulebook import CompiledRule, Rulebook
 
 FastCase = Callable[..., dict[str, tuple[str, str | None]]]
@@ -56,6 +57,7 @@ def rule_code(
     *,
     trace: bool,
     target: str = "A0",
+    lang: str = "en",
 ) -> list[str]:
     """The one generator of a rule's code, with a trace switch: the statements deciding
     ``rule``, as the closures decide it (``decide``).
@@ -67,7 +69,7 @@ def rule_code(
       apply), the answer's ``values`` and ``reasons`` for it, the dates computed with their
       explanations (``DT``, as the closures record them), and the citations of its
       ``cite_when`` whose condition holds. Every named value is computed, as ``evaluate``
-      reports them all.
+      reports them all. The reasons are in ``lang``, as the spec words them.
 
     Either way an unknown fact raises ``Unknown`` (a condition's too): the closures decide
     what a rule over unknown facts gives."""
@@ -109,7 +111,7 @@ def rule_code(
     for k, (outcome, when) in enumerate(rule.outcomes):
         node = when.node if when is not None else None
         if trace:
-            setup, values, reasons = _rendering(rule, outcome, gen)
+            setup, values, reasons = _rendering(rule, outcome, gen, lang)
             result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
         else:
             result = [f"{target} = ({outcome.status!r}, {outcome.id!r})"]
@@ -128,21 +130,26 @@ def rule_code(
     return lines
 
 
-def trace_source(rule: CompiledRule, gen: Generator, choices: Mapping[str, str]) -> str:
+def trace_source(
+    rule: CompiledRule, gen: Generator, choices: Mapping[str, str], lang: str = "en"
+) -> str:
     """``rule`` specialised to ``choices``, traced (``rule_code`` with ``trace=True``), as
-    a function of its own."""
+    a function of its own, its reasons in ``lang``."""
     gen.trace = True
-    body = rule_code(rule, gen, choices, trace=True)
+    body = rule_code(rule, gen, choices, trace=True, lang=lang)
     return "\n".join([f"def rule{SIGNATURE}:", "    DT = {}", *("    " + x for x in body)]) + "\n"
 
 
 def _rendering(
-    rule: CompiledRule, outcome: OutcomeSpec, gen: Generator
+    rule: CompiledRule, outcome: OutcomeSpec, gen: Generator, lang: str
 ) -> tuple[list[str], str, str]:
     """Where ``outcome`` holds: statements, then the answer's ``values`` and its ``reasons`` as
-    expressions, each value written as ``display`` writes it, specialised to its type."""
+    expressions, each value written as ``display`` writes it, specialised to its type (a
+    value shown in words, as ``_sh``, in ``lang``)."""
     kinds = {let.name: let.kind for let in rule.lets}
-    template = parts(outcome.reason)
+    template = parts(said_in(outcome.reason, lang))
+    if lang != "en":
+        gen.consts["_sh"] = functools.partial(shown_plain, lang=lang)
     setup: list[str] = []
     as_plain: dict[str, str] = {}
     as_shown: dict[str, str] = {}
@@ -172,15 +179,16 @@ TracedRule = Callable[
 
 
 def compile_traced(
-    book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any]
+    book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any], lang: str = "en"
 ) -> dict[tuple[str, str], TracedRule]:
-    """Every computable rule of every version, traced and specialised to ``choices``."""
+    """Every computable rule of every version, traced and specialised to ``choices``, its
+    reasons in ``lang``."""
     out: dict[tuple[str, str], TracedRule] = {}
     for vid, table in book.by_version.items():
         for q, rule in table.items():
             if rule.spec.undetermined is None:
                 gen = Generator(book.facts, bound)
-                source = trace_source(rule, gen, choices)
+                source = trace_source(rule, gen, choices, lang)
                 label = f"traced {vid} {rule.provision_id} {q}"
                 out[(vid, q)] = build(source, gen.consts, label)["rule"]
     return out

@@ -66,7 +66,7 @@ class VersionOf:
             try:
                 found = self._reg.version_indices(day, self._choices)
             except AttestRulesError as exc:
-                found = str(exc)
+                found = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
             self._indices[day] = found
         if isinstance(found, str):
             raise AttestRulesError(found)  # a fresh one: a raised error keeps its traceback
@@ -114,6 +114,7 @@ def make_plan(
     version: str,
     choices: Mapping[str, str],
     cite: Callable[[str, tuple[str, ...]], list[Citation]],
+    lang: str = "en",
 ) -> Plan:
     cites = (rule.provision_id, *rule.spec.cites)
     outcomes = []
@@ -127,15 +128,15 @@ def make_plan(
         version,
         {k: choices[k] for k in sorted(rule.usage.interpretations)},
         tuple(outcomes),
-        rule.not_applying if rule.spec.undetermined is None else rule.wording_unknown,
+        rule.fixed_in(lang),
         tuple(cite(version, cites)),
     )
 
 
 class Specialised:
-    """What the evaluator compiles for one set of interpretation choices: the version selector
-    and, each on first use, the answers-only case driver, the traced rules and their plans, and
-    the functions giving a case's event days and gates."""
+    """What the evaluator compiles for one set of interpretation choices and one language of
+    answers: the version selector and, each on first use, the answers-only case driver, the
+    traced rules and their plans, and the functions giving a case's event days and gates."""
 
     def __init__(
         self,
@@ -143,16 +144,19 @@ class Specialised:
         calendar: WorkingCalendar,
         choices: Mapping[str, str],
         cite: Callable[[str, tuple[str, ...]], list[Citation]],
+        lang: str = "en",
     ) -> None:
         self.choices = dict(choices)
+        self.lang = lang
         self.readings = reg.bindings.readings(choices)
         self.version_of = VersionOf(reg, choices)
         self._reg, self._book, self._cite = reg, reg.rulebook, cite
         self._bound = (self.readings, calendar)  # what generated dates are bound to
         book = reg.rulebook
         self.did_not_happen = tuple(  # a question's reason when its gate says so
-            book.events[q].not_applying for q in book.questions
+            book.events[q].not_applying_in(lang) for q in book.questions
         )
+        self.titles = {q: book.title(q, lang) for q in book.questions}
         self.questions = tuple(event_index(book).items())
 
     @functools.cached_property
@@ -161,15 +165,16 @@ class Specialised:
 
     @functools.cached_property
     def traced(self) -> dict[tuple[str, str], TracedRule]:
-        return compile_traced(self._book, self.choices, self._bound)
+        return compile_traced(self._book, self.choices, self._bound, self.lang)
 
     @functools.cached_property
     def plans(self) -> list[dict[str, Plan]]:
         """Per version (by index), the plan of each question it answers."""
         book, traced, cite, choices = self._book, self.traced, self._cite, self.choices
+        titles, lang = self.titles, self.lang
         return [
             {
-                q: make_plan(rule, traced.get((vid, q)), book.titles[q], vid, choices, cite)
+                q: make_plan(rule, traced.get((vid, q)), titles[q], vid, choices, cite, lang)
                 for q, rule in book.by_version[vid].items()
             }
             for vid in (v.id for v in self._reg.versions)

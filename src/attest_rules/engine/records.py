@@ -289,7 +289,7 @@ def replay(reg: Regulation, record: Evaluation, data: Mapping[str, Any] | None =
     for ``evaluate``."""
     inputs = record.inputs
     case = reg.facts.parse(inputs.case, "the record's inputs.case")
-    fresh = reg.evaluate(case, inputs.on, inputs.interpretations)
+    fresh = reg.evaluate(case, inputs.on, inputs.interpretations, lang=inputs.lang)
     mine, theirs = record.model_dump(mode="json"), fresh.model_dump(mode="json")
     old = {a["question"]: a for a in mine["answers"]}
     new = {a["question"]: a for a in theirs["answers"]}

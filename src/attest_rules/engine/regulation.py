@@ -10,7 +10,7 @@ from typing import Any
 
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import load_case_file
-from attest_rules.engine.results import Evaluation
+from attest_rules.engine.results import Evaluation, Lang
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.loader import load_spec, load_spec_bytes
 from attest_rules.spec.regulation import LoadedSpec, as_date
@@ -29,14 +29,16 @@ class Regulation(LoadedSpec):
         interpretations: Mapping[str, str] | None = None,
         *,
         explain: bool = False,
+        lang: Lang = "en",
     ) -> Evaluation:
         """Answer every question the spec settles for ``case`` (facts, or a parsed case).
         ``explain``: for each undetermined answer, search for the missing facts that decide
-        it and two witnesses (``explain``), in ``explanations``."""
+        it and two witnesses (``explain``), in ``explanations``. ``lang``: the language of
+        titles, reasons and date steps (kk, ru, en: the library's wording, not legal text)."""
         if self._evaluator is None:
             self._evaluator = Evaluator(self)
         day = as_date(on) if on is not None else None
-        result = self._evaluator.evaluate(case, day, interpretations)
+        result = self._evaluator.evaluate(case, day, interpretations, lang)
         if explain:
             from attest_rules.engine.explain import explain as search
 

@@ -33,8 +33,16 @@ from pydantic import (
 )
 
 from attest_rules.located.fields import document_config
+from attest_rules.messages import words
 
 Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
+Lang = Literal["kk", "ru", "en"]  # the languages of the library's wording
+STATUS_WORDS: dict[str, str] = {  # a status as a reader is told it (``tr`` says it in a language)
+    "satisfied": words("satisfied"),
+    "violated": words("violated"),
+    "undetermined": words("undetermined"),
+    "not_applicable": words("not applicable"),
+}
 # written records always carry every field, defaults included: required in their schema
 _STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
@@ -202,6 +210,13 @@ class Inputs(_Record):
     interpretations: Annotated[dict[str, str], Field(description="Overrides")] = field(
         default_factory=dict
     )
+    lang: Annotated[
+        Lang,
+        Field(
+            description="The language of titles, reasons and date steps (the library's "
+            "wording, not legal text); en in records before it"
+        ),
+    ] = "en"
 
 
 @with_config(_STRICT)

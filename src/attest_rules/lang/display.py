@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from attest_rules.lang.interpreter import Missing
+from attest_rules.messages import tr, words
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a value named in a reason template
 
@@ -27,27 +28,40 @@ def plain(value: Any) -> Any:
     return value
 
 
-def shown_plain(value: Any) -> str:
-    """A value already made plain (``plain``) as a reader sees it in a reason."""
+_WORDS = (words("unknown"), words("none"), words("True"), words("False"))
+
+
+@functools.cache
+def _said(lang: str) -> dict[str, str]:
+    """The words a value is shown with, in ``lang``."""
+    return {w: tr(lang, w) for w in _WORDS}
+
+
+def shown_plain(value: Any, lang: str = "en") -> str:
+    """A value already made plain (``plain``) as a reader of ``lang`` sees it in a reason."""
     if value is None:
-        return "unknown"
-    if type(value) is list:
-        return ", ".join(str(v) for v in value) or "none"
+        return _said(lang)["unknown"]
+    kind = type(value)
+    if kind is list:
+        return ", ".join(str(v) for v in value) or _said(lang)["none"]
+    if kind is bool:
+        return _said(lang)[str(value)]
     return str(value)
 
 
-def shown(value: Any) -> str:
-    """A value as a reader sees it in a reason; an unknown one with what is known of it
-    ("at least 2025-02-28")."""
+def shown(value: Any, lang: str = "en") -> str:
+    """A value as a reader of ``lang`` sees it in a reason; an unknown one with what is known
+    of it ("at least 2025-02-28")."""
     if isinstance(value, Missing) and value.bounded:
-        low, high = (shown_plain(plain(v)) for v in (value.low, value.high))
+        low, high = (shown_plain(plain(v), lang) for v in (value.low, value.high))
         if value.high is None:
-            return f"at least {low}"
+            return tr(lang, "at least {low}", low=low)
         if value.low is None:
-            return f"at most {high}"
-        what = "a day" if isinstance(value.low, dt.date) else "a number"
-        return f"{what} from {low} to {high}"
-    return shown_plain(plain(value))
+            return tr(lang, "at most {high}", high=high)
+        if isinstance(value.low, dt.date):
+            return tr(lang, "a day from {low} to {high}", low=low, high=high)
+        return tr(lang, "a number from {low} to {high}", low=low, high=high)
+    return shown_plain(plain(value), lang)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -56,9 +70,10 @@ def parts(template: str) -> tuple[str, ...]:
     return tuple(PLACEHOLDER.split(template))
 
 
-def fill(template: str, values: Mapping[str, Any]) -> str:
-    """``template`` with each ``{name}`` replaced by that value as a reader sees it."""
+def fill(template: str, values: Mapping[str, Any], lang: str = "en") -> str:
+    """``template`` with each ``{name}`` replaced by that value as a reader of ``lang`` sees
+    it."""
     split = parts(template)
     if len(split) == 1:
         return template
-    return "".join(p if i % 2 == 0 else shown(values.get(p)) for i, p in enumerate(split))
+    return "".join(p if i % 2 == 0 else shown(values.get(p), lang) for i, p in enumerate(split))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ import holidays
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
+from attest_rules.messages import Joined, msg, tr, words
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
 LAST_YEAR = 2100
@@ -28,6 +30,85 @@ LAST_YEAR = 2100
 
 class CalendarError(LegalTimeError):
     """A date the calendar cannot answer for (outside 1991–2100)."""
+
+
+class Weekday(str):
+    """A day's weekday: its English name, said in another language from the CLDR (Babel)."""
+
+    day: dt.date
+
+    def __new__(cls, day: dt.date) -> Weekday:
+        text = super().__new__(cls, day.strftime("%A"))
+        text.day = day
+        return text
+
+    def localised(self, lang: str) -> str:
+        from babel.dates import format_date  # only where a weekday is said in another language
+
+        return format_date(self.day, "EEEE", locale=lang)
+
+
+class HolidayNames(str):
+    """The names of a day's public holidays: in English, or in Kazakh from the holidays
+    package's own localisation; the package has no Russian names for Kazakhstan, so Russian
+    takes them from this library's catalogue, the English name as the message id."""
+
+    day: dt.date
+    names: tuple[str, ...]
+
+    def __new__(cls, day: dt.date, names: tuple[str, ...]) -> HolidayNames:
+        text = super().__new__(cls, "; ".join(names))
+        text.day, text.names = day, names
+        return text
+
+    def localised(self, lang: str) -> str:
+        if lang in _holiday_languages():
+            return "; ".join(_holidays_in(lang, self.day.year).get_list(self.day))
+        return "; ".join(_holiday_name(name, lang) for name in self.names)
+
+
+_MARKED = re.compile(r"^(?P<name>.+) \((?P<mark>estimated|observed)\)$")
+_SUBSTITUTED = re.compile(r"^Day off \(substituted from (?P<day>[0-9/]+)\)$")
+_MARKS = {"estimated": words("{name} (estimated)"), "observed": words("{name} (observed)")}
+_NAMES = (  # the holidays package's English names for Kazakhstan, for the Russian catalogue
+    words("New Year's Day"),
+    words("Orthodox Christmas"),
+    words("International Women's Day"),
+    words("Nowruz Holiday"),
+    words("Kazakhstan's People Solidarity Holiday"),
+    words("Defender of the Fatherland Day"),
+    words("Victory Day"),
+    words("Capital Day"),
+    words("Eid al-Adha"),
+    words("Constitution Day"),
+    words("Republic Day"),
+    words("First President Day"),
+    words("Independence Day"),
+)
+
+
+@functools.cache
+def _holiday_languages() -> frozenset[str]:
+    """The languages the holidays package names Kazakhstan's holidays in, English aside."""
+    return frozenset(holidays.country_holidays("KZ").supported_languages) - {"en_US"}
+
+
+@functools.cache
+def _holidays_in(lang: str, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("KZ", years=year, language=lang)
+
+
+def _holiday_name(name: str, lang: str) -> str:
+    """One English holiday name in ``lang`` from this library's catalogue (unchanged where it
+    has none)."""
+    marked = _MARKED.match(name)
+    if marked:
+        inner = _holiday_name(marked["name"], lang)
+        return tr(lang, _MARKS[marked["mark"]], name=inner)
+    substituted = _SUBSTITUTED.match(name)
+    if substituted:
+        return tr(lang, "Day off (substituted from {day})", day=substituted["day"])
+    return tr(lang, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +142,9 @@ class WorkingCalendar:
         self._estimated: dict[int, list[str]] = {}
         for day, name in sorted(base_years.items()):
             if "estimated" in name:
-                self._estimated.setdefault(day.year, []).append(f"{name} ({day.isoformat()})")
+                self._estimated.setdefault(day.year, []).append(
+                    msg("{name} ({day})", name=HolidayNames(day, (name,)), day=day.isoformat())
+                )
         self._warnings: dict[int, tuple[str, ...]] = {}
         workday_years = [d.year for d in base_years.weekend_workdays]
         self.transfers_known_through = max(workday_years) if workday_years else FIRST_YEAR
@@ -150,15 +233,26 @@ class WorkingCalendar:
         working = self.is_working_day(day)
         correction = self._corrections.get(day)
         if correction is not None:
-            kind = "a working day" if correction.working else "a day off"
-            return DayInfo(day, working, f"{kind} by correction: {correction.reason.strip()}")
+            why = correction.reason.strip()  # the calendar file's words, as written
+            if correction.working:
+                return DayInfo(day, working, msg("a working day by correction: {why}", why=why))
+            return DayInfo(day, working, msg("a day off by correction: {why}", why=why))
         names = self._holidays.get_list(day)
-        weekday = day.strftime("%A")
+        weekday = Weekday(day)
         if names:
-            return DayInfo(day, working, f"{weekday}, {'; '.join(names)}")
+            held = HolidayNames(day, tuple(names))
+            return DayInfo(
+                day, working, msg("{weekday}, {holidays}", weekday=weekday, holidays=held)
+            )
         if working and day.weekday() >= 5:
-            return DayInfo(day, working, f"{weekday}, a working day by transfer of days off")
-        return DayInfo(day, working, weekday if not working else f"{weekday}, a working day")
+            return DayInfo(
+                day,
+                working,
+                msg("{weekday}, a working day by transfer of days off", weekday=weekday),
+            )
+        if not working:
+            return DayInfo(day, working, msg("{weekday}", weekday=weekday))
+        return DayInfo(day, working, msg("{weekday}, a working day", weekday=weekday))
 
     def warnings_for(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
         """What this calendar does not know for certain about the years ``first``..``last``."""
@@ -178,21 +272,35 @@ class WorkingCalendar:
             return cached
         if not FIRST_YEAR <= year <= LAST_YEAR:  # a date that needs no working day still
             return (  # computes; say the calendar could not have been asked about it
-                f"{year}: outside the working calendar ({FIRST_YEAR}–{LAST_YEAR}); a working "
-                "day in this year cannot be computed",
+                msg(
+                    "{year}: outside the working calendar ({first}–{last}); a working day in "
+                    "this year cannot be computed",
+                    year=year,
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                ),
             )
         out: list[str] = []
         if year > self.transfers_known_through and year not in self._confirmed_years:
             out.append(
-                f"{year}: no data yet on transfers of days off ({self.source} has them "
-                f"through {self.transfers_known_through}); the government may still move "
-                "days off (Labour Code art. 85 p.3), so working days in this year may change"
+                msg(
+                    "{year}: no data yet on transfers of days off ({source} has them through "
+                    "{through}); the government may still move days off (Labour Code art. 85 "
+                    "p.3), so working days in this year may change",
+                    year=year,
+                    source=self.source,
+                    through=self.transfers_known_through,
+                )
             )
         estimated = self._estimated.get(year)
         if estimated:
             out.append(
-                f"{year}: religious holiday dates are estimated by {self.source}: "
-                + ", ".join(estimated)
+                msg(
+                    "{year}: religious holiday dates are estimated by {source}: {days}",
+                    year=year,
+                    source=self.source,
+                    days=Joined(estimated, ", "),
+                )
             )
         self._warnings[year] = tuple(out)
         return self._warnings[year]

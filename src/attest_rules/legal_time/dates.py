@@ -24,6 +24,7 @@ from typing import Literal
 from attest_rules.legal_time.calendar import WorkingCalendar, kz_calendar
 from attest_rules.legal_time.readings import DEFAULT, Readings
 from attest_rules.legal_time.terms import Term, TermError, Unit, check_day, ordinal, term_end
+from attest_rules.messages import Joined, localise, msg, tr
 
 DateKind = Literal["deadline", "earliest", "validity_end"]
 
@@ -46,6 +47,15 @@ class Explanation:
         lines = list(self.steps)
         lines += [f"reading {k} = {v}" for k, v in self.readings.items()]
         lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def localised(self, lang: str) -> str:
+        """The explanation in ``lang``: its steps and warnings said in it."""
+        lines = [localise(s, lang) for s in self.steps]
+        lines += [
+            tr(lang, "reading {id} = {choice}", id=k, choice=v) for k, v in self.readings.items()
+        ]
+        lines += [tr(lang, "warning: {text}", text=w) for w in self.warnings]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, object]:
@@ -104,16 +114,28 @@ def deadline(
     if on_receipt and not cal.is_working_day(event):
         start = cal.next_working_day(event)
         steps.append(
-            f"received {event.isoformat()} ({cal.info(event).reason}), a non-working day: "
-            f"registered on the next working day, {start.isoformat()} (АППК art. 64 p.3)"
+            msg(
+                "received {event} ({why}), a non-working day: registered on the next working "
+                "day, {start} (АППК art. 64 p.3)",
+                event=event.isoformat(),
+                why=cal.info(event).reason,
+                start=start.isoformat(),
+            )
         )
     used: dict[str, str] = {}
     shifted: dt.date | None = None
     if t.unit is Unit.working_days:
         raw = end = cal.add_working_days(start, t.amount)
         steps.append(
-            f"{t} counted from the day after {start.isoformat()} (АППК art. 76): the "
-            f"{ordinal(t.amount)} working day is {end.isoformat()}"
+            msg(
+                "{term} counted from the day after {start} (АППК art. 76): the {ordinal} "
+                "working day is {end}",
+                term=t,
+                start=start.isoformat(),
+                ordinal=ordinal(t.amount),
+                n=t.amount,
+                end=end.isoformat(),
+            )
         )
     else:
         raw, more, used = _calendar_end(start, t, readings)
@@ -123,12 +145,18 @@ def deadline(
             end = cal.next_working_day(raw)
             shifted = raw
             skipped = [cal.info(raw + dt.timedelta(days=i)) for i in range((end - raw).days)]
-            why = "; ".join(f"{d.date.isoformat()} {d.reason}" for d in skipped)
-            steps.append(
-                f"the last day is not a working day ({why}); it moves to the next working day, "
-                f"{end.isoformat()} (Civil Code art. 175)"
+            why = Joined(
+                [msg("{day} {why}", day=d.date.isoformat(), why=d.reason) for d in skipped]
             )
-    steps.append(f"deadline: {end.isoformat()} (until 24:00, Civil Code art. 176)")
+            steps.append(
+                msg(
+                    "the last day is not a working day ({why}); it moves to the next working "
+                    "day, {end} (Civil Code art. 175)",
+                    why=why,
+                    end=end.isoformat(),
+                )
+            )
+    steps.append(msg("deadline: {end} (until 24:00, Civil Code art. 176)", end=end.isoformat()))
     return ComputedDate(
         end,
         Explanation(
@@ -163,13 +191,18 @@ def earliest(
     if choice == "day-after-term":
         day = raw + dt.timedelta(days=1)
         steps.append(
-            f"the term must have fully passed: earliest is the next day, {day.isoformat()}"
+            msg(
+                "the term must have fully passed: earliest is the next day, {day}",
+                day=day.isoformat(),
+            )
         )
     elif choice == "last-day-of-term":
-        steps.append(f"earliest permitted day: the last day of the term, {day.isoformat()}")
+        steps.append(
+            msg("earliest permitted day: the last day of the term, {day}", day=day.isoformat())
+        )
     else:
         raise TermError(f"unknown choice {choice!r} for not_earlier_than")
-    steps.append("an earliest date does not move to a working day")
+    steps.append(msg("an earliest date does not move to a working day"))
     cal = calendar or kz_calendar()
     return ComputedDate(
         day,
@@ -191,5 +224,7 @@ def validity_end(
     if t.unit is Unit.working_days:
         raise TermError("a validity is given by a calendar term, not working days")
     raw, steps, used = _calendar_end(event, t, readings)
-    steps.append(f"valid until {raw.isoformat()} inclusive; a validity end does not move")
+    steps.append(
+        msg("valid until {day} inclusive; a validity end does not move", day=raw.isoformat())
+    )
     return ComputedDate(raw, Explanation("validity_end", event, str(t), raw, tuple(steps), used))

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.readings import CHOICES
+from attest_rules.messages import msg, ntr, nwords
 
 
 class TermError(LegalTimeError):
@@ -93,6 +94,11 @@ class Term:
             unit = unit.replace("days", "day").removesuffix("s")
         return f"{self.amount} {unit}"
 
+    def localised(self, lang: str) -> str:
+        """The term as a reader of ``lang`` says it ("1 ай", "3 года"); ``str`` is the English."""
+        singular, plural = _UNIT_WORDS[self.unit]
+        return ntr(lang, singular, plural, self.amount)
+
 
 @dataclass(frozen=True, slots=True)
 class TermEnd:
@@ -106,7 +112,9 @@ class TermEnd:
 def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermEnd:
     """The last day of ``term`` counted from ``event`` in calendar units (Civil Code arts.
     173–174). Working-day terms need a calendar and are computed by the calendar module."""
-    steps = [f"event {event.isoformat()}; the term starts the next day (Civil Code art. 173)"]
+    steps: list[str] = [
+        msg("event {event}; the term starts the next day (Civil Code art. 173)", event=_iso(event))
+    ]
     used: list[tuple[str, str]] = []
     if term.unit is Unit.working_days:
         raise TermError("a term in working days needs the working calendar")
@@ -125,20 +133,39 @@ def _term_end(
 ) -> TermEnd:
     if term.unit is Unit.calendar_days:
         end = event + dt.timedelta(days=term.amount)
-        steps.append(f"{term}: the {ordinal(term.amount)} day after the event is {end.isoformat()}")
+        steps.append(
+            msg(
+                "{term}: the {ordinal} day after the event is {end}",
+                term=term,
+                ordinal=ordinal(term.amount),
+                n=term.amount,
+                end=_iso(end),
+            )
+        )
     elif term.unit is Unit.weeks:
         end = event + dt.timedelta(weeks=term.amount)
-        steps.append(f"{term}: ends on the same weekday, {end.isoformat()} (art. 174)")
+        steps.append(
+            msg("{term}: ends on the same weekday, {end} (art. 174)", term=term, end=_iso(end))
+        )
     elif term.unit is Unit.months:
         end = event + relativedelta(months=term.amount)
         if end.day != event.day:
             steps.append(
-                f"{term}: the last month has no day {event.day}; the term ends on its last day, "
-                f"{end.isoformat()} (art. 174)"
+                msg(
+                    "{term}: the last month has no day {day}; the term ends on its last day, "
+                    "{end} (art. 174)",
+                    term=term,
+                    day=event.day,
+                    end=_iso(end),
+                )
             )
         else:
             steps.append(
-                f"{term}: ends on the same day of the last month, {end.isoformat()} (art. 174)"
+                msg(
+                    "{term}: ends on the same day of the last month, {end} (art. 174)",
+                    term=term,
+                    end=_iso(end),
+                )
             )
     else:
         end = event + relativedelta(years=term.amount)
@@ -149,15 +176,37 @@ def _term_end(
             if feb29 == "march-1":
                 end = end + dt.timedelta(days=1)
             steps.append(
-                f"{term} from 29 February: {end.year} has no 29 February; the term ends on "
-                f"{end.isoformat()} (reading year_from_29_february = {feb29})"
+                msg(
+                    "{term} from 29 February: {year} has no 29 February; the term ends on "
+                    "{end} (reading year_from_29_february = {choice})",
+                    term=term,
+                    year=end.year,
+                    end=_iso(end),
+                    choice=feb29,
+                )
             )
         else:
             steps.append(
-                f"{term}: ends on the same month and day of the last year, "
-                f"{end.isoformat()} (art. 174)"
+                msg(
+                    "{term}: ends on the same month and day of the last year, {end} (art. 174)",
+                    term=term,
+                    end=_iso(end),
+                )
             )
     return TermEnd(end, tuple(steps), tuple(used))
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+_UNIT_WORDS = {  # the words of a term, marked for translation
+    Unit.years: nwords("{n} year", "{n} years"),
+    Unit.months: nwords("{n} month", "{n} months"),
+    Unit.weeks: nwords("{n} week", "{n} weeks"),
+    Unit.calendar_days: nwords("{n} calendar day", "{n} calendar days"),
+    Unit.working_days: nwords("{n} working day", "{n} working days"),
+}
 
 
 def ordinal(n: int) -> str:

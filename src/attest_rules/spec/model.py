@@ -67,6 +67,42 @@ Wording = Annotated[
 ]
 
 
+class LibraryWording(_Strict):
+    """The library's own words (a question's title, a reason), never legal text: English, with
+    Kazakh and Russian where they have been written. A reader of a language without its
+    translation is shown the English."""
+
+    en: str = Field(min_length=1, description="The library's wording in English")
+    kk: str | None = Field(
+        default=None, description="The library's wording in Kazakh (not legal text)"
+    )
+    ru: str | None = Field(
+        default=None, description="The library's wording in Russian (not legal text)"
+    )
+
+    def __str__(self) -> str:
+        return self.en
+
+    def said_in(self, lang: str) -> str:
+        """The wording in ``lang`` (kk, ru, en); the English where it has none."""
+        found = self.kk if lang == "kk" else self.ru if lang == "ru" else None
+        return found or self.en
+
+
+Said = Annotated[
+    str | LibraryWording,
+    Field(
+        description="The library's wording, not legal text: English alone, or {en, kk, ru}; "
+        "{name} shows a value where the text is a reason"
+    ),
+]
+
+
+def said_in(text: str | LibraryWording, lang: str) -> str:
+    """``text`` (the library's wording) in ``lang``; English where it is all there is."""
+    return text if isinstance(text, str) else text.said_in(lang)
+
+
 class Inference(_Strict):
     """Something that can be inferred about an unknown wording, and from what. Not legal text."""
 
@@ -91,7 +127,7 @@ class OutcomeSpec(_Strict):
     id: Ident
     status: Status
     when: str | None = Field(default=None, description="Condition (an expression)")
-    reason: str = Field(description="Why, in English; {name} shows a value")
+    reason: Said = Field(description="Why: the library's wording; {name} shows a value")
     cites: list[ProvisionId] = Field(default_factory=list, description="Narrower citations")
 
 
@@ -106,7 +142,7 @@ class RuleSpec(_Strict):
     """A question the provision settles, as data: what it reads, how it decides, why."""
 
     id: Ident = Field(description="The question's id, stable across versions")
-    question: str
+    question: Said = Field(description="The question asked: its title in answers")
     event: str = Field(description="Expression giving the date whose version applies")
     reads: list[str] = Field(default_factory=list, description="The facts it reads (checked)")
     terms: list[str] = Field(default_factory=list, description="The terms it uses (checked)")
@@ -119,7 +155,7 @@ class RuleSpec(_Strict):
     let: dict[str, str | Choose] = Field(default_factory=dict, description="Named values")
     values: list[str] = Field(default_factory=list, description="Named values to report")
     outcomes: list[OutcomeSpec] = Field(default_factory=list)
-    undetermined: str | None = Field(
+    undetermined: Said | None = Field(
         default=None, description="Where the wording is unknown: why no answer can be given"
     )
 

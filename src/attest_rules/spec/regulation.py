@@ -10,6 +10,7 @@ from typing import Literal
 
 from attest_rules.errors import AttestRulesError, DocPath, SpecIssue
 from attest_rules.legal_time import Term, TermError, term_end
+from attest_rules.messages import msg
 from attest_rules.spec.bindings import AFTER_PUBLICATION, WINDOW, Bindings
 from attest_rules.spec.consolidation import Consolidated, Provision, Tree
 from attest_rules.spec.diff import Change, diff_consolidated
@@ -158,9 +159,13 @@ class LoadedSpec:
             certain += 1
         if certain == 0:
             first = self.versions[0].starts(counting)
-            since = first.isoformat() if first else "an unknown date"
+            since = first.isoformat() if first else msg("an unknown date")
             raise AttestRulesError(
-                f"the regulation was not in force on {day.isoformat()} (in force from {since})"
+                msg(
+                    "the regulation was not in force on {day} (in force from {since})",
+                    day=day.isoformat(),
+                    since=since,
+                )
             )
         pending = certain
         while pending < len(statuses) and statuses[pending] != "not_yet":

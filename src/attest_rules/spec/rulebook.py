@@ -8,7 +8,7 @@ with it. Everything an analyst can get wrong in a rule is found here, located in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -18,14 +18,17 @@ from attest_rules.lang.interpreter import Compiled, Expr, checked, compile_expr,
 from attest_rules.lang.syntax import ExprSyntaxError, Node, parse
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, Record, Type
+from attest_rules.messages import tr
 from attest_rules.spec.consolidation import Provision
 from attest_rules.spec.model import (
     Choose,
     FormSpec,
     Interpretation,
+    LibraryWording,
     OutcomeSpec,
     RuleSpec,
     SpecDocument,
+    said_in,
 )
 from attest_rules.spec.placement import placed_provisions
 
@@ -79,12 +82,26 @@ class CompiledRule:
     @property
     def not_applying(self) -> str:
         """The reason of an answer where this rule does not apply."""
-        return f"does not apply: {self.spec.applies}"
+        return self.not_applying_in("en")
+
+    def not_applying_in(self, lang: str) -> str:
+        """The reason of an answer where this rule does not apply, in ``lang``."""
+        return tr(lang, "does not apply: {condition}", condition=self.spec.applies)
 
     @property
     def wording_unknown(self) -> str:
         """The reason of an answer where this rule's wording is not known (``undetermined``)."""
-        return str(self.spec.undetermined).strip()
+        return self.wording_unknown_in("en")
+
+    def wording_unknown_in(self, lang: str) -> str:
+        """Why this rule's wording is not known, in ``lang`` (the spec's wording)."""
+        return said_in(self.spec.undetermined or "", lang).strip()
+
+    def fixed_in(self, lang: str) -> str:
+        """The reason where no outcome is reached: why it does not apply, or why unknown."""
+        if self.spec.undetermined is None:
+            return self.not_applying_in(lang)
+        return self.wording_unknown_in(lang)
 
 
 FIELD_KINDS = {"document": "form_field", "table": "table_column"}  # what a form is filled into
@@ -105,12 +122,22 @@ class Rulebook:
 
     by_version: dict[str, dict[str, CompiledRule]]
     questions: tuple[str, ...]
-    titles: dict[str, str]
+    titles: dict[str, str]  # in English
     events: dict[str, CompiledRule]  # the rule whose event expression selects the version
     homes: dict[str, str]  # question → the provision that carries it (in some version)
     facts: Record  # the type of a case's facts, as the spec declares them
     fills: dict[str, Expr] = dc_field(default_factory=dict)  # a form field's expression → code
     forms: dict[str, CompiledForm] = dc_field(default_factory=dict)
+    wordings: dict[str, str | LibraryWording] = dc_field(default_factory=dict)  # titles, all langs
+
+    def title(self, q: str, lang: str) -> str:
+        """Question ``q``'s title in ``lang`` (the library's wording)."""
+        wording = self.wordings.get(q)
+        return self.titles[q] if wording is None else " ".join(said_in(wording, lang).split())
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(f"{{{n}}}" for n in sorted(set(names))) or "none"
 
 
 def rule_paths(doc: SpecDocument) -> dict[int, DocPath]:
@@ -136,6 +163,25 @@ class _RuleCompiler:
         self.readings_by = readings_by
         self.problems: list[Problem] = []
         self.failed_lets: set[str] = set()  # the rule's named values that failed to check
+
+    def _placeholders(self, text: str | LibraryWording, spec: RuleSpec, path: DocPath) -> None:
+        """Each ``{name}`` of a reason names a value under let, and each translation shows the
+        values the English shows."""
+        english = set(PLACEHOLDER.findall(str(text)))
+        for name in sorted(english - set(spec.let)):
+            self.problems.append((path, f"{{{name}}} names no value under let"))
+        if isinstance(text, LibraryWording):
+            for lang in ("kk", "ru"):
+                said = getattr(text, lang)
+                if said is not None and set(PLACEHOLDER.findall(said)) != english:
+                    self.problems.append(
+                        (
+                            (*path, lang),
+                            f"the {lang} wording shows values "
+                            f"{_names(PLACEHOLDER.findall(said))}, the English "
+                            f"{_names(english)}: each translation shows the same values",
+                        )
+                    )
 
     def expression(
         self, text: str, path: DocPath, checker: Checker, want: Type | None, usage: Usage
@@ -199,11 +245,7 @@ class _RuleCompiler:
             if outcome.when is not None:
                 when = self.expression(outcome.when, (*opath, "when"), checker, BOOL, usage)
                 compiled = checked(when[0]) if when else None
-            for name in PLACEHOLDER.findall(outcome.reason):
-                if name not in spec.let:
-                    self.problems.append(
-                        ((*opath, "reason"), f"{{{name}}} names no value under let")
-                    )
+            self._placeholders(outcome.reason, spec, (*opath, "reason"))
             for k, ref in enumerate(outcome.cites):
                 if ref not in self.known_ids:
                     self.problems.append(((*opath, "cites", k), f"no provision {ref!r}"))
@@ -323,6 +365,7 @@ def build_rulebook(
     by_version: dict[str, dict[str, CompiledRule]] = {}
     questions: list[str] = []
     titles: dict[str, str] = {}
+    wordings: dict[str, str | LibraryWording] = {}
     events: dict[str, CompiledRule] = {}
     homes: dict[str, str] = {}
     for vid, snapshot in zip(version_ids, snapshots, strict=True):
@@ -343,7 +386,8 @@ def build_rulebook(
             table[spec.id] = rule
             if spec.id not in titles:
                 questions.append(spec.id)
-                titles[spec.id] = spec.question
+                titles[spec.id] = said_in(spec.question, "en")
+                wordings[spec.id] = spec.question
                 events[spec.id] = rule
                 homes[spec.id] = provision.id
             elif events[spec.id].event_text != rule.event_text:
@@ -370,7 +414,9 @@ def build_rulebook(
             if checked is not None:
                 fills[text] = Expr(checked[0], compile_expr(checked[0]))
     forms = _forms(doc, compiler, facts)
-    book = Rulebook(by_version, tuple(questions), titles, events, homes, facts, fills, forms)
+    book = Rulebook(
+        by_version, tuple(questions), titles, events, homes, facts, fills, forms, wordings
+    )
     return book, compiler.problems
 
 

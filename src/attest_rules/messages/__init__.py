@@ -1,0 +1,134 @@
+"""The library's own words in Kazakh, Russian and English, through gettext.
+
+A message is written in English in the code, marked with ``msg`` (or ``nmsg`` where a number
+decides its form), and translated in the gettext catalogues beside this module
+(``locale/<lang>/LC_MESSAGES/attest_rules.po``, compiled to ``.mo``): translators use their
+usual tools (Babel's ``pybabel``, Poedit, Weblate), and plurals follow each language's rule.
+``make messages`` extracts the marked messages and updates the catalogues; a test holds the
+compiled catalogues to their sources and every marked message to a translation.
+
+A ``Message`` is a ``str``, its English text, that also keeps what it was made of, so it can be
+said again in another language (``localise``), its values too: a value with a ``localised``
+method (a weekday, a holiday's name) is said in that language. The legal text never goes
+through here: the spec holds it as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+LANGS = ("kk", "ru", "en")
+DOMAIN = "attest_rules"
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+@runtime_checkable
+class Localisable(Protocol):
+    """A value said differently in each language (its ``str`` is the English)."""
+
+    def localised(self, lang: str) -> str: ...
+
+
+class Message(str):
+    """A message of the library: its English text, with the message id and values it was made
+    from, to say it again in another language."""
+
+    msgid: str
+    plural: str | None
+    args: Mapping[str, Any]
+
+    def __new__(
+        cls, msgid: str, args: Mapping[str, Any], plural: str | None = None, n: int = 1
+    ) -> Message:
+        template = msgid if plural is None or n == 1 else plural
+        text = super().__new__(cls, _format(template, args, "en"))
+        text.msgid, text.plural, text.args = msgid, plural, args
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message, (self.msgid, dict(self.args), self.plural, self.args.get("n", 1)))
+
+    def localised(self, lang: str) -> str:
+        """This message in ``lang`` (kk, ru, en); English where the catalogue has no
+        translation."""
+        if lang == "en":
+            return str.__str__(self)
+        tr = translations(lang)
+        if self.plural is None:
+            template = tr.gettext(self.msgid)
+        else:
+            template = tr.ngettext(self.msgid, self.plural, int(self.args.get("n", 1)))
+        return _format(template, self.args, lang)
+
+
+class Joined(str):
+    """Several texts joined by "; ", each said in the reader's language."""
+
+    parts: tuple[object, ...]
+
+    def __new__(cls, parts: list[Any] | tuple[Any, ...], sep: str = "; ") -> Joined:
+        text = super().__new__(cls, sep.join(str(p) for p in parts))
+        text.parts, text.sep = tuple(parts), sep
+        return text
+
+    sep: str
+
+    def localised(self, lang: str) -> str:
+        return self.sep.join(localise(p, lang) for p in self.parts)
+
+
+def msg(msgid: str, /, **args: Any) -> Message:
+    """A message, in English now and in any language later: ``msgid`` is the English text
+    with ``{name}`` for each value in ``args``."""
+    return Message(msgid, args)
+
+
+def nmsg(singular: str, plural: str, n: int, /, **args: Any) -> Message:
+    """A message whose form depends on the number ``n`` (given to the text as ``{n}``)."""
+    return Message(singular, {"n": n, **args}, plural, n)
+
+
+def words(msgid: str, /) -> str:
+    """Mark ``msgid`` for translation where it is written; ``tr`` says it later."""
+    return msgid
+
+
+def nwords(singular: str, plural: str, /) -> tuple[str, str]:
+    """Mark a pair of forms for translation where it is written; ``ntr`` says it later."""
+    return singular, plural
+
+
+def localise(text: object, lang: str) -> str:
+    """``text`` in ``lang``: a ``Message`` or another localisable value is translated; any other
+    text (an id, legal text, an analyst's own words) is returned as it is."""
+    if lang != "en":
+        said = getattr(text, "localised", None)
+        if said is not None:
+            return str(said(lang))
+    return str(text)
+
+
+def tr(lang: str, msgid: str, /, **args: Any) -> str:
+    """``msgid`` said in ``lang`` at once, with ``args`` filled in."""
+    return localise(Message(msgid, args), lang) if lang != "en" else _format(msgid, args, "en")
+
+
+def ntr(lang: str, singular: str, plural: str, n: int, /, **args: Any) -> str:
+    """``tr`` for a message whose form depends on the number ``n``."""
+    return localise(Message(singular, {"n": n, **args}, plural, n), lang)
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (an empty one where there is none: English)."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _format(template: str, args: Mapping[str, Any], lang: str) -> str:
+    if not args:
+        return template
+    return template.format_map({k: localise(v, lang) for k, v in args.items()})
