@@ -58,16 +58,23 @@ def test_diff_lists_items_4_7_8_and_paragraph_2(capsys: pytest.CaptureFixture[st
         "rules.11",
         "rules.12",
     ]
-    code, text, _ = run(capsys, "diff", "2024-10-01", "2025-01-01")
+    code, text, _ = run(capsys, "diff", "2024-10-01", "2025-01-01", "--lang", "en")
     assert "repealed  rules.par2" in text and "replaced  rules.4" in text
+    code, text, _ = run(capsys, "diff", "2024-10-01", "2025-01-01")  # Kazakh, the default
+    assert "алып тасталды rules.par2" in text and "ауыстырылды rules.4" in text
+    assert "[amend-403 бойынша]" in text
 
 
 def test_show_4_in_each_period(capsys: pytest.CaptureFixture[str]) -> None:
-    _, before, _ = run(capsys, "show", "4", "--on", "2024-06-01")
+    _, before, _ = run(capsys, "show", "4", "--on", "2024-06-01", "--lang", "en")
     assert "wording unknown" in before
     assert "testing stage" in before
-    _, window, _ = run(capsys, "show", "4", "--on", "2024-11-15")
+    _, before, _ = run(capsys, "show", "4", "--on", "2024-06-01")
+    assert "мәтіні белгісіз" in before and "ресми емес қорытынды" in before
+    _, window, _ = run(capsys, "show", "4", "--on", "2024-11-15", "--lang", "en")
     assert "inside the effective-date window" in window
+    _, window, _ = run(capsys, "show", "4", "--on", "2024-11-15")
+    assert "күшіне ену аралығында" in window
     assert "Аттестаттау мыналарды қамтиды:" in window  # the alternative reading
     _, after, _ = run(capsys, "show", "4", "--on", "2025-01-01")
     assert "Аттестаттау мыналарды қамтиды:" in after
@@ -78,9 +85,9 @@ def test_show_4_in_each_period(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_a_provision_that_only_the_alternative_reading_has(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = run(capsys, "show", "rules.4.1", "--on", "2024-11-15")
+    code, out, _ = run(capsys, "show", "rules.4.1", "--on", "2024-11-15", "--lang", "ru")
     assert code == 0
-    assert "(rules.4.1 is not in this text)" in out
+    assert "(rules.4.1 в этом тексте нет)" in out
     assert "әңгімелесуден өту;" in out
     assert "rules.13" not in out  # not the whole regulation
     _, out, _ = run(capsys, "show", "rules.4.1", "--on", "2024-11-15", "--format", "json")
@@ -93,7 +100,7 @@ def test_show_languages_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     _, en, _ = run(capsys, "show", "rules.6", "--on", "2025-01-01", "--lang", "en")
     assert "unofficial English gloss" in en
     _, ru, _ = run(capsys, "show", "6", "--on", "2025-01-01", "--lang", "ru")
-    assert "no official ru text" in ru
+    assert "официального текста ru в спецификации нет" in ru
     code, out, _ = run(capsys, "show", "rules.9", "--on", "2025-01-01", "--format", "json")
     data = json.loads(out)
     assert code == 0

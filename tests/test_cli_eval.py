@@ -26,7 +26,7 @@ def test_evaluate_text_is_for_a_person(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = run(capsys, "evaluate", EXAMPLE)  # Kazakh, the default
     assert "decision.vote: сақталды (tie-decided-for-by-chair) [редакция amend-403]" in out
     assert "§ rules.6 6. [base]: Аттестаттау комиссиясының отырысы" in out
-    assert "deadline: 2026-03-02 (until 24:00, Civil Code art. 176)" in out
+    assert "мерзімнің соңы: 2026-03-02 (сағат 24:00-ге дейін, Азаматтық кодекстің 176-бабы)" in out
 
 
 def test_evaluate_json_is_a_record_that_replays(

@@ -40,6 +40,8 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
         for schema in ("casefile", "error", "answers"):
             assert f"attest_rules/data/{schema}.schema.json" in names
+        for lang in ("kk", "ru"):  # the compiled catalogues: messages in the installed wheel
+            assert f"attest_rules/messages/locale/{lang}/LC_MESSAGES/attest_rules.mo" in names
         zf.extractall(tmp_path / "site")
     site = str(tmp_path / "site")
     probe = (
@@ -49,7 +51,8 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         "assert 'site' in p.parts, p; "
         "r = attest_rules.load(); print(r.as_of('2025-01-01').version); "
         "from attest_rules.legal_time import kz_calendar, deadline; "
-        "import datetime as dt; print(deadline(dt.date(2024, 12, 13), '3 working days').date)"
+        "import datetime as dt; print(deadline(dt.date(2024, 12, 13), '3 working days').date); "
+        "from attest_rules.messages import tr; print(tr('ru', 'violated'))"
     )
     out = subprocess.run(
         [sys.executable, "-I", "-c", probe],
@@ -59,4 +62,4 @@ def test_wheel_carries_the_spec_and_loads_from_it(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["amend-403", "2024-12-19"]
+    assert out.stdout.split() == ["amend-403", "2024-12-19", "нарушено"]

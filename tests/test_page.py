@@ -76,8 +76,16 @@ def test_the_page_shows_every_answer_of_an_example(browser: tuple[WebDriver, str
     assert "Аттестаттау комиссиясының отырысы" in quorum.text  # the clause as the spec holds it
     link = quorum.find_element(By.CSS_SELECTOR, ".clause a")
     assert "regulation?provision=rules.6" in (link.get_attribute("href") or "")
+    assert "Отырыс заңды ма" in quorum.text  # its title in Kazakh, the library's wording
     Select(driver.find_element(By.ID, "lang")).select_by_value("ru")
+    wait.until(  # the page's words and the answers again, in Russian
+        lambda d: (
+            "Правомочно ли заседание"
+            in d.find_element(By.CSS_SELECTOR, "tr[data-question='session.quorum']").text
+        )
+    )
     assert "Вопрос" in driver.find_element(By.CSS_SELECTOR, "#answers thead").text
+    assert "соблюдено" in driver.find_element(By.CSS_SELECTOR, "#answers tbody").text
 
 
 def test_the_page_shows_what_another_date_changes(browser: tuple[WebDriver, str]) -> None:
@@ -90,7 +98,7 @@ def test_the_page_shows_what_another_date_changes(browser: tuple[WebDriver, str]
     changed = driver.find_elements(By.CSS_SELECTOR, "#answers tbody tr.changed")
     questions = {row.get_attribute("data-question") for row in changed}
     assert "procedure.stages" in questions  # under the 2023 text, the stages differ
-    assert "өзгерген жауаптар" in driver.find_element(By.ID, "summary").text
+    assert "жауап өзгерді" in driver.find_element(By.ID, "summary").text
 
 
 def test_bad_facts_are_shown_with_the_field(browser: tuple[WebDriver, str]) -> None:

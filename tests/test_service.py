@@ -76,7 +76,7 @@ def test_health_names_the_spec(client: httpx.Client) -> None:
     assert data == {
         "status": "ok",
         "spec_id": REG.id,
-        "spec_version": "2026.12.0",
+        "spec_version": "2026.12.1",
         "spec_hash": REG.content_hash,
         "library_version": attest_rules.__version__,
     }

@@ -76,7 +76,7 @@ def test_its_text_on_a_date_versions_and_diff(capsys: pytest.CaptureFixture[str]
     assert code == 0 and out.startswith("v1 ") and "\nv2 " in out
     code, out, _ = run(capsys, "show", "1", "--on", "2025-02-01", "--spec", SPEC, "--lang", "en")
     assert code == 0 and "at most eight lending books" in out
-    code, out, _ = run(capsys, "diff", "2024-12-31", "2025-01-01", "--spec", SPEC)
+    code, out, _ = run(capsys, "diff", "2024-12-31", "2025-01-01", "--spec", SPEC, "--lang", "en")
     assert code == 0 and "replaced  rules.1" in out
 
 

@@ -59,7 +59,7 @@ def _block(p: Provision) -> list[str]:
     if gloss and level is None:
         out += ["", f"*Unofficial English gloss:* {_esc(' '.join(gloss.split()))}"]
     for rule in p.rules:
-        out += ["", f"- question **`{rule.id}`**: {_esc(rule.question)}"]
+        out += ["", f"- question **`{rule.id}`**: {_esc(str(rule.question))}"]
     if p.no_rule and level is None:
         out += ["", f"- no rule: {_esc(p.no_rule)}"]
     out.append("")

@@ -27,7 +27,7 @@ from attest_rules.errors import AttestRulesError
 from attest_rules.located.reader import input_name
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
-from attest_rules.tools.messages import LANGS, t
+from attest_rules.tools.messages import LANGS, count, t
 from attest_rules.tools.payloads import (
     Batch,
     BatchOptions,
@@ -36,7 +36,12 @@ from attest_rules.tools.payloads import (
     verify_json,
 )
 
-_MARK = {"satisfied": "OK ", "violated": "NO ", "undetermined": "?  ", "not_applicable": "-  "}
+_MARK = {  # a status's mark: a sign, not a word, in every language
+    "satisfied": "✓  ",
+    "violated": "✗  ",
+    "undetermined": "?  ",
+    "not_applicable": "–  ",
+}
 
 
 def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None = None) -> str:
@@ -52,7 +57,6 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
             + ": "
             + ", ".join(f"{k}={ev.interpretations[k]}" for k in ev.overridden)
         )
-    written = f" {t(lang, 'en_note')}" if lang != "en" else ""
 
     def clause(c: Any) -> str:
         head = f"§ {c.provision_id} {c.number or ''} [{c.version}]"
@@ -85,7 +89,7 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
         head += f" ({a.outcome})" if a.outcome else ""
         head += f" [{t(lang, 'version')} {a.version}]" if a.version else ""
         lines.append(head)
-        lines.append(f"{indent}     {a.title}{written}")
+        lines.append(f"{indent}     {a.title}")
         for reason in a.reasons:
             lines.append(f"{indent}     · {reason}")
         if a.missing:
@@ -138,6 +142,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         answers_only=args.answers_only,
         explain=args.explain,
         signer=_signer(args),
+        lang=args.lang,
     )
     batch = Batch(reg, options)
     for number, case in progress(case_lines(reg.facts, source, "input"), "cases"):
@@ -167,7 +172,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise AttestRulesError("give one or more case files, or --jsonl IN OUT")
     if len(args.cases) == 1:  # one case: its record, or its error as the command's
         ev = reg.evaluate(
-            load_case(args.cases[0], reg), args.on, dict(args.interpretation), explain=args.explain
+            load_case(args.cases[0], reg),
+            args.on,
+            dict(args.interpretation),
+            explain=args.explain,
+            lang=args.lang,
         )
         if args.format == "json":
             print(json.dumps(seal(ev, _signer(args)), ensure_ascii=False, indent=2))
@@ -179,7 +188,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for path in args.cases:
         try:
             case = load_case(path, reg)
-            ev = reg.evaluate(case, args.on, dict(args.interpretation), explain=args.explain)
+            ev = reg.evaluate(
+                case, args.on, dict(args.interpretation), explain=args.explain, lang=args.lang
+            )
         except (AttestRulesError, OSError) as exc:
             bad += 1
             if args.format == "json":
@@ -256,7 +267,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(terminal_safe(f"FAILED {r.file}: {r.name}"))
         for failure in r.failures:
             print(terminal_safe(f"  {failure}"))
-    print(t(args.lang, "passed", ok=len(results) - len(failed), bad=len(failed)))
+    ok = count(args.lang, "passed", len(results) - len(failed))
+    print(f"{ok}, {count(args.lang, 'failed', len(failed))}")
     return 1 if failed else 0
 
 

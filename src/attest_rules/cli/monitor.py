@@ -13,6 +13,7 @@ from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.lines import bounded_lines
 from attest_rules.outputs import refuse_inputs
+from attest_rules.tools.messages import LANGS
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
@@ -40,8 +41,12 @@ def cmd_monitor(args: argparse.Namespace) -> int:
             journal = Journal.open(args.journal, reg.content_hash)
             stack.callback(journal.close)
         lines = (raw for _, raw in bounded_lines(source))
+        book = reg.rulebook
         for item in monitor.stream(lines, journal):
             errors += "error" in item
+            question = item.get("question") if "finding" in item else None
+            if isinstance(question, str) and question in book.titles:  # for the reader
+                item["title"] = book.title(question, args.lang)
             print(json.dumps(item, ensure_ascii=False), flush=True)
     return 1 if errors else 0
 
@@ -56,6 +61,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("events", metavar="EVENTS.jsonl", help="'-' for standard input")
     p.add_argument("--spec", default=None, metavar="PATH")
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="kk",
+        help="the language of each finding's title, its question as the spec words it",
+    )
     p.add_argument(
         "--journal",
         default=None,

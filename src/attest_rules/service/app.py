@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast, get_args
 
 import anyio
 import anyio.to_thread
@@ -41,10 +41,12 @@ from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_data, case_from_json, case_line
 from attest_rules.engine.records import as_record, record_data, replay, seal, verify
 from attest_rules.engine.regulation import Regulation, load
+from attest_rules.engine.results import Lang
 from attest_rules.errors import AttestRulesError
 from attest_rules.legal_time import CalendarError, TermError, kz_calendar
 from attest_rules.located.lines import MAX_LINE
 from attest_rules.spec.facts import CaseModel
+from attest_rules.tools.messages import page_words
 from attest_rules.tools.payloads import (
     Batch,
     BatchOptions,
@@ -166,6 +168,14 @@ class BodyLimit:
 
 
 # ---- the application --------------------------------------------------------------------------
+
+
+def _lang(text: str) -> Lang:
+    """A language of the library's wording, from a query parameter."""
+    for lang in get_args(Lang):
+        if text == lang:
+            return cast(Lang, lang)
+    raise AttestRulesError(f"lang must be one of kk, ru, en, not {text!r}")
 
 
 Interpretations = Annotated[
@@ -294,7 +304,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
             bool, Query(description="for each undetermined answer, what would decide it")
         ] = False,
         lang: Annotated[
-            str, Query(pattern="^(kk|ru|en)$", description="the language of messages")
+            Lang, Query(description="the language of titles, reasons and date steps")
         ] = "kk",
     ) -> Response:
         raw = await body(request)
@@ -304,7 +314,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
             chosen = reg.choices(choices)
             answers = await within(evaluator.decide_all, case.model_dump(), on, chosen)
             return _json(answers_only_json(case.id, answers))
-        ev = await within(partial(reg.evaluate, case, on, choices, explain=explain))
+        ev = await within(partial(reg.evaluate, case, on, choices, explain=explain, lang=lang))
         return _json(seal(ev))
 
     # the batch reads its body while it writes its answers, a line at a time, in constant
@@ -320,6 +330,15 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     @app.get("/page.js", include_in_schema=False)
     def page_script() -> Response:
         return Response(PAGE_SCRIPT, media_type="text/javascript; charset=utf-8")
+
+    @app.get(
+        "/messages",
+        summary="The page's own words in a language, by key (from the gettext catalogues)",
+    )
+    def messages(
+        lang: Annotated[Lang, Query(description="the language of the words")] = "kk",
+    ) -> dict[str, str]:
+        return page_words(lang)
 
     @app.get("/interpretations", summary="The spec's interpretive choices: default, alternatives")
     def interpretations() -> Response:
@@ -494,6 +513,7 @@ class _Batch:
                 on=dt.date.fromisoformat(on) if on else None,
                 interpretations=_choices(query.getlist("interpretation")),
                 answers_only=query.get("answers_only", "false").lower() in ("true", "1", "yes"),
+                lang=_lang(query.get("lang", "kk")),
             )
             batch = Batch(self.reg, options)  # an unknown choice: refused before any answer
         except (AttestRulesError, ValueError) as exc:
@@ -548,6 +568,13 @@ BATCH_PATH: dict[str, Any] = {
                 "in": "query",
                 "required": False,
                 "schema": {"type": "boolean"},
+            },
+            {
+                "name": "lang",
+                "in": "query",
+                "required": False,
+                "schema": {"enum": ["kk", "ru", "en"], "default": "kk"},
+                "description": "the language of titles, reasons and date steps",
             },
         ],
         "requestBody": {

@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.records import Replay, Verification, record_json
 from attest_rules.engine.regulation import Regulation
-from attest_rules.engine.results import Status
+from attest_rules.engine.results import Lang, Status
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar
+from attest_rules.messages import localise
 from attest_rules.spec.facts import CaseModel
 from attest_rules.tools.render import change_json, consolidated_json, version_json
 
@@ -225,6 +226,7 @@ class BatchOptions:
     answers_only: bool = False
     explain: bool = False
     signer: Signer | None = None
+    lang: Lang = "en"
 
 
 class Batch:
@@ -249,11 +251,16 @@ class Batch:
                 answers = self.evaluator.decide_all(case.model_dump(), options.on, self.choices)
                 return json.dumps(answers_only_json(case.id, answers), ensure_ascii=False), True
             ev = self.reg.evaluate(
-                case, options.on, dict(options.interpretations), explain=options.explain
+                case,
+                options.on,
+                dict(options.interpretations),
+                explain=options.explain,
+                lang=options.lang,
             )
             return record_json(ev, options.signer), True
         except (ValueError, FactsError, AttestRulesError) as exc:
-            return json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False), False
+            said = localise(exc.args[0] if exc.args else exc, options.lang)
+            return json.dumps({"line": number, "error": said}, ensure_ascii=False), False
 
 
 def parse_choice(text: str) -> tuple[str, str]:

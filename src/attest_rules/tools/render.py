@@ -8,25 +8,32 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attest_rules.engine.regulation import Regulation
+from attest_rules.messages import tr, words
 from attest_rules.spec.bindings import WINDOW
 from attest_rules.spec.consolidation import Consolidated, Provision
 from attest_rules.spec.diff import Change
 from attest_rules.spec.regulation import Version
 
 LANGS = ("kk", "ru", "en")
+_CHANGE_WORDS = {  # a change's kind, as a reader is told it (its id in JSON)
+    "replaced": words("replaced"),
+    "amended": words("amended"),
+    "repealed": words("repealed"),
+    "added": words("added"),
+}
 
 
 def wording(text: Mapping[str, str] | None, gloss: Mapping[str, str], lang: str) -> str:
     """The wording in ``lang``: official for kk/ru, the unofficial gloss for en."""
     if text is None:
-        return "(wording unknown: not held, and not invented)"
+        return tr(lang, "(wording unknown: not held, and not invented)")
     if lang == "en":
         if "en" in gloss:
             return f"{gloss['en']}  [unofficial English gloss]"
         return f"(no English gloss) {text['kk']}"
     if lang in text:
         return text[lang]
-    return f"(no official {lang} text in the spec; kk:) {text['kk']}"
+    return tr(lang, "(no official {lang} text in the spec; kk:) {text}", lang=lang, text=text["kk"])
 
 
 def _label(p: Provision) -> str:
@@ -75,23 +82,41 @@ def window_setting(reg: Regulation) -> str:
     return f"interpretation {binding.interpretation}" if binding else "versions.window"
 
 
-def _status_header(reg: Regulation, text: Consolidated) -> list[str]:
+def _status_header(reg: Regulation, text: Consolidated, lang: str) -> list[str]:
     v = reg.version(text.version)
-    lines = [f"As in force on {text.on.isoformat()}: version {v.id} — {v.title}."]
+    on = text.on.isoformat()
+    if lang == "en":  # a version's title is the spec's, in English
+        lines = [f"As in force on {on}: version {v.id} — {v.title}."]
+    else:
+        lines = [tr(lang, "As in force on {on}: version {version}.", on=on, version=v.id)]
     if text.uncertain:
         for vid in text.uncertain_versions:
             u = reg.version(vid)
             w = u.window
             assert w is not None  # noqa: S101
             lines.append(
-                f"UNCERTAIN: {text.on.isoformat()} is inside the effective-date window of "
-                f"{u.id} ({u.title}): it takes effect between {w.earliest.isoformat()} and "
-                f"{w.latest.isoformat()}, its publication date being unknown. Shown first: the "
-                f"text without it; then, where it differs, the text with it "
-                f"({window_setting(reg)} = report-both)."
+                tr(
+                    lang,
+                    "UNCERTAIN: {on} is inside the effective-date window of {version}: it takes "
+                    "effect between {earliest} and {latest}, its publication date being unknown. "
+                    "Shown first: the text without it; then, where it differs, the text with it "
+                    "({setting} = report-both).",
+                    on=on,
+                    version=u.id,
+                    earliest=w.earliest.isoformat(),
+                    latest=w.latest.isoformat(),
+                    setting=window_setting(reg),
+                )
             )
     if text.assumed:
-        lines.append(f"ASSUMED: {window_setting(reg)} = {text.assumed}.")
+        lines.append(
+            tr(
+                lang,
+                "ASSUMED: {setting} = {choice}.",
+                setting=window_setting(reg),
+                choice=text.assumed,
+            )
+        )
     return lines
 
 
@@ -99,29 +124,28 @@ def render_provisions(items: Iterable[Provision], lang: str, base_depth: int = 0
     out: list[str] = []
     for p in items:
         indent = "  " * (p.depth - base_depth)
-        head = f"{indent}{_label(p)}  [version {p.version}"
-        head += ", repealed]" if p.status == "repealed" else "]"
+        version = tr(lang, "version {version}", version=p.version)
+        head = f"{indent}{_label(p)}  [{version}"
+        head += ", " + tr(lang, "repealed") + "]" if p.status == "repealed" else "]"
         out.append(head)
         if p.heading:
             out.append(_wrap(p.heading.get("kk", ""), indent + "  "))
         if p.status == "repealed":
-            out.append(f"{indent}  (repealed; no wording in force)")
+            out.append(indent + "  " + tr(lang, "(repealed; no wording in force)"))
         else:
             out.append(_wrap(wording(p.text, p.gloss, lang), indent + "  "))
         if p.text_after:
             out.append(_wrap(wording(p.text_after, p.gloss_after, lang), indent + "  "))
         for inference in p.inferred:
             basis = ", ".join(inference.basis) or "—"
-            out.append(
-                _wrap(
-                    f"inferred (not official text): {inference.statement} [basis: {basis}]",
-                    indent + "  ",
-                )
-            )
+            if lang == "en":  # an inference is written in English in the spec
+                said = f"inferred (not official text): {inference.statement} [basis: {basis}]"
+            else:
+                said = tr(lang, "inferred, not official text [basis: {basis}]", basis=basis)
+            out.append(_wrap(said, indent + "  "))
         for note in p.notes:
-            out.append(
-                _wrap(f"note: {note.kk if lang != 'en' else (note.en or note.kk)}", indent + "  ")
-            )
+            said = note.kk if lang != "en" else (note.en or note.kk)
+            out.append(_wrap(tr(lang, "note: {text}", text=said), indent + "  "))
     return "\n".join(out)
 
 
@@ -133,20 +157,25 @@ def _items(text: Consolidated, pid: str | None) -> tuple[Provision, ...]:
 
 
 def render_show(reg: Regulation, text: Consolidated, pid: str | None, lang: str) -> str:
-    lines = _status_header(reg, text)
+    lines = _status_header(reg, text, lang)
     items = _items(text, pid)
     alt = text.alternative
     alt_items = _items(alt, pid) if alt is not None else ()
     base = (items or alt_items)[0].depth if pid and (items or alt_items) else 0
     lines.append("")
     lines.append(
-        render_provisions(items, lang, base) if items else f"  ({pid} is not in this text)"
+        render_provisions(items, lang, base)
+        if items
+        else "  " + tr(lang, "({provision} is not in this text)", provision=pid)
     )
     if alt is not None and alt_items != items:
         lines.append("")
-        lines.append(f"With {', '.join(alt.uncertain_versions)} in force:")
+        versions = ", ".join(alt.uncertain_versions)
+        lines.append(tr(lang, "With {versions} in force:", versions=versions))
         lines.append(
-            render_provisions(alt_items, lang, base) if alt_items else f"  ({pid} is not in it)"
+            render_provisions(alt_items, lang, base)
+            if alt_items
+            else "  " + tr(lang, "({provision} is not in it)", provision=pid)
         )
     return "\n".join(lines)
 
@@ -155,26 +184,36 @@ def render_diff(
     reg: Regulation, a: Consolidated, b: Consolidated, changes: list[Change], lang: str
 ) -> str:
     lines = [
-        f"Changes between {a.on.isoformat()} (version {a.version}) and "
-        f"{b.on.isoformat()} (version {b.version}):"
+        tr(
+            lang,
+            "Changes between {first} (version {a}) and {second} (version {b}):",
+            first=a.on.isoformat(),
+            a=a.version,
+            second=b.on.isoformat(),
+            b=b.version,
+        )
     ]
     if a.uncertain or b.uncertain:
         lines.append(
-            "UNCERTAIN: a date is inside an effective-date window; compared: the texts "
-            "without the uncertain amendment (see `show --on`)."
+            tr(
+                lang,
+                "UNCERTAIN: a date is inside an effective-date window; compared: the texts "
+                "without the uncertain amendment (see `show --on`).",
+            )
         )
     if not changes:
-        lines.append("  no changes")
+        lines.append("  " + tr(lang, "no changes"))
 
     def one(c: Change, depth: int) -> None:
         pad = "  " * depth
         number = f" {c.number}" if c.number else ""
-        lines.append(
-            f"{pad}  {c.kind:<9} {c.provision_id} ({c.provision_kind}{number}) [by {c.by_version}]"
-        )
+        kind = tr(lang, _CHANGE_WORDS[c.kind]) if c.kind in _CHANGE_WORDS else c.kind
+        by = tr(lang, "by {version}", version=c.by_version)
+        lines.append(f"{pad}  {kind:<9} {c.provision_id} ({c.provision_kind}{number}) [{by}]")
         if c.kind in ("replaced", "amended"):
-            lines.append(pad + "      before: " + _clip(wording(c.before, {}, lang)))
-            lines.append(pad + "      after:  " + _clip(wording(c.after, {}, lang)))
+            before, after = tr(lang, "before:"), tr(lang, "after:")
+            lines.append(f"{pad}      {before} " + _clip(wording(c.before, {}, lang)))
+            lines.append(f"{pad}      {after}  " + _clip(wording(c.after, {}, lang)))
         elif c.kind == "added":
             lines.append(pad + "      " + _clip(wording(c.after, {}, lang)))
         for part in c.parts:

@@ -1,31 +1,14 @@
 "use strict";
-// The page's own words; the clauses stay as the spec holds them (Kazakh). Reasons and titles
-// are the library's wording, in English for now, marked so.
-const WORDS = {
-  kk: {title: "Аттестаттау ережелері: іс бойынша жауаптар", case: "Іс (YAML немесе JSON)", lang: "Тіл",
-       on: "Күні (бос болса, әр сұрақтың өз оқиға күні)", compare: "Салыстыру", on2: "Басқа күн",
-       evaluate: "Бағалау", compare_button: "Салыстыру", question: "Сұрақ", status: "Нәтиже",
-       why: "Негіздеме және тармақ", other: "Басқа баптауда", satisfied: "сақталды", violated: "бұзылды",
-       undetermined: "анықталмады", not_applicable: "қолданылмайды", missing: "берілмеген деректер",
-       clause: "тармақ", english: "(кітапхананың ағылшынша сөзі)", changed: "өзгерген жауаптар",
-       answers: "жауап", default_choice: "әдепкі"},
-  ru: {title: "Правила аттестации: ответы по делу", case: "Дело (YAML или JSON)", lang: "Язык",
-       on: "Дата (пусто: у каждого вопроса своя дата события)", compare: "Сравнение", on2: "Другая дата",
-       evaluate: "Оценить", compare_button: "Сравнить", question: "Вопрос", status: "Итог",
-       why: "Основания и пункт", other: "При другой настройке", satisfied: "соблюдено", violated: "нарушено",
-       undetermined: "не определено", not_applicable: "не применяется", missing: "недостающие сведения",
-       clause: "пункт", english: "(формулировка библиотеки, по-английски)", changed: "изменившиеся ответы",
-       answers: "ответов", default_choice: "по умолчанию"},
-  en: {title: "Attestation rules: the answers for a case", case: "Case (YAML or JSON)", lang: "Language",
-       on: "Date (empty: each question's own event date)", compare: "Compare", on2: "Another date",
-       evaluate: "Evaluate", compare_button: "Compare", question: "Question", status: "Status",
-       why: "Reasons and clause", other: "Under the other setting", satisfied: "satisfied", violated: "violated",
-       undetermined: "undetermined", not_applicable: "not applicable", missing: "missing",
-       clause: "clause", english: "(the library's wording)", changed: "answers changed",
-       answers: "answers", default_choice: "default"},
-};
+// The page's own words come from the library's gettext catalogues (GET messages?lang=...), as
+// the titles and reasons come from the spec in the chosen language; the clauses stay as the spec
+// holds them (Kazakh).
+const WORDS = {};
 const $ = (id) => document.getElementById(id);
-const word = (key) => (WORDS[$("lang").value] || WORDS.kk)[key] || key;
+const word = (key) => (WORDS[$("lang").value] || {})[key] || key;
+
+async function loadWords(lang) {
+  if (!WORDS[lang]) WORDS[lang] = await (await fetch("messages?lang=" + encodeURIComponent(lang))).json();
+}
 let interpretations = [];
 
 function el(tag, text, cls) {  // text, never markup: what a case or the spec holds is shown, not run
@@ -35,7 +18,8 @@ function el(tag, text, cls) {  // text, never markup: what a case or the spec ho
   return node;
 }
 
-function translate() {
+async function translate() {
+  await loadWords($("lang").value);
   document.documentElement.lang = $("lang").value;
   for (const node of document.querySelectorAll("[data-word]")) node.textContent = word(node.dataset.word);
   for (const [box, suffix] of [["interpretations", ""], ["interpretations2", "2"]]) renderChoices(box, suffix);
@@ -64,7 +48,7 @@ function renderChoices(box, suffix) {
 }
 
 function params(dateId, box) {
-  const p = new URLSearchParams();
+  const p = new URLSearchParams({lang: $("lang").value});
   if ($(dateId).value) p.set("on", $(dateId).value);
   for (const s of $(box).querySelectorAll("select")) {
     const i = interpretations.find((x) => x.id === s.dataset.id);
@@ -102,7 +86,6 @@ function answerCell(a) {
     clause.lang = "kk";
     cell.append(clause);
   }
-  cell.append(el("div", word("english"), "note"));
   return cell;
 }
 
@@ -157,7 +140,10 @@ async function run(compare) {
 
 $("form").addEventListener("submit", (e) => { e.preventDefault(); run(false); });
 $("compare-button").addEventListener("click", () => run(true));
-$("lang").addEventListener("change", translate);
+$("lang").addEventListener("change", async () => {
+  await translate();
+  if (!$("answers").hidden) run(!$("other-head").hidden);  // the answers too, in the new language
+});
 $("file").addEventListener("change", async () => {
   const f = $("file").files[0];
   if (f) $("case").value = await f.text();
@@ -167,6 +153,6 @@ $("file").addEventListener("change", async () => {
   const health = await (await fetch("health")).json();
   $("spec").textContent = health.spec_id + " " + health.spec_version + " (" + health.spec_hash.slice(0, 19) + "…), attest_rules " + health.library_version;
   interpretations = await (await fetch("interpretations")).json();
-  translate();
+  await translate();
   document.body.dataset.ready = "1";
 })();
