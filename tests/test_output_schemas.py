@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from referencing import Registry, Resource
 
 from attest_rules.cli.app import main
@@ -189,3 +190,23 @@ def test_each_document_schema_flags_a_missing_field(capsys: pytest.CaptureFixtur
     data = json.loads(_run(capsys, "calendar", "is-working-day", "2025-03-21", "--format", "json"))
     del data["working"]
     assert list(_validator("working-day").iter_errors(data))
+
+
+def test_a_schema_s_references_resolve_beside_its_file() -> None:
+    """No schema claims an address ("$id") that nobody serves: a validator would go to the
+    network for "case.schema.json" (check-jsonschema did, and failed); without it, a reference
+    resolves beside the file it is read from, as editors and code generators read it."""
+    for path in SPEC.glob("*.schema.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        assert "$id" not in schema, path.name
+    asked: list[str] = []
+
+    def beside(uri: str) -> Resource[Any]:  # a reference read from the folder of the file
+        asked.append(uri)
+        return Resource.from_contents(_schema(uri.removesuffix(".schema.json")))
+
+    registry: Registry[Any] = Registry(retrieve=beside)  # type: ignore[call-arg]
+    validator = jsonschema.Draft202012Validator(_schema("casefile"), registry=registry)
+    case_file = yaml.safe_load((ROOT / "tests" / "cases" / "admission.yaml").read_text("utf-8"))
+    assert not list(validator.iter_errors(_jsonable(case_file)))
+    assert set(asked) == {"case.schema.json"}  # relative: no host, no network

@@ -56,7 +56,8 @@ def schema(name: str, reg: LoadedSpec | None = None) -> dict[str, Any]:
         generated.setdefault("title", f"attest_rules {name}")
     else:
         generated = _pointed(_model(name, reg).model_json_schema())
-    generated["$id"] = f"https://attest-rules.invalid/schema/{FILES[name]}"
+    # no "$id": there is no published address, and an unresolvable one sends a validator to
+    # the network; without it, "case.schema.json" resolves beside the file it is read from
     return generated
 
 
