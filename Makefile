@@ -71,7 +71,7 @@ clean:
 # The library's own messages: extract the marked ones, update the kk and ru catalogues, compile
 # them (translators edit src/attest_rules/messages/locale/<lang>/LC_MESSAGES/attest_rules.po).
 MESSAGES := src/attest_rules/messages
-KEYWORDS := -k msg -k nmsg:1,2 -k words -k nwords:1,2 -k tr:2 -k ntr:2,3
+KEYWORDS := -k msg -k said -k nmsg:1,2 -k words -k nwords:1,2 -k tr:2 -k ntr:2,3
 messages: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-default-keywords --sort-by-file \
 	    --project attest_rules --copyright-holder "attest_rules authors" \

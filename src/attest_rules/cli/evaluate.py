@@ -24,6 +24,7 @@ from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.engine.results import Answer, Evaluation
 from attest_rules.engine.signing import Signer, new_key_pem, public_key_raw
 from attest_rules.errors import AttestRulesError
+from attest_rules.lang.display import shown_plain
 from attest_rules.located.reader import input_name
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.casefiles import run_files
@@ -78,7 +79,7 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
         if x.deciding:
             lines.append(f"{indent}     {t(lang, 'deciding')}: {', '.join(x.deciding)}")
         for w in x.witnesses:
-            facts = ", ".join(f"{p} = {_value(v)}" for p, v in w.facts.items())
+            facts = ", ".join(f"{p} = {_value(v, lang)}" for p, v in w.facts.items())
             result = t(lang, w.status) + (f" ({w.outcome})" if w.outcome else "")
             lines.append(f"{indent}     {t(lang, 'witness')}: {facts} → {result}")
         if x.note:
@@ -120,12 +121,15 @@ def render_evaluation(ev: Evaluation, lang: str = "kk", reg: Regulation | None =
     return "\n".join(lines)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, lang: str) -> str:
+    """A witness's value: as JSON writes it in English, yes and no in the reader's words."""
     if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+        return "[" + ", ".join(_value(v, lang) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
-    return str(value).lower() if isinstance(value, bool) else str(value)
+        return "{" + ", ".join(f"{k}: {_value(v, lang)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return str(value).lower() if lang == "en" else shown_plain(value, lang)
+    return str(value)
 
 
 def _signer(args: argparse.Namespace) -> Signer | None:

@@ -310,11 +310,11 @@ class Evaluator:
         reason = DateReason(
             label=label,
             date=computed.date,
-            steps=tuple(localise(step, lang) for step in computed.explanation.steps),
+            steps=tuple(localise(step, lang) for step in computed.explanation.said_steps),
             interpretations=self.reg.bindings.interpretations_of(
                 computed.explanation.readings, choices
             ),
-            warnings=tuple(localise(w, lang) for w in computed.explanation.warnings),
+            warnings=tuple(localise(w, lang) for w in computed.explanation.said_warnings),
         )
         # holding ``computed`` and ``choices`` keeps their ids unique
         self._date_cache[key] = (computed, choices, reason)

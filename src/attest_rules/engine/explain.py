@@ -29,11 +29,13 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.results import Answer, Explanation, Witness
+from attest_rules.engine.results import STATUS_WORDS, Answer, Explanation, Witness
 from attest_rules.errors import AttestRulesError
+from attest_rules.lang.display import shown_plain
 from attest_rules.lang.syntax import NONE
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, may_be_none, type_at
 from attest_rules.legal_time import FIRST_DAY, LAST_DAY
+from attest_rules.messages import localise, msg, tr
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.regulation import LoadedSpec
 
@@ -59,13 +61,16 @@ def explain(
     on: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
     budget: int = MAX_EVALUATIONS,
+    lang: str = "en",
 ) -> list[Explanation]:
-    """An ``Explanation`` for each undetermined answer of ``case``."""
+    """An ``Explanation`` for each undetermined answer of ``case``, its note in ``lang``."""
     out = []
     for answer in answers:
         if answer.status == "undetermined":
             search = _Search(evaluator, case, answer.question, on, interpretations, budget)
-            out.append(search.run(answer))
+            found = search.run(answer)
+            found.note = localise(found.note, lang)
+            out.append(found)
     return out
 
 
@@ -136,11 +141,19 @@ class _Search:
             first, second = list(found.values())[:2]
             pair = self._walk(first, second, deciding)
         if pair is None:
-            note = (
-                f"every completion tried gives {_shown(next(iter(found)))}"
-                if len(found) == 1
-                else "no completion that the constraints allow was found"
-            ) + f" ({self.spent} evaluated); other values may still decide it"
+            if len(found) == 1:
+                note = msg(
+                    "every completion tried gives {result} ({n} evaluated); other values may "
+                    "still decide it",
+                    result=_shown(next(iter(found))),
+                    n=self.spent,
+                )
+            else:
+                note = msg(
+                    "no completion that the constraints allow was found ({n} evaluated); other "
+                    "values may still decide it",
+                    n=self.spent,
+                )
             return self._done(deciding, None, note)
         return self._done(deciding, pair, "")
 
@@ -154,7 +167,7 @@ class _Search:
         if pair is not None:
             witnesses = self._verified(*pair)
             if not witnesses:  # never shown unless evaluated as a whole case
-                note = "the witnesses found did not hold when evaluated as cases"
+                note = msg("the witnesses found did not hold when evaluated as cases")
             elif not note:
                 note = _contrast(*pair, witnesses)
         return Explanation(
@@ -484,9 +497,32 @@ def _json(value: Any) -> Any:
     return value
 
 
+class _Status(str):
+    """A status as a note names it: its id in English, its word in another language."""
+
+    def localised(self, lang: str) -> str:
+        return tr(lang, STATUS_WORDS[str(self)])
+
+
+class _Value(str):
+    """A fact's value as a note shows it: as Python writes it in English, a yes, a no or
+    nothing in the reader's words in another language."""
+
+    value: Any
+
+    def __new__(cls, value: Any) -> _Value:
+        text = super().__new__(cls, str(value))
+        text.value = value
+        return text
+
+    def localised(self, lang: str) -> str:
+        return shown_plain(self.value, lang)
+
+
 def _shown(result: Result) -> str:
     status, outcome = result
-    return f"{status} ({outcome})" if outcome else status
+    said = _Status(status)
+    return msg("{status} ({outcome})", status=said, outcome=outcome) if outcome else said
 
 
 def _contrast(a: dict[str, Any], b: dict[str, Any], witnesses: list[Witness]) -> str:
@@ -496,11 +532,23 @@ def _contrast(a: dict[str, Any], b: dict[str, Any], witnesses: list[Witness]) ->
     if len(differ) == 1:
         p = differ[0]
         x, y = a.get(p), b.get(p)
+        said = {
+            "fact": p,
+            "x": _Value(_json(x)),
+            "y": _Value(_json(y)),
+            "a": sides[0],
+            "b": sides[1],
+        }
         if isinstance(x, dt.date) and isinstance(y, dt.date) and abs((y - x).days) == 1:
-            return (
-                f"{p} = {_json(x)} gives {sides[0]}; {p} = {_json(y)} gives {sides[1]}: the "
-                "answer changes between these two days"
+            return msg(
+                "{fact} = {x} gives {a}; {fact} = {y} gives {b}: the answer changes between "
+                "these two days",
+                **said,
             )
-        return f"{p} = {_json(x)} gives {sides[0]}; {p} = {_json(y)} gives {sides[1]}"
-    changed = ", ".join(differ)
-    return f"the witnesses differ in {changed}: one gives {sides[0]}, the other {sides[1]}"
+        return msg("{fact} = {x} gives {a}; {fact} = {y} gives {b}", **said)
+    return msg(
+        "the witnesses differ in {facts}: one gives {a}, the other {b}",
+        facts=", ".join(differ),
+        a=sides[0],
+        b=sides[1],
+    )

@@ -43,7 +43,12 @@ class Regulation(LoadedSpec):
             from attest_rules.engine.explain import explain as search
 
             result.explanations = search(
-                self._evaluator, result.inputs.case, result.answers, day, interpretations
+                self._evaluator,
+                result.inputs.case,
+                result.answers,
+                day,
+                interpretations,
+                lang=lang,
             )
         return result
 

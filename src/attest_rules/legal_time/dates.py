@@ -24,7 +24,7 @@ from typing import Literal
 from attest_rules.legal_time.calendar import WorkingCalendar, kz_calendar
 from attest_rules.legal_time.readings import DEFAULT, Readings
 from attest_rules.legal_time.terms import Term, TermError, Unit, check_day, ordinal, term_end
-from attest_rules.messages import Joined, localise, msg, tr
+from attest_rules.messages import Joined, Said, localise, said, tr
 
 DateKind = Literal["deadline", "earliest", "validity_end"]
 
@@ -32,16 +32,28 @@ DateKind = Literal["deadline", "earliest", "validity_end"]
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """How a date was reached: every step, the readings relied on (by name: ``not_earlier_than``,
-    ``year_from_29_february``) and what is uncertain."""
+    ``year_from_29_february``) and what is uncertain. The steps and warnings are kept as
+    messages (``said_steps``, ``said_warnings``), said in English by ``steps`` and
+    ``warnings`` and in another language by ``localised``."""
 
     kind: DateKind
     event: dt.date
     term: str
     raw_end: dt.date
-    steps: tuple[str, ...]
+    said_steps: tuple[Said, ...]
     readings: Mapping[str, str] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
+    said_warnings: tuple[str | Said, ...] = ()
     shifted_from: dt.date | None = None
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """Every step, in English."""
+        return tuple(str(s) for s in self.said_steps)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What is uncertain, in English."""
+        return tuple(str(w) for w in self.said_warnings)
 
     def __str__(self) -> str:
         lines = list(self.steps)
@@ -51,11 +63,11 @@ class Explanation:
 
     def localised(self, lang: str) -> str:
         """The explanation in ``lang``: its steps and warnings said in it."""
-        lines = [localise(s, lang) for s in self.steps]
+        lines = [localise(s, lang) for s in self.said_steps]
         lines += [
             tr(lang, "reading {id} = {choice}", id=k, choice=v) for k, v in self.readings.items()
         ]
-        lines += [tr(lang, "warning: {text}", text=w) for w in self.warnings]
+        lines += [tr(lang, "warning: {text}", text=w) for w in self.said_warnings]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, object]:
@@ -88,7 +100,7 @@ def _term(term: Term | str) -> Term:
 
 def _calendar_end(
     event: dt.date, term: Term, readings: Readings
-) -> tuple[dt.date, list[str], dict[str, str]]:
+) -> tuple[dt.date, list[Said], dict[str, str]]:
     end = term_end(event, term, feb29=readings.year_from_29_february)
     return end.date, list(end.steps), dict(end.readings)
 
@@ -109,12 +121,12 @@ def deadline(
     cal = calendar or kz_calendar()
     t = _term(term)
     check_day(event)
-    steps: list[str] = []
+    steps: list[Said] = []
     start = event
     if on_receipt and not cal.is_working_day(event):
         start = cal.next_working_day(event)
         steps.append(
-            msg(
+            said(
                 "received {event} ({why}), a non-working day: registered on the next working "
                 "day, {start} (АППК art. 64 p.3)",
                 event=event.isoformat(),
@@ -127,7 +139,7 @@ def deadline(
     if t.unit is Unit.working_days:
         raw = end = cal.add_working_days(start, t.amount)
         steps.append(
-            msg(
+            said(
                 "{term} counted from the day after {start} (АППК art. 76): the {ordinal} "
                 "working day is {end}",
                 term=t,
@@ -146,17 +158,17 @@ def deadline(
             shifted = raw
             skipped = [cal.info(raw + dt.timedelta(days=i)) for i in range((end - raw).days)]
             why = Joined(
-                [msg("{day} {why}", day=d.date.isoformat(), why=d.reason) for d in skipped]
+                [said("{day} {why}", day=d.date.isoformat(), why=d.reason) for d in skipped]
             )
             steps.append(
-                msg(
+                said(
                     "the last day is not a working day ({why}); it moves to the next working "
                     "day, {end} (Civil Code art. 175)",
                     why=why,
                     end=end.isoformat(),
                 )
             )
-    steps.append(msg("deadline: {end} (until 24:00, Civil Code art. 176)", end=end.isoformat()))
+    steps.append(said("deadline: {end} (until 24:00, Civil Code art. 176)", end=end.isoformat()))
     return ComputedDate(
         end,
         Explanation(
@@ -166,7 +178,7 @@ def deadline(
             raw,
             tuple(steps),
             used,
-            cal.warnings_for(event, end),
+            cal.said_warnings_for(event, end),
             shifted,
         ),
     )
@@ -191,23 +203,23 @@ def earliest(
     if choice == "day-after-term":
         day = raw + dt.timedelta(days=1)
         steps.append(
-            msg(
+            said(
                 "the term must have fully passed: earliest is the next day, {day}",
                 day=day.isoformat(),
             )
         )
     elif choice == "last-day-of-term":
         steps.append(
-            msg("earliest permitted day: the last day of the term, {day}", day=day.isoformat())
+            said("earliest permitted day: the last day of the term, {day}", day=day.isoformat())
         )
     else:
         raise TermError(f"unknown choice {choice!r} for not_earlier_than")
-    steps.append(msg("an earliest date does not move to a working day"))
+    steps.append(said("an earliest date does not move to a working day"))
     cal = calendar or kz_calendar()
     return ComputedDate(
         day,
         Explanation(
-            "earliest", event, str(t), raw, tuple(steps), used, cal.warnings_for(event, day)
+            "earliest", event, str(t), raw, tuple(steps), used, cal.said_warnings_for(event, day)
         ),
     )
 
@@ -225,6 +237,6 @@ def validity_end(
         raise TermError("a validity is given by a calendar term, not working days")
     raw, steps, used = _calendar_end(event, t, readings)
     steps.append(
-        msg("valid until {day} inclusive; a validity end does not move", day=raw.isoformat())
+        said("valid until {day} inclusive; a validity end does not move", day=raw.isoformat())
     )
     return ComputedDate(raw, Explanation("validity_end", event, str(t), raw, tuple(steps), used))

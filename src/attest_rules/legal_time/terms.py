@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.readings import CHOICES
-from attest_rules.messages import msg, ntr, nwords
+from attest_rules.messages import Said, ntr, nwords, said
 
 
 class TermError(LegalTimeError):
@@ -105,15 +105,15 @@ class TermEnd:
     """The last day of a term on the calendar, before any working-day shift."""
 
     date: dt.date
-    steps: tuple[str, ...]
+    steps: tuple[Said, ...]  # each said in English by str(), in another language by localise
     readings: tuple[tuple[str, str], ...] = ()  # the readings it relied on, by name
 
 
 def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermEnd:
     """The last day of ``term`` counted from ``event`` in calendar units (Civil Code arts.
     173–174). Working-day terms need a calendar and are computed by the calendar module."""
-    steps: list[str] = [
-        msg("event {event}; the term starts the next day (Civil Code art. 173)", event=_iso(event))
+    steps: list[Said] = [
+        said("event {event}; the term starts the next day (Civil Code art. 173)", event=_iso(event))
     ]
     used: list[tuple[str, str]] = []
     if term.unit is Unit.working_days:
@@ -129,12 +129,12 @@ def term_end(event: dt.date, term: Term, *, feb29: str = "february-28") -> TermE
 
 
 def _term_end(
-    event: dt.date, term: Term, feb29: str, steps: list[str], used: list[tuple[str, str]]
+    event: dt.date, term: Term, feb29: str, steps: list[Said], used: list[tuple[str, str]]
 ) -> TermEnd:
     if term.unit is Unit.calendar_days:
         end = event + dt.timedelta(days=term.amount)
         steps.append(
-            msg(
+            said(
                 "{term}: the {ordinal} day after the event is {end}",
                 term=term,
                 ordinal=ordinal(term.amount),
@@ -145,13 +145,13 @@ def _term_end(
     elif term.unit is Unit.weeks:
         end = event + dt.timedelta(weeks=term.amount)
         steps.append(
-            msg("{term}: ends on the same weekday, {end} (art. 174)", term=term, end=_iso(end))
+            said("{term}: ends on the same weekday, {end} (art. 174)", term=term, end=_iso(end))
         )
     elif term.unit is Unit.months:
         end = event + relativedelta(months=term.amount)
         if end.day != event.day:
             steps.append(
-                msg(
+                said(
                     "{term}: the last month has no day {day}; the term ends on its last day, "
                     "{end} (art. 174)",
                     term=term,
@@ -161,7 +161,7 @@ def _term_end(
             )
         else:
             steps.append(
-                msg(
+                said(
                     "{term}: ends on the same day of the last month, {end} (art. 174)",
                     term=term,
                     end=_iso(end),
@@ -176,7 +176,7 @@ def _term_end(
             if feb29 == "march-1":
                 end = end + dt.timedelta(days=1)
             steps.append(
-                msg(
+                said(
                     "{term} from 29 February: {year} has no 29 February; the term ends on "
                     "{end} (reading year_from_29_february = {choice})",
                     term=term,
@@ -187,7 +187,7 @@ def _term_end(
             )
         else:
             steps.append(
-                msg(
+                said(
                     "{term}: ends on the same month and day of the last year, {end} (art. 174)",
                     term=term,
                     end=_iso(end),
