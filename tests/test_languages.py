@@ -322,3 +322,15 @@ def test_show_and_diff_frame_the_text_in_the_reader_s_language(
     out = capsys.readouterr().out
     assert out.startswith("Изменения между 2024-10-01 (редакция base)")
     assert "исключён" in out and "было:" in out
+
+
+def test_a_text_left_in_english_alone_is_a_located_warning(tmp_path: Path) -> None:
+    assert load().warnings == ()  # the bundled spec words every title and reason three ways
+    text = (ROOT / "spec" / "regulation_210.yaml").read_text(encoding="utf-8")
+    line = "                    kk: Екі құжат та ұсынылды.\n"
+    assert text.count(line) == 1
+    partial = tmp_path / "spec.yaml"
+    partial.write_text(text.replace(line, ""), encoding="utf-8")
+    warnings = load(partial).warnings
+    assert [w.message for w in warnings] == ["no kk wording: a reader in kk is shown the English"]
+    assert warnings[0].path.endswith(".outcomes[0].reason") and warnings[0].line > 0

@@ -9,7 +9,9 @@ compiled catalogues to their sources and every marked message to a translation.
 
 A ``Message`` is a ``str``, its English text, that also keeps what it was made of, so it can be
 said again in another language (``localise``), its values too: a value with a ``localised``
-method (a weekday, a holiday's name) is said in that language. The legal text never goes
+method (a weekday, a holiday's name) is said in that language. Where many are kept (legal
+time's steps, for every date it remembers), ``said`` makes a ``Said`` instead: not a ``str``,
+smaller, and formatted only when read. ``tr`` says a message at once. The legal text never goes
 through here: the spec holds it as it is.
 """
 
@@ -69,13 +71,12 @@ class Joined(str):
     """Several texts joined by "; ", each said in the reader's language."""
 
     parts: tuple[object, ...]
+    sep: str
 
     def __new__(cls, parts: list[Any] | tuple[Any, ...], sep: str = "; ") -> Joined:
         text = super().__new__(cls, sep.join(str(p) for p in parts))
         text.parts, text.sep = tuple(parts), sep
         return text
-
-    sep: str
 
     def localised(self, lang: str) -> str:
         return self.sep.join(localise(p, lang) for p in self.parts)
@@ -158,12 +159,17 @@ def localise(text: object, lang: str) -> str:
 
 def tr(lang: str, msgid: str, /, **args: Any) -> str:
     """``msgid`` said in ``lang`` at once, with ``args`` filled in."""
-    return localise(Message(msgid, args), lang) if lang != "en" else _format(msgid, args, "en")
+    template = msgid if lang == "en" else translations(lang).gettext(msgid)
+    return _format(template, args, lang)
 
 
 def ntr(lang: str, singular: str, plural: str, n: int, /, **args: Any) -> str:
     """``tr`` for a message whose form depends on the number ``n``."""
-    return localise(Message(singular, {"n": n, **args}, plural, n), lang)
+    if lang == "en":
+        template = singular if n == 1 else plural
+    else:
+        template = translations(lang).ngettext(singular, plural, n)
+    return _format(template, {"n": n, **args}, lang)
 
 
 @functools.cache

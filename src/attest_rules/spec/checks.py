@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from attest_rules.errors import DocPath, Severity, format_path
 from attest_rules.spec.bindings import PARAMETERS
-from attest_rules.spec.model import AddOp, Interpretation, Kind, SpecDocument
+from attest_rules.spec.model import AddOp, Interpretation, Kind, LibraryWording, SpecDocument
 from attest_rules.spec.placement import Placed, placed_provisions
 
 Problem = tuple[DocPath, str, Severity]  # path, message, severity
@@ -155,6 +155,7 @@ def check_document(doc: SpecDocument) -> list[Problem]:
                 )
             )
     _check_version_order(doc, add)
+    _check_translations(doc, add)
 
     # Restorations.
     seen_restorations: set[str] = set()
@@ -213,6 +214,38 @@ def check_document(doc: SpecDocument) -> list[Problem]:
             if ref not in known:
                 add((("interpretations", i, "concerns", k), f"no provision {ref!r}", "error"))
     return problems
+
+
+def _check_translations(doc: SpecDocument, push: Callable[[Problem], None]) -> None:
+    """A spec that words its titles and reasons in more than English words them all so: a text
+    left in English alone is shown in English to a Kazakh or Russian reader (a warning)."""
+    texts: list[tuple[DocPath, str | LibraryWording]] = []
+    for p in placed_provisions(doc):
+        for i, rule in enumerate(p.spec.rules):
+            path: DocPath = (*p.path, "rules", i)
+            texts.append(((*path, "question"), rule.question))
+            if rule.undetermined is not None:
+                texts.append(((*path, "undetermined"), rule.undetermined))
+            texts += [
+                ((*path, "outcomes", k, "reason"), o.reason) for k, o in enumerate(rule.outcomes)
+            ]
+    if not any(isinstance(text, LibraryWording) for _, text in texts):
+        return  # English only, throughout: nothing is half done
+    for path, text in texts:
+        missing = [
+            lang
+            for lang in ("kk", "ru")
+            if not isinstance(text, LibraryWording) or getattr(text, lang) is None
+        ]
+        if missing:
+            push(
+                (
+                    path,
+                    f"no {' or '.join(missing)} wording: a reader in "
+                    f"{' or '.join(missing)} is shown the English",
+                    "warning",
+                )
+            )
 
 
 def _binding_problems(

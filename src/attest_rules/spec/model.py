@@ -89,7 +89,7 @@ class LibraryWording(_Strict):
         return found or self.en
 
 
-Said = Annotated[
+LibraryText = Annotated[
     str | LibraryWording,
     Field(
         description="The library's wording, not legal text: English alone, or {en, kk, ru}; "
@@ -127,7 +127,7 @@ class OutcomeSpec(_Strict):
     id: Ident
     status: Status
     when: str | None = Field(default=None, description="Condition (an expression)")
-    reason: Said = Field(description="Why: the library's wording; {name} shows a value")
+    reason: LibraryText = Field(description="Why: the library's wording; {name} shows a value")
     cites: list[ProvisionId] = Field(default_factory=list, description="Narrower citations")
 
 
@@ -142,7 +142,7 @@ class RuleSpec(_Strict):
     """A question the provision settles, as data: what it reads, how it decides, why."""
 
     id: Ident = Field(description="The question's id, stable across versions")
-    question: Said = Field(description="The question asked: its title in answers")
+    question: LibraryText = Field(description="The question asked: its title in answers")
     event: str = Field(description="Expression giving the date whose version applies")
     reads: list[str] = Field(default_factory=list, description="The facts it reads (checked)")
     terms: list[str] = Field(default_factory=list, description="The terms it uses (checked)")
@@ -155,7 +155,7 @@ class RuleSpec(_Strict):
     let: dict[str, str | Choose] = Field(default_factory=dict, description="Named values")
     values: list[str] = Field(default_factory=list, description="Named values to report")
     outcomes: list[OutcomeSpec] = Field(default_factory=list)
-    undetermined: Said | None = Field(
+    undetermined: LibraryText | None = Field(
         default=None, description="Where the wording is unknown: why no answer can be given"
     )
 
