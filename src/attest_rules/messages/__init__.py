@@ -108,9 +108,9 @@ class Said:
 
     def localised(self, lang: str) -> str:
         """This message in ``lang``; English where the catalogue has no translation."""
-        template = self.msgid if lang == "en" else translations(lang).gettext(self.msgid)
-        if not self.names:
-            return template
+        if lang == "en":  # format() says each value as its str: its English
+            return self.msgid.format_map(dict(zip(self.names, self.values, strict=True)))
+        template = translations(lang).gettext(self.msgid)
         return template.format_map(
             {k: localise(v, lang) for k, v in zip(self.names, self.values, strict=True)}
         )
@@ -181,4 +181,6 @@ def translations(lang: str) -> gettext.NullTranslations:
 def _format(template: str, args: Mapping[str, Any], lang: str) -> str:
     if not args:
         return template
+    if lang == "en":  # format() says each value as its str: its English
+        return template.format_map(args)
     return template.format_map({k: localise(v, lang) for k, v in args.items()})
