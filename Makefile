@@ -62,7 +62,7 @@ schema: $(VENV)/.installed
 	$(BIN)/attest-rules schema error > spec/error.schema.json
 	$(BIN)/attest-rules schema answers > spec/answers.schema.json
 	for name in versions consolidated diff replay verify check term working-day add-working-days \
-	    working-days coverage impact form interpretations health; do \
+	    working-days coverage impact form interpretations health messages; do \
 	    $(BIN)/attest-rules schema $$name > spec/$$name.schema.json; done
 
 clean:

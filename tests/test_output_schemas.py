@@ -133,6 +133,7 @@ def test_what_the_service_answers_validates() -> None:
             answers.validate(client.post("/evaluate", content=raw, params=only).json())
             for path, params, name in (
                 ("/health", {}, "health"),
+                ("/messages", {"lang": "ru"}, "messages"),
                 ("/interpretations", {}, "interpretations"),
                 ("/versions", {}, "versions"),
                 ("/regulation", {"on": "2024-11-15"}, "consolidated"),

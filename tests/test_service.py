@@ -27,6 +27,7 @@ from openapi_spec_validator import validate
 
 import attest_rules
 from attest_rules.cli.app import main
+from attest_rules.messages import LANGS
 from attest_rules.service.app import Limits, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,6 +326,27 @@ def test_the_openapi_document_validates_and_reuses_the_committed_schemas(
     assert set(committed["$defs"]) <= set(schemas)
     assert schemas["Evaluation"]["properties"].keys() == committed["properties"].keys()
     assert client.get("/docs").status_code == 404  # its page would load scripts from a CDN
+
+
+def test_the_page_s_words_come_in_each_language(client: httpx.Client) -> None:
+    words = {lang: client.get("/messages", params={"lang": lang}).json() for lang in LANGS}
+    assert words["kk"]["evaluate"] == "Бағалау" and words["ru"]["evaluate"] == "Оценить"
+    assert words["en"]["evaluate"] == "Evaluate"
+    assert words["kk"].keys() == words["ru"].keys() == words["en"].keys()
+    refused = client.get("/messages", params={"lang": "de"})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_evaluate_answers_in_the_language_asked(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    example = EXAMPLES[0]
+    expected = cli_json(capsys, "evaluate", str(example), "--format", "json", "--lang", lang)
+    served = client.post("/evaluate", content=example.read_bytes(), params={"lang": lang})
+    assert served.json() == expected
+    assert served.json()["inputs"]["lang"] == lang
 
 
 def test_concurrent_requests_stay_correct(client: httpx.Client) -> None:

@@ -439,6 +439,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
 # each endpoint's answer, and the committed schema (spec/<name>.schema.json) it follows
 DOCUMENTS = {
     "/health": ("get", "health"),
+    "/messages": ("get", "messages"),
     "/interpretations": ("get", "interpretations"),
     "/versions": ("get", "versions"),
     "/regulation": ("get", "consolidated"),

@@ -269,6 +269,33 @@ class HealthDoc(TypedDict):
     library_version: str
 
 
+class PageWordsDoc(TypedDict):
+    """``GET /messages?lang=``: the page's own words in one language, from the gettext
+    catalogues (the library's wording, not legal text)."""
+
+    satisfied: str
+    violated: str
+    undetermined: str
+    not_applicable: str
+    missing: str
+    title: str
+    case: str
+    lang: str
+    on: str
+    compare: str
+    on2: str
+    evaluate: str
+    compare_button: str
+    question: str
+    status: str
+    why: str
+    other: str
+    clause: str
+    changed: str
+    default_choice: str
+    wording: str
+
+
 SHAPES: dict[str, Any] = {
     "versions": list[VersionDoc],
     "consolidated": RegulationDoc,
@@ -285,5 +312,6 @@ SHAPES: dict[str, Any] = {
     "form": FormDoc,
     "interpretations": list[InterpretationDoc],
     "health": HealthDoc,
+    "messages": PageWordsDoc,
 }
 """Each document a program reads, by the name of its schema (``<name>.schema.json``)."""
