@@ -16,11 +16,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_calendar_questions(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "calendar", "is-working-day", "2024-06-17")
+    code, out, _ = run(capsys, "calendar", "is-working-day", "2024-06-17", "--lang", "en")
     assert code == 0 and out.startswith("2024-06-17: yes")
+    code, out, _ = run(capsys, "calendar", "is-working-day", "2024-06-17")  # Kazakh, the default
+    assert code == 0 and out.startswith("2024-06-17: иә — түзету бойынша жұмыс күні")
     code, out, _ = run(capsys, "calendar", "is-working-day", "2024-12-16", "--format", "json")
     data = json.loads(out)
-    assert data["working"] is False and "Independence Day" in data["reason"]
+    assert data["working"] is False and "Тәуелсіздік күні" in data["reason"]  # holidays' kk
+    code, out, _ = run(
+        capsys, "calendar", "is-working-day", "2024-12-16", "--format", "json", "--lang", "ru"
+    )
+    assert "День Независимости" in json.loads(out)["reason"]  # this library's catalogue
     _, out, _ = run(capsys, "calendar", "add-working-days", "2024-12-13", "3")
     assert out.splitlines()[0] == "2024-12-19"
     _, out, _ = run(
@@ -30,8 +36,10 @@ def test_calendar_questions(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_term_kinds_and_interpretations(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "term", "2022-07-06", "3 years", "--deadline")
+    _, out, _ = run(capsys, "term", "2022-07-06", "3 years", "--deadline", "--lang", "en")
     assert out.startswith("deadline: 2025-07-08") and "art. 175" in out
+    _, out, _ = run(capsys, "term", "2022-07-06", "3 years", "--deadline", "--lang", "ru")
+    assert out.startswith("срок: 2025-07-08") and "ст. 175 ГК" in out
     _, out, _ = run(
         capsys,
         "term",
@@ -46,7 +54,7 @@ def test_term_kinds_and_interpretations(capsys: pytest.CaptureFixture[str]) -> N
     data = json.loads(out)
     assert data["date"] == "2024-03-16"
     assert data["explanation"]["interpretations"]["term.not-earlier-than"] == "day-after-term"
-    _, out, _ = run(capsys, "term", "2024-02-29", "1 year", "--validity")
+    _, out, _ = run(capsys, "term", "2024-02-29", "1 year", "--validity", "--lang", "en")
     assert out.startswith("validity end: 2025-02-28")
 
 

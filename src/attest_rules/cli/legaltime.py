@@ -18,6 +18,7 @@ from attest_rules.legal_time import (
     kz_calendar,
     validity_end,
 )
+from attest_rules.messages import LANGS, localise, ntr, tr, words
 from attest_rules.tools.payloads import add_working_days_json, working_day_json, working_days_json
 
 
@@ -29,40 +30,46 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
     return 0
 
 
+def _warned(lang: str, warnings: list[str]) -> list[str]:
+    return [tr(lang, "warning: {text}", text=w) for w in warnings]
+
+
 def cmd_is_working_day(args: argparse.Namespace) -> int:
-    data = working_day_json(kz_calendar(args.corrections), args.date)
-    answer = "yes" if data["working"] else "no"
+    lang = args.lang
+    data = working_day_json(kz_calendar(args.corrections), args.date, lang)
+    answer = tr(lang, "yes") if data["working"] else tr(lang, "no")
     text = "\n".join(
-        [
-            f"{data['date']}: {answer} — {data['reason']}",
-            *(f"warning: {w}" for w in data["warnings"]),
-        ]
+        [f"{data['date']}: {answer} — {data['reason']}", *_warned(lang, data["warnings"])]
     )
     return _emit(args, data, text)
 
 
 def cmd_add_working_days(args: argparse.Namespace) -> int:
-    data = add_working_days_json(kz_calendar(args.corrections), args.date, args.n)
-    text = "\n".join(
-        [
-            data["result"],
-            f"the {args.n} working day(s) after {data['date']} (the day itself not "
-            f"counted) end on {data['result']} ({data['reason']})",
-            *(f"warning: {w}" for w in data["warnings"]),
-        ]
+    lang = args.lang
+    data = add_working_days_json(kz_calendar(args.corrections), args.date, args.n, lang)
+    said = ntr(
+        lang,
+        "the {n} working day after {date} (the day itself not counted) ends on {result} ({why})",
+        "the {n} working days after {date} (the day itself not counted) end on {result} ({why})",
+        args.n,
+        date=data["date"],
+        result=data["result"],
+        why=data["reason"],
     )
+    text = "\n".join([data["result"], said, *_warned(lang, data["warnings"])])
     return _emit(args, data, text)
 
 
 def cmd_working_days(args: argparse.Namespace) -> int:
-    data = working_days_json(kz_calendar(args.corrections), args.date_from, args.date_to)
-    text = "\n".join(
-        [
-            f"{data['working_days']}",
-            f"working days from {data['from']} to {data['to']}, both included",
-            *(f"warning: {w}" for w in data["warnings"]),
-        ]
+    lang = args.lang
+    data = working_days_json(kz_calendar(args.corrections), args.date_from, args.date_to, lang)
+    said = tr(
+        lang,
+        "working days from {first} to {last}, both included",
+        first=data["from"],
+        last=data["to"],
     )
+    text = "\n".join([f"{data['working_days']}", said, *_warned(lang, data["warnings"])])
     return _emit(args, data, text)
 
 
@@ -85,9 +92,13 @@ def cmd_term(args: argparse.Namespace) -> int:
         result = earliest(args.event, term, readings=readings, calendar=cal)
     else:
         result = validity_end(args.event, term, readings=readings)
-    label = args.kind.replace("_", " ")
-    text = f"{label}: {result.date.isoformat()}\n{result.explanation}"
+    label = tr(args.lang, _KINDS[args.kind])
+    text = f"{label}: {result.date.isoformat()}\n{localise(result.explanation, args.lang)}"
     data = result.as_dict()
+    explained = data["explanation"]
+    assert isinstance(explained, dict)  # noqa: S101 - as_dict's shape
+    explained["steps"] = [localise(s, args.lang) for s in result.explanation.said_steps]
+    explained["warnings"] = [localise(w, args.lang) for w in result.explanation.said_warnings]
     if reg is not None and choices is not None:
         explanation = data["explanation"]
         assert isinstance(explanation, dict)  # noqa: S101 - as_dict's shape
@@ -95,6 +106,13 @@ def cmd_term(args: argparse.Namespace) -> int:
             result.explanation.readings, choices
         )
     return _emit(args, data, text)
+
+
+_KINDS = {  # a date's kind as a reader is told it
+    "deadline": words("deadline"),
+    "earliest": words("earliest"),
+    "validity_end": words("validity end"),
+}
 
 
 def _reading(text: str) -> tuple[str, str]:
@@ -115,6 +133,12 @@ def register(sub: Any) -> None:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument(
+            "--lang",
+            choices=LANGS,
+            default="kk",
+            help="the language of reasons, steps and warnings (kk, ru, en)",
+        )
         p.add_argument(
             "--corrections",
             default=None,

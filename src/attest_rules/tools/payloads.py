@@ -185,17 +185,25 @@ def answers_only_json(case_id: str | None, answers: Mapping[str, Any]) -> dict[s
     return {"case_id": case_id, "answers": dict(answers)}
 
 
-def working_day_json(cal: WorkingCalendar, day: dt.date) -> dict[str, Any]:
+def _warnings(cal: WorkingCalendar, first: dt.date, last: dt.date, lang: str) -> list[str]:
+    return [localise(w, lang) for w in cal.said_warnings_for(first, last)]
+
+
+def working_day_json(cal: WorkingCalendar, day: dt.date, lang: str = "en") -> dict[str, Any]:
+    """Whether ``day`` is a working day and why, its reason and warnings in ``lang``."""
     info = cal.info(day)
     return {
         "date": day.isoformat(),
         "working": info.working,
-        "reason": info.reason,
-        "warnings": list(cal.warnings_for(day, day)),
+        "reason": localise(info.reason, lang),
+        "warnings": _warnings(cal, day, day, lang),
     }
 
 
-def add_working_days_json(cal: WorkingCalendar, day: dt.date, n: int) -> dict[str, Any]:
+def add_working_days_json(
+    cal: WorkingCalendar, day: dt.date, n: int, lang: str = "en"
+) -> dict[str, Any]:
+    """The ``n``-th working day after ``day``, its reason and warnings in ``lang``."""
     if n < 1:
         raise TermError(f"N must be at least 1, got {n}")
     result = cal.add_working_days(day, n)
@@ -203,17 +211,20 @@ def add_working_days_json(cal: WorkingCalendar, day: dt.date, n: int) -> dict[st
         "date": day.isoformat(),
         "n": n,
         "result": result.isoformat(),
-        "reason": cal.info(result).reason,
-        "warnings": list(cal.warnings_for(day, result)),
+        "reason": localise(cal.info(result).reason, lang),
+        "warnings": _warnings(cal, day, result, lang),
     }
 
 
-def working_days_json(cal: WorkingCalendar, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+def working_days_json(
+    cal: WorkingCalendar, date_from: dt.date, date_to: dt.date, lang: str = "en"
+) -> dict[str, Any]:
+    """Working days from ``date_from`` to ``date_to``, both included; warnings in ``lang``."""
     return {
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "working_days": cal.working_days_between(date_from, date_to),
-        "warnings": list(cal.warnings_for(date_from, date_to)),
+        "warnings": _warnings(cal, date_from, date_to, lang),
     }
 
 
