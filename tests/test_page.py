@@ -78,11 +78,12 @@ def test_the_page_shows_every_answer_of_an_example(browser: tuple[WebDriver, str
     assert "regulation?provision=rules.6" in (link.get_attribute("href") or "")
     assert "Отырыс заңды ма" in quorum.text  # its title in Kazakh, the library's wording
     Select(driver.find_element(By.ID, "lang")).select_by_value("ru")
+    quorum_text = (  # read in one step: the page rebuilds the row as the answers come again
+        "const row = document.querySelector(\"tr[data-question='session.quorum']\"); "
+        "return row ? row.textContent : '';"
+    )
     wait.until(  # the page's words and the answers again, in Russian
-        lambda d: (
-            "Правомочно ли заседание"
-            in d.find_element(By.CSS_SELECTOR, "tr[data-question='session.quorum']").text
-        )
+        lambda d: "Правомочно ли заседание" in d.execute_script(quorum_text)
     )
     assert "Вопрос" in driver.find_element(By.CSS_SELECTOR, "#answers thead").text
     assert "соблюдено" in driver.find_element(By.CSS_SELECTOR, "#answers tbody").text
