@@ -307,14 +307,18 @@ class Evaluator:
             return hit[2]
         if len(self._date_cache) > 1 << 14:
             self._date_cache.clear()
+        explained = computed.explanation
+        if lang == "en":  # each step's str is its English
+            steps, warnings = tuple(map(str, explained.said_steps)), explained.warnings
+        else:
+            steps = tuple(localise(step, lang) for step in explained.said_steps)
+            warnings = tuple(localise(w, lang) for w in explained.said_warnings)
         reason = DateReason(
             label=label,
             date=computed.date,
-            steps=tuple(localise(step, lang) for step in computed.explanation.said_steps),
-            interpretations=self.reg.bindings.interpretations_of(
-                computed.explanation.readings, choices
-            ),
-            warnings=tuple(localise(w, lang) for w in computed.explanation.said_warnings),
+            steps=steps,
+            interpretations=self.reg.bindings.interpretations_of(explained.readings, choices),
+            warnings=warnings,
         )
         # holding ``computed`` and ``choices`` keeps their ids unique
         self._date_cache[key] = (computed, choices, reason)

@@ -22,7 +22,7 @@ import holidays
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
-from attest_rules.messages import Joined, Said, msg, said, tr, words
+from attest_rules.messages import Joined, Message, msg, tr, words
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
 LAST_YEAR = 2100
@@ -139,13 +139,13 @@ class WorkingCalendar:
             "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language="en_US"
         )
         self._holidays = base_years
-        self._estimated: dict[int, list[Said]] = {}
+        self._estimated: dict[int, list[Message]] = {}
         for day, name in sorted(base_years.items()):
             if "estimated" in name:
                 self._estimated.setdefault(day.year, []).append(
-                    said("{name} ({day})", name=HolidayNames(day, (name,)), day=day.isoformat())
+                    msg("{name} ({day})", name=HolidayNames(day, (name,)), day=day.isoformat())
                 )
-        self._warnings: dict[int, tuple[Said, ...]] = {}
+        self._warnings: dict[int, tuple[Message, ...]] = {}  # few: the English kept
         workday_years = [d.year for d in base_years.weekend_workdays]
         self.transfers_known_through = max(workday_years) if workday_years else FIRST_YEAR
 
@@ -259,9 +259,9 @@ class WorkingCalendar:
         in English (``said_warnings_for`` keeps them to be said in another language)."""
         return tuple(str(w) for w in self.said_warnings_for(first, last))
 
-    def said_warnings_for(self, first: dt.date, last: dt.date) -> tuple[Said, ...]:
+    def said_warnings_for(self, first: dt.date, last: dt.date) -> tuple[Message, ...]:
         """``warnings_for``, each kept as a message to be said in any language."""
-        out: list[Said] = []
+        out: list[Message] = []
         low, high = min(first, last).year, max(first, last).year
         if low < FIRST_YEAR:  # one warning for the years before the calendar, one after
             out.extend(self._year_warnings(low))
@@ -271,13 +271,13 @@ class WorkingCalendar:
             out.extend(self._year_warnings(high))
         return tuple(out)
 
-    def _year_warnings(self, year: int) -> tuple[Said, ...]:
+    def _year_warnings(self, year: int) -> tuple[Message, ...]:
         cached = self._warnings.get(year)
         if cached is not None:
             return cached
         if not FIRST_YEAR <= year <= LAST_YEAR:  # a date that needs no working day still
             return (  # computes; say the calendar could not have been asked about it
-                said(
+                msg(
                     "{year}: outside the working calendar ({first}–{last}); a working day in "
                     "this year cannot be computed",
                     year=year,
@@ -285,10 +285,10 @@ class WorkingCalendar:
                     last=LAST_YEAR,
                 ),
             )
-        out: list[Said] = []
+        out: list[Message] = []
         if year > self.transfers_known_through and year not in self._confirmed_years:
             out.append(
-                said(
+                msg(
                     "{year}: no data yet on transfers of days off ({source} has them through "
                     "{through}); the government may still move days off (Labour Code art. 85 "
                     "p.3), so working days in this year may change",
@@ -300,7 +300,7 @@ class WorkingCalendar:
         estimated = self._estimated.get(year)
         if estimated:
             out.append(
-                said(
+                msg(
                     "{year}: religious holiday dates are estimated by {source}: {days}",
                     year=year,
                     source=self.source,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -89,13 +90,17 @@ class Said:
     per 2,000 cases). The names of its values are shared between all messages made at the
     same place; nothing is formatted until it is read."""
 
-    __slots__ = ("msgid", "names", "values")
+    __slots__ = ("english", "msgid", "names", "values")
 
-    def __init__(self, msgid: str, names: tuple[str, ...], values: tuple[Any, ...]) -> None:
-        self.msgid, self.names, self.values = msgid, names, values
+    def __init__(
+        self, msgid: str, names: tuple[str, ...], values: tuple[Any, ...], english: str
+    ) -> None:
+        """``english``: ``msgid`` with its ``{name}`` fields made positional (``_positional``),
+        shared by every message made at the same place."""
+        self.msgid, self.names, self.values, self.english = msgid, names, values, english
 
     def __str__(self) -> str:
-        return self.localised("en")
+        return self.english.format(*self.values)  # format() says each value as its str
 
     def __repr__(self) -> str:
         return f"Said({str(self)!r})"
@@ -108,22 +113,32 @@ class Said:
 
     def localised(self, lang: str) -> str:
         """This message in ``lang``; English where the catalogue has no translation."""
-        if lang == "en":  # format() says each value as its str: its English
-            return self.msgid.format_map(dict(zip(self.names, self.values, strict=True)))
-        template = translations(lang).gettext(self.msgid)
-        return template.format_map(
-            {k: localise(v, lang) for k, v in zip(self.names, self.values, strict=True)}
-        )
+        if lang == "en":
+            return self.english.format(*self.values)
+        template = _positional(translations(lang).gettext(self.msgid), self.names)
+        return template.format(*(localise(v, lang) for v in self.values))
 
 
-_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple of names per call site's names
+_SITES: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], str]] = {}  # see ``said``
+_FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _positional(template: str, names: tuple[str, ...]) -> str:
+    """``template`` with each ``{name}`` made ``{index}`` into ``names``: a ``Said`` is
+    formatted from its tuple of values, with no mapping built for each (legal time says
+    thousands of steps a second in a batch)."""
+    index = {name: i for i, name in enumerate(names)}
+    return _FIELD.sub(lambda m: f"{{{index[m[1]]}}}" if m[1] in index else m[0], template)
 
 
 def said(msgid: str, /, **args: Any) -> Said:
     """``msg``, kept small and said only when read (``str`` or ``localise``)."""
-    key = tuple(args)
-    names = _NAMES.setdefault(key, key)
-    return Said(msgid, names, tuple(args.values()))
+    key = (msgid, tuple(args))
+    site = _SITES.get(key)
+    if site is None:  # once per place a message is made: its names and English template
+        site = _SITES[key] = (key[1], _positional(msgid, key[1]))
+    return Said(msgid, site[0], tuple(args.values()), site[1])
 
 
 def msg(msgid: str, /, **args: Any) -> Message:
