@@ -6,11 +6,12 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from attest_rules.cli.options import add_interpretation, parse_date, progress, terminal_safe
-from attest_rules.engine.facts import case_lines
+from attest_rules.engine.facts import batch_lines, case_lines
 from attest_rules.engine.records import (
     as_record,
     read_record_data,
@@ -36,6 +37,7 @@ from attest_rules.tools.payloads import (
     replay_json,
     verify_json,
 )
+from attest_rules.tools.workers import MAX_WORKERS, BatchJob, answered
 
 _MARK = {  # a status's mark: a sign, not a word, in every language
     "satisfied": "✓  ",
@@ -148,7 +150,13 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         signer=_signer(args),
         lang=args.lang,
     )
-    batch = Batch(reg, options)
+    batch = Batch(reg, options)  # an unknown interpretation: refused before any line is read
+    if args.workers > 1:
+        job = BatchJob(args.spec, replace(options, signer=None), args.sign, "input")
+        for line, ok in progress(answered(job, batch_lines(source), args.workers), "cases"):
+            sink.write(line + "\n")
+            bad += not ok
+        return 1 if bad else 0
     for number, case in progress(case_lines(reg.facts, source, "input"), "cases"):
         line, ok = batch.line(number, case)
         sink.write(line + "\n")
@@ -156,9 +164,17 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     return 1 if bad else 0
 
 
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"a number from 1 to {MAX_WORKERS}, not {text!r}")
+    return int(text)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.explain and args.answers_only:
         raise AttestRulesError("--answers-only leaves out what --explain adds: choose one")
+    if args.workers != 1 and not args.jsonl:
+        raise AttestRulesError("--workers is for a batch (--jsonl IN OUT)")
     reg = load(args.spec)
     if args.jsonl:
         src_name, out_name = args.jsonl
@@ -307,6 +323,14 @@ def register(sub: Any) -> None:
         default=None,
         metavar="KEY.pem",
         help="sign each record with this Ed25519 private key (needs [sign])",
+    )
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help=f"with --jsonl: N worker processes (1 to {MAX_WORKERS}), each loading the spec "
+        "once; the answers keep the input's order",
     )
     p.add_argument(
         "--answers-only",

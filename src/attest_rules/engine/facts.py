@@ -45,9 +45,16 @@ def case_lines(
     """(line number, case or why it was refused) for each non-blank line of a JSON-lines
     batch, read in bounded memory (``bounded_lines``); the
     batch goes on after a bad line."""
+    for number, raw in batch_lines(stream):
+        yield number, case_line(facts, number, raw, name)
+
+
+def batch_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, its bytes) for each non-blank line of a JSON-lines batch, read in bounded
+    memory (``None``: a line past the limit, its rest skipped)."""
     for number, raw in bounded_lines(stream, MAX_LINE):
         if raw is None or raw.strip():
-            yield number, case_line(facts, number, raw, name)
+            yield number, raw
 
 
 def case_line(

@@ -1,0 +1,70 @@
+"""``evaluate --jsonl ... --workers N``: the same lines, in the same order, as one process
+writes them, bad lines included; memory bounded by the chunks in flight."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+import attest_rules
+from attest_rules.cli.app import main
+from attest_rules.engine.facts import batch_lines, case_lines
+from attest_rules.tools.payloads import Batch, BatchOptions
+from attest_rules.tools.workers import BatchJob, answered
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from cases import make_case  # noqa: E402 - the benchmarks' case generator
+
+REG = attest_rules.load()
+
+
+def _batch_text(count: int) -> bytes:
+    rng = random.Random(20230701)  # noqa: S311 - test data, not a secret
+    lines = [json.dumps(make_case(rng, n)) for n in range(count)]
+    lines[3] = "{not json"
+    lines[7] = ""  # a blank line is skipped, as in one process
+    lines[11] = json.dumps({"session": {"language": "kz"}})  # refused by the facts model
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("answers_only", [True, False])
+def test_workers_answer_every_line_in_order_as_one_process_does(answers_only: bool) -> None:
+    raw = _batch_text(41)
+    options = BatchOptions(answers_only=answers_only, lang="kk")
+    one = Batch(REG, options)
+    expected = [one.line(n, case) for n, case in case_lines(REG.facts, io.BytesIO(raw), "input")]
+    job = BatchJob(None, options, None, "input")
+    got = list(answered(job, batch_lines(io.BytesIO(raw)), workers=2, chunk=4))  # 10 chunks
+    assert got == expected
+    assert [ok for _, ok in got].count(False) == 2  # the bad JSON and the bad facts
+
+
+def test_the_command_line_writes_the_same_file_with_two_workers(tmp_path: Path) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(_batch_text(600))  # three chunks of 256
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["evaluate", "--jsonl", str(source), str(one), "--answers-only"]) == 1
+    assert (
+        main(["evaluate", "--jsonl", str(source), str(two), "--answers-only", "--workers", "2"])
+        == 1  # a bad line: exit 1, as with one process
+    )
+    assert two.read_bytes() == one.read_bytes()
+    assert len(one.read_bytes().splitlines()) == 599  # every non-blank line answered
+
+
+def test_workers_are_refused_outside_a_batch_and_out_of_range(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = str(ROOT / "examples" / "quorate-session-2025.yaml")
+    assert main(["evaluate", example, "--workers", "2"]) == 1
+    assert "--workers is for a batch" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "--jsonl", "-", "-", "--workers", "0"])
+    assert exc.value.code == 2
+    assert "a number from 1 to 64" in capsys.readouterr().err
