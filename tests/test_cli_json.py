@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -207,7 +208,10 @@ def test_python_dash_m_runs_the_command_line() -> None:
     assert [v["id"] for v in json.loads(done.stdout)] == ["base", "amend-403"]
 
 
-def test_a_batch_shows_progress_on_a_terminal_and_is_silent_otherwise(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--workers", "2"]], ids=["one", "workers"])
+def test_a_batch_shows_progress_on_a_terminal_and_is_silent_otherwise(
+    tmp_path: Path, extra: list[str]
+) -> None:
     import fcntl
     import os
     import pty
@@ -216,7 +220,7 @@ def test_a_batch_shows_progress_on_a_terminal_and_is_silent_otherwise(tmp_path: 
 
     batch = tmp_path / "cases.jsonl"
     batch.write_text("".join(f'{{"id": "c{n}"}}\n' for n in range(300)), encoding="utf-8")
-    argv = [sys.executable, "-m", "attest_rules", "evaluate", "--jsonl", str(batch)]
+    argv = [sys.executable, "-m", "attest_rules", "evaluate", *extra, "--jsonl", str(batch)]
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
     quiet = subprocess.run(
         [*argv, str(tmp_path / "a.jsonl"), "--answers-only"], capture_output=True, env=env
@@ -244,4 +248,5 @@ def test_a_batch_shows_progress_on_a_terminal_and_is_silent_otherwise(tmp_path: 
     shown.wait(timeout=60)
     assert shown.returncode == 0
     assert b" cases [" in seen and b"cases/s]" in seen
+    assert re.search(rb"\r[1-9][0-9]* cases \[", seen)  # counted in cases (a chunk, its cases)
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()

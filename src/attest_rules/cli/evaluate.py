@@ -153,9 +153,10 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     batch = Batch(reg, options)  # an unknown interpretation: refused before any line is read
     if args.workers > 1:
         job = BatchJob(args.spec, replace(options, signer=None), args.sign, "input")
-        for line, ok in progress(answered(job, batch_lines(source), args.workers), "cases"):
-            sink.write(line + "\n")
-            bad += not ok
+        chunks = answered(job, batch_lines(source), args.workers)
+        for text, _, wrong in progress(chunks, "cases", weight=lambda chunk: chunk[1]):
+            sink.write(text)
+            bad += wrong
         return 1 if bad else 0
     for number, case in progress(case_lines(reg.facts, source, "input"), "cases"):
         line, ok = batch.line(number, case)

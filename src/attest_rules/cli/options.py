@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from attest_rules.errors import AttestRulesError
@@ -54,12 +54,21 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
-def progress(items: Iterable[T], unit: str) -> Iterator[T]:
+def progress(
+    items: Iterable[T], unit: str, weight: Callable[[T], int] | None = None
+) -> Iterator[T]:
     """``items``, with a progress bar on standard error where it is a terminal (tqdm: how many,
-    how fast); silent where it is not (a pipe, a file, CI)."""
+    how fast); silent where it is not (a pipe, a file, CI). ``weight``: how many ``unit`` an
+    item counts for (a chunk of a batch, its cases)."""
     if not sys.stderr.isatty():
         yield from items
         return
     from tqdm import tqdm
 
-    yield from tqdm(items, unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, leave=False)
+    if weight is None:
+        yield from tqdm(items, unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, leave=False)
+        return
+    with tqdm(unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, leave=False) as bar:
+        for item in items:
+            yield item
+            bar.update(weight(item))

@@ -28,7 +28,7 @@ CHUNK = 256  # lines a worker answers at a time: large enough that sending them 
 MAX_WORKERS = 64
 
 Line = tuple[int, bytes | None]  # a line's number and its bytes (None: past the length limit)
-Answered = tuple[str, bool]  # the output line, and whether it is an answer (not an error)
+Chunk = tuple[str, int, int]  # a chunk's output (lines ending in newlines), lines, bad lines
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,16 @@ def _start(job: BatchJob) -> None:
     _worker = (reg.facts, Batch(reg, replace(job.options, signer=signer)), job.name)
 
 
-def _answer(chunk: list[Line]) -> list[Answered]:
+def _answer(chunk: list[Line]) -> Chunk:
+    """A chunk's answers as one text: one object to send back, one write for the parent."""
     assert _worker is not None  # noqa: S101 - set by _start before any chunk arrives
     facts, batch, name = _worker
-    return [batch.line(number, case_line(facts, number, raw, name)) for number, raw in chunk]
+    lines, bad = [], 0
+    for number, raw in chunk:
+        line, ok = batch.line(number, case_line(facts, number, raw, name))
+        lines.append(line)
+        bad += not ok
+    return "\n".join(lines) + "\n", len(lines), bad
 
 
 def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
@@ -66,8 +72,9 @@ def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
 
 def answered(
     job: BatchJob, lines: Iterable[Line], workers: int, chunk: int = CHUNK
-) -> Iterator[Answered]:
-    """Each line's answer, in input order, from ``workers`` processes."""
+) -> Iterator[Chunk]:
+    """The answers of each chunk of ``chunk`` lines, in input order, from ``workers``
+    processes: the chunk's output text, its number of lines and of bad lines."""
     if not 1 <= workers <= MAX_WORKERS:
         raise AttestRulesError(f"--workers is 1 to {MAX_WORKERS}, not {workers}")
     context = multiprocessing.get_context("spawn")
@@ -75,13 +82,13 @@ def answered(
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start, initargs=(job,)
         ) as pool:
-            pending: deque[Future[list[Answered]]] = deque()
+            pending: deque[Future[Chunk]] = deque()
             for part in _chunks(lines, chunk):
                 pending.append(pool.submit(_answer, part))
                 while len(pending) > 2 * workers:  # bounded: the oldest is written first
-                    yield from pending.popleft().result()
+                    yield pending.popleft().result()
             while pending:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
     except BrokenProcessPool:
         raise AttestRulesError(
             "a worker process ended unexpectedly (out of memory, or killed); the lines "
