@@ -1,6 +1,8 @@
 """Side by side, from one run: the compiled evaluator (answers only, and with reasons and
 citations), a hand-written Python function answering the same questions, the durable_rules
-engine, spec load + compile time, and the peak memory of a JSON-lines batch through the CLI.
+engine, spec load + compile time, and end to end: a JSON-lines batch through the CLI (its rate
+with one worker and with two, its peak memory), the CLI's wall time for one case, and the
+service's rate and p99 latency for single-case POSTs (``serve.py``).
 
 Usage: python benchmarks/run.py [--quick]
 
@@ -27,6 +29,7 @@ from attest_rules.engine.evaluator import Evaluator
 
 sys.path.insert(0, str(Path(__file__).parent))
 import handwritten
+from serve import measure
 
 from cases import drop_facts, make_case
 
@@ -42,24 +45,31 @@ def rate(func: Callable[[Any], object], items: list[Any], repeat: int = 3) -> fl
     return len(items) / best
 
 
-def batch_peak_rss_mb(cases: int, seed: int) -> tuple[float, float]:
+def batch_peak_rss_mb(cases: int, seed: int, workers: int = 1) -> tuple[float, float]:
     """Peak RSS (MB) of `attest-rules evaluate --jsonl IN - --answers-only` over ``cases`` cases
-    written to a file line by line, and the seconds it took."""
+    written to a file line by line, and the seconds it took (the whole command: start, spec
+    load, every line read, answered and written), with ``workers`` processes."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "cases.jsonl"
         rng = random.Random(seed)
         with source.open("w", encoding="utf-8") as out:
             for n in range(cases):
                 out.write(json.dumps(make_case(rng, n)) + "\n")
-        # The CLI in a fresh process that reports its own peak RSS (RUSAGE_CHILDREN would be
-        # the maximum over every child so far).
+        # The CLI in a fresh process that reports its own peak RSS: VmHWM, its own memory's
+        # high-water mark (ru_maxrss would carry this benchmark's own peak across the exec,
+        # and RUSAGE_CHILDREN is the maximum over every child so far).
         probe = (
             "import resource, runpy, sys\n"
             f"sys.argv = ['attest-rules', 'evaluate', '--jsonl', {str(source)!r}, '-', "
-            "'--answers-only']\n"
+            f"'--answers-only', '--workers', '{workers}']\n"
             "try:\n    runpy.run_module('attest_rules.cli.app', run_name='__main__')\n"
             "except SystemExit as exc:\n    code = exc.code\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "try:\n"
+            "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+            "    peak = int(hwm[0].split()[1])\n"
+            "except (OSError, IndexError):\n"
+            "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(peak, file=sys.stderr)\n"
         )
         started = time.perf_counter()
         with open(os.devnull, "w") as sink:
@@ -75,6 +85,22 @@ def batch_peak_rss_mb(cases: int, seed: int) -> tuple[float, float]:
             raise SystemExit(f"the batch failed (exit {proc.returncode}): {proc.stderr[-500:]}")
         peak_kb = int(proc.stderr.strip().splitlines()[-1])
         return peak_kb / 1024, elapsed
+
+
+def cli_start_ms(runs: int = 5) -> float:
+    """Wall time (ms) of `attest-rules evaluate` on the example, a fresh process each time;
+    the median of ``runs``."""
+    example = str(Path(__file__).resolve().parents[1] / "examples" / "quorate-session-2025.yaml")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "attest_rules", "evaluate", example],
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[runs // 2]
 
 
 def main() -> None:
@@ -137,6 +163,9 @@ def main() -> None:
     validate = rate(lambda c: reg.facts.model.model_validate(c), raw)
     rss_small, _ = batch_peak_rss_mb(batch // 10, 7)
     rss, batch_s = batch_peak_rss_mb(batch, 11)
+    _, batch2_s = batch_peak_rss_mb(batch, 11, workers=2)
+    start_ms = cli_start_ms()
+    served = measure(300 if args.quick else 2000)["json record"]
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, one core used")
     print(
@@ -169,8 +198,21 @@ def main() -> None:
         f"(batch of {batch // 10:,}: {rss_small:6.1f} MB)"
     )
     print(
+        f"end to end, answers only: {batch / batch_s:9.0f} cases/s one worker, "
+        f"{batch / batch2_s:9.0f} with two ({batch_s / batch2_s:.2f}x)"
+    )
+    print(f"CLI wall time, one case       {start_ms:9.0f} ms (median of 5)")
+    print(
+        f"service, one worker, JSON POSTs {served['per_s']:7.0f} /s  p99 {served['p99_ms']:.1f} ms"
+    )
+    print(
         json.dumps(
             {
+                "e2e_per_s": round(batch / batch_s),
+                "e2e_workers2_per_s": round(batch / batch2_s),
+                "cli_start_ms": round(start_ms),
+                "serve_per_s": round(served["per_s"]),
+                "serve_p99_ms": round(served["p99_ms"], 1),
                 "compiled_per_s": round(compiled),
                 "traced_per_s": round(traced),
                 "traced_partial_per_s": round(traced_partial),

@@ -9,13 +9,11 @@ the parent's state (its threads, an open progress bar) is copied into them.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from attest_rules.engine.facts import case_line
 from attest_rules.engine.regulation import load
@@ -23,6 +21,9 @@ from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError
 from attest_rules.spec.facts import FactsModel
 from attest_rules.tools.payloads import Batch, BatchOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CHUNK = 256  # lines a worker answers at a time: large enough that sending them costs little
 MAX_WORKERS = 64
@@ -77,6 +78,10 @@ def answered(
     processes: the chunk's output text, its number of lines and of bad lines."""
     if not 1 <= workers <= MAX_WORKERS:
         raise AttestRulesError(f"--workers is 1 to {MAX_WORKERS}, not {workers}")
+    import multiprocessing  # what a batch in one process never needs (several MB)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(
