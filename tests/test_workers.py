@@ -70,3 +70,24 @@ def test_workers_are_refused_outside_a_batch_and_out_of_range(
         main(["evaluate", "--jsonl", "-", "-", "--workers", "0"])
     assert exc.value.code == 2
     assert "a number from 1 to 64" in capsys.readouterr().err
+
+
+def test_impact_with_workers_reports_what_one_process_reports(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_bytes(_batch_text(300))
+    cases = [str(batch), str(ROOT / "examples")]  # a batch with bad lines, and case files
+    argv = ["impact", *cases, "--from", "2024-10-01", "--to", "2025-03-01", "--format", "json"]
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"impact-{workers}.json"
+        with out.open("w", encoding="utf-8") as sink:
+            stdout, sys.stdout = sys.stdout, sink
+            try:
+                assert main([*argv, "--workers", workers, "--sample", "1000"]) == 0
+            finally:
+                sys.stdout = stdout
+        outputs.append(json.loads(out.read_text(encoding="utf-8")))
+    one, two = outputs
+    assert two == one
+    assert one["cases"] == 297 + 2 and len(one["rejected"]) == 2  # 299 lines, 2 bad; 2 files
+    assert one["cases_changed"] > 0

@@ -7,14 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from attest_rules.cli.options import parse_date, parse_interpretation, progress
-from attest_rules.engine.facts import read_cases
+from attest_rules.cli.options import parse_date, parse_interpretation, parse_workers, progress
+from attest_rules.engine.facts import case_sources, read_cases
 from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
 from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.coverage import coverage, render_text
-from attest_rules.tools.impact import Setting, impact
+from attest_rules.tools.impact import Impact, Judge, Setting, impact
 from attest_rules.tools.impact import render_text as render_impact
+from attest_rules.tools.workers import ImpactJob, judged
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -40,7 +41,14 @@ def cmd_impact(args: argparse.Namespace) -> int:
             "the two settings are the same: give --from/--to dates or "
             "--from-interpretation/--to-interpretation"
         )
-    result = impact(reg, progress(read_cases(reg.facts, args.cases), "cases"), a, b)
+    if args.workers > 1:
+        Judge(reg, a, b)  # an unknown interpretation: refused before any worker starts
+        result = Impact(a, b)
+        job = ImpactJob(args.spec, a, b)
+        for where, found in progress(judged(job, case_sources(args.cases), args.workers), "cases"):
+            result.add(where, found)
+    else:
+        result = impact(reg, progress(read_cases(reg.facts, args.cases), "cases"), a, b)
     if args.format == "json":
         print(json.dumps(result.as_dict(args.sample), ensure_ascii=False, indent=2))
     else:
@@ -87,6 +95,13 @@ def register(sub: Any) -> None:
         metavar="ID=CHOICE",
     )
     p.add_argument("--sample", type=int, default=5, help="case ids shown per change (default 5)")
+    p.add_argument(
+        "--workers",
+        type=parse_workers,
+        default=1,
+        metavar="N",
+        help="read and answer the cases in N worker processes, each loading the spec once",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--spec", default=None, metavar="PATH")
     p.set_defaults(func=cmd_impact)

@@ -10,7 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from attest_rules.cli.options import add_interpretation, parse_date, progress, terminal_safe
+from attest_rules.cli.options import (
+    add_interpretation,
+    parse_date,
+    parse_workers,
+    progress,
+    terminal_safe,
+)
 from attest_rules.engine.facts import batch_lines, case_lines
 from attest_rules.engine.records import (
     as_record,
@@ -163,12 +169,6 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         sink.write(line + "\n")
         bad += not ok
     return 1 if bad else 0
-
-
-def _workers(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"a number from 1 to {MAX_WORKERS}, not {text!r}")
-    return int(text)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -327,7 +327,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--workers",
-        type=_workers,
+        type=parse_workers,
         default=1,
         metavar="N",
         help=f"with --jsonl: N worker processes (1 to {MAX_WORKERS}), each loading the spec "

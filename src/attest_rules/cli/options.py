@@ -54,6 +54,15 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
+def parse_workers(text: str) -> int:
+    """``--workers N``: worker processes, 1 to ``MAX_WORKERS``."""
+    from attest_rules.tools.workers import MAX_WORKERS
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"a number from 1 to {MAX_WORKERS}, not {text!r}")
+    return int(text)
+
+
 def progress(
     items: Iterable[T], unit: str, weight: Callable[[T], int] | None = None
 ) -> Iterator[T]:

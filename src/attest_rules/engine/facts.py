@@ -10,6 +10,7 @@ happen) is absent. What the facts are, and which contradict each other, is the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -73,25 +74,52 @@ def case_line(
         return exc
 
 
+@dataclass(frozen=True, slots=True)
+class CaseSource:
+    """One case still to be read: a line of a JSON-lines input (``raw``, ``None`` where it was
+    longer than the limit), or a case file (``path``). Small and picklable, so a worker process
+    can read it."""
+
+    where: str
+    path: str | None = None
+    name: str = ""
+    number: int = 0
+    raw: bytes | None = None
+
+
+def case_sources(paths: Iterable[str | Path]) -> Iterator[CaseSource]:
+    """Each case in ``paths``, not yet read: JSON-lines files (one case per line), folders of
+    YAML/JSON case files, or single case files."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from case_sources(sorted([*path.glob("*.yaml"), *path.glob("*.json")]))
+        elif path.suffix == ".jsonl" or str(path) == STDIN:  # standard input: a case per line
+            name = input_name(path)
+            with stdin_stream() if str(path) == STDIN else path.open("rb") as source:
+                for number, raw in batch_lines(source):
+                    yield CaseSource(f"{name}:{number}", None, name, number, raw)
+        else:
+            yield CaseSource(str(path), str(path))
+
+
+def read_source(facts: FactsModel, source: CaseSource) -> CaseModel | str:
+    """The case ``source`` holds, or the reason it was rejected."""
+    if source.path is None:
+        case = case_line(facts, source.number, source.raw, source.name)
+        return str(case) if isinstance(case, FactsError) else case
+    try:
+        return load_case_file(facts, source.path)
+    except (ValueError, AttestRulesError) as exc:
+        return str(exc)
+
+
 def read_cases(
     facts: FactsModel, paths: Iterable[str | Path]
 ) -> Iterator[tuple[str, CaseModel | str]]:
     """(where, case or the reason it was rejected) for each case in ``paths``: JSON-lines
     files (one case per line), folders of YAML/JSON case files, or single case files."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted([*path.glob("*.yaml"), *path.glob("*.json")]):
-                yield from read_cases(facts, [child])
-        elif path.suffix == ".jsonl" or str(path) == STDIN:  # standard input: a case per line
-            name = input_name(path)
-            with stdin_stream() if str(path) == STDIN else path.open("rb") as source:
-                for number, case in case_lines(facts, source, name):
-                    yield f"{name}:{number}", str(case) if isinstance(case, FactsError) else case
-        else:
-            try:
-                yield str(path), load_case_file(facts, path)
-            except (ValueError, AttestRulesError) as exc:
-                yield str(path), str(exc)
+    for source in case_sources(paths):
+        yield source.where, read_source(facts, source)
 
 
 def input_files(paths: Iterable[str | Path]) -> list[Path]:

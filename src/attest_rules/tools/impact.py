@@ -18,6 +18,8 @@ from attest_rules.engine.regulation import Regulation
 from attest_rules.spec.facts import CaseModel as Case
 
 Answer = tuple[str, str | None]
+# one case's answers under A and under B, with its id; or why it was rejected
+Judged = tuple[str | None, dict[str, Answer], dict[str, Answer]] | str
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,20 @@ class Impact:
     changed_cases: set[str] = field(default_factory=set)
     # question → (answer under A, answer under B) → case ids
     changes: dict[str, dict[tuple[Answer, Answer], list[str]]] = field(default_factory=dict)
+
+    def add(self, where: str, judged: Judged) -> None:
+        """One case's answers under A and under B (or why it was rejected), in input order."""
+        if isinstance(judged, str):
+            self.rejected.append(f"{where}: {judged}")
+            return
+        case_id, under_a, under_b = judged
+        self.cases += 1
+        case_id = case_id or where
+        for q, x in under_a.items():
+            y = under_b[q]
+            if x != y:
+                self.changes.setdefault(q, {}).setdefault((x, y), []).append(case_id)
+                self.changed_cases.add(case_id)
 
     def as_dict(self, sample: int = 20) -> dict[str, Any]:
         questions: list[dict[str, Any]] = []
@@ -98,25 +114,29 @@ def render_text(impact: Impact, sample: int = 5) -> str:
     return "\n".join(lines)
 
 
+class Judge:
+    """Answers one case under ``a`` and under ``b`` (answers only); one per process."""
+
+    def __init__(self, reg: Regulation, a: Setting, b: Setting) -> None:
+        self.a, self.b = a, b
+        self.evaluator = Evaluator(reg)
+        self.choices_a, self.choices_b = reg.choices(a.overrides), reg.choices(b.overrides)
+
+    def __call__(self, case: Case | str) -> Judged:
+        if isinstance(case, str):
+            return case
+        facts = case.model_dump()
+        under_a = self.evaluator.decide_all(facts, self.a.on, self.choices_a)
+        under_b = self.evaluator.decide_all(facts, self.b.on, self.choices_b)
+        return case.id, under_a, under_b
+
+
 def impact(
     reg: Regulation, cases: Iterable[tuple[str, Case | str]], a: Setting, b: Setting
 ) -> Impact:
     """Answer every case under ``a`` and under ``b``; collect what changes."""
-    evaluator = Evaluator(reg)
-    choices_a, choices_b = reg.choices(a.overrides), reg.choices(b.overrides)
+    judge = Judge(reg, a, b)
     out = Impact(a, b)
     for where, case in cases:
-        if isinstance(case, str):
-            out.rejected.append(f"{where}: {case}")
-            continue
-        out.cases += 1
-        facts = case.model_dump()
-        under_a = evaluator.decide_all(facts, a.on, choices_a)
-        under_b = evaluator.decide_all(facts, b.on, choices_b)
-        case_id = case.id or where
-        for q, x in under_a.items():
-            y = under_b[q]
-            if x != y:
-                out.changes.setdefault(q, {}).setdefault((x, y), []).append(case_id)
-                out.changed_cases.add(case_id)
+        out.add(where, judge(case))
     return out

@@ -1,25 +1,28 @@
-"""A batch across worker processes (``evaluate --jsonl ... --workers N``).
+"""Batches across worker processes (``evaluate --jsonl ... --workers N``, ``impact ...
+--workers N``).
 
-Each worker loads the spec once, when it starts, and answers lines exactly as the batch does in
-one process (``Batch.line``: the same records, the same error lines). The lines go out in
-chunks and their answers come back in input order; at most two chunks per worker are in flight,
-so memory stays constant however long the batch. Workers are started with ``spawn``: nothing of
-the parent's state (its threads, an open progress bar) is copied into them.
+Each worker loads the spec once, when it starts, and does for each item exactly what one
+process does (``Batch.line``: the same records, the same error lines; ``Judge``: the same two
+answers). Items go out in chunks and their results come back in input order; at most two
+chunks per worker are in flight, so memory stays constant however long the batch. Workers are
+started with ``spawn``: nothing of the parent's state (its threads, an open progress bar) is
+copied into them.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from attest_rules.engine.facts import case_line
+from attest_rules.engine.facts import CaseSource, case_line, read_source
 from attest_rules.engine.regulation import load
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError
 from attest_rules.spec.facts import FactsModel
+from attest_rules.tools.impact import Judge, Judged, Setting
 from attest_rules.tools.payloads import Batch, BatchOptions
 
 if TYPE_CHECKING:
@@ -43,7 +46,17 @@ class BatchJob:
     name: str  # the input's name, in error lines
 
 
-_worker: tuple[FactsModel, Batch, str] | None = None
+@dataclass(frozen=True)
+class ImpactJob:
+    """What a worker needs to judge cases as ``impact`` does in one process."""
+
+    spec: str | None
+    a: Setting
+    b: Setting
+
+
+_worker: tuple[FactsModel, Batch, str] | None = None  # a worker of a batch
+_judge: tuple[FactsModel, Judge] | None = None  # a worker of an impact
 
 
 def _start(job: BatchJob) -> None:
@@ -65,8 +78,25 @@ def _answer(chunk: list[Line]) -> Chunk:
     return "\n".join(lines) + "\n", len(lines), bad
 
 
-def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
-    it = iter(lines)
+def _start_impact(job: ImpactJob) -> None:
+    global _judge
+    reg = load(job.spec)
+    _judge = (reg.facts, Judge(reg, job.a, job.b))
+
+
+def _judged(chunk: list[CaseSource]) -> list[tuple[str, Judged]]:
+    """Each case of a chunk read (in the worker: parsing is most of the work) and answered."""
+    assert _judge is not None  # noqa: S101 - set by _start_impact before any chunk arrives
+    facts, judge = _judge
+    return [(source.where, judge(read_source(facts, source))) for source in chunk]
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
 
@@ -76,6 +106,28 @@ def answered(
 ) -> Iterator[Chunk]:
     """The answers of each chunk of ``chunk`` lines, in input order, from ``workers``
     processes: the chunk's output text, its number of lines and of bad lines."""
+    return _ordered(_start, job, _answer, lines, workers, chunk)
+
+
+def judged(
+    job: ImpactJob, sources: Iterable[CaseSource], workers: int, chunk: int = CHUNK
+) -> Iterator[tuple[str, Judged]]:
+    """Each case's answers under A and under B (or why it was rejected), in input order,
+    read and answered in ``workers`` processes."""
+    for part in _ordered(_start_impact, job, _judged, sources, workers, chunk):
+        yield from part
+
+
+def _ordered(
+    start: Callable[[Any], None],
+    job: object,
+    task: Callable[[list[T]], R],
+    items: Iterable[T],
+    workers: int,
+    chunk: int,
+) -> Iterator[R]:
+    """``task`` of each chunk of ``items``, in input order, from ``workers`` processes each
+    started with ``start(job)``."""
     if not 1 <= workers <= MAX_WORKERS:
         raise AttestRulesError(f"--workers is 1 to {MAX_WORKERS}, not {workers}")
     import multiprocessing  # what a batch in one process never needs (several MB)
@@ -85,17 +137,17 @@ def answered(
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start, initargs=(job,)
+            workers, mp_context=context, initializer=start, initargs=(job,)
         ) as pool:
-            pending: deque[Future[Chunk]] = deque()
-            for part in _chunks(lines, chunk):
-                pending.append(pool.submit(_answer, part))
+            pending: deque[Future[R]] = deque()
+            for part in _chunks(items, chunk):
+                pending.append(pool.submit(task, part))
                 while len(pending) > 2 * workers:  # bounded: the oldest is written first
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
     except BrokenProcessPool:
         raise AttestRulesError(
-            "a worker process ended unexpectedly (out of memory, or killed); the lines "
-            "written so far are answered, in order"
+            "a worker process ended unexpectedly (out of memory, or killed); what was "
+            "written so far is answered, in order"
         ) from None
