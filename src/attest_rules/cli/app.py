@@ -23,8 +23,9 @@ from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
 from attest_rules.located.reader import stdin_unread
+from attest_rules.messages import LANGS
 from attest_rules.tools.payloads import diff_json, error_json, regulation_json, versions_json
-from attest_rules.tools.render import LANGS, render_diff, render_show, render_versions
+from attest_rules.tools.render import render_diff, render_show, render_versions
 from attest_rules.tools.schemas import SCHEMAS, schema_text
 from attest_rules.version import __version__
 

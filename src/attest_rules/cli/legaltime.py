@@ -94,11 +94,7 @@ def cmd_term(args: argparse.Namespace) -> int:
         result = validity_end(args.event, term, readings=readings)
     label = tr(args.lang, _KINDS[args.kind])
     text = f"{label}: {result.date.isoformat()}\n{localise(result.explanation, args.lang)}"
-    data = result.as_dict()
-    explained = data["explanation"]
-    assert isinstance(explained, dict)  # noqa: S101 - as_dict's shape
-    explained["steps"] = [localise(s, args.lang) for s in result.explanation.said_steps]
-    explained["warnings"] = [localise(w, args.lang) for w in result.explanation.said_warnings]
+    data = result.as_dict(args.lang)
     if reg is not None and choices is not None:
         explanation = data["explanation"]
         assert isinstance(explanation, dict)  # noqa: S101 - as_dict's shape

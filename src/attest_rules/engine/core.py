@@ -21,6 +21,7 @@ from typing import Literal
 
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.interpreter import Env, Missing
+from attest_rules.messages import raised
 from attest_rules.spec.model import OutcomeSpec
 from attest_rules.spec.regulation import LoadedSpec
 from attest_rules.spec.rulebook import CompiledRule, Rulebook
@@ -62,14 +63,7 @@ def on_day(day: dt.date, indices: Callable[[dt.date], tuple[int, int | None]]) -
     try:
         return Selection(day, indices(day), happened=True)
     except AttestRulesError as exc:
-        return Selection(day, None, _said(exc), happened=True)
-
-
-def _said(exc: Exception) -> str:
-    """An error's message as raised: a ``Message`` stays one, to be said in the reader's
-    language."""
-    first = exc.args[0] if exc.args else ""
-    return first if isinstance(first, str) else str(exc)
+        return Selection(day, None, raised(exc), happened=True)
 
 
 def select(

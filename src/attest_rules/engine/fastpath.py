@@ -148,8 +148,6 @@ def _rendering(
     value shown in words, as ``_sh``, in ``lang``)."""
     kinds = {let.name: let.kind for let in rule.lets}
     template = parts(said_in(outcome.reason, lang))
-    if lang != "en":
-        gen.consts["_sh"] = functools.partial(shown_plain, lang=lang)
     setup: list[str] = []
     as_plain: dict[str, str] = {}
     as_shown: dict[str, str] = {}
@@ -188,6 +186,8 @@ def compile_traced(
         for q, rule in table.items():
             if rule.spec.undetermined is None:
                 gen = Generator(book.facts, bound)
+                if lang != "en":  # a value shown in words (_sh), in this language
+                    gen.consts["_sh"] = functools.partial(shown_plain, lang=lang)
                 source = trace_source(rule, gen, choices, lang)
                 label = f"traced {vid} {rule.provision_id} {q}"
                 out[(vid, q)] = build(source, gen.consts, label)["rule"]

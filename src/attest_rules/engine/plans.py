@@ -24,6 +24,7 @@ from attest_rules.engine.fastpath import (
 from attest_rules.engine.results import Citation, Status
 from attest_rules.errors import AttestRulesError
 from attest_rules.legal_time import WorkingCalendar
+from attest_rules.messages import raised
 from attest_rules.spec.rulebook import CompiledRule
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class VersionOf:
             try:
                 found = self._reg.version_indices(day, self._choices)
             except AttestRulesError as exc:
-                found = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+                found = raised(exc)  # a Message stays one
             self._indices[day] = found
         if isinstance(found, str):
             raise AttestRulesError(found)  # a fresh one: a raised error keeps its traceback

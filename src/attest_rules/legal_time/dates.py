@@ -70,16 +70,17 @@ class Explanation:
         lines += [tr(lang, "warning: {text}", text=w) for w in self.said_warnings]
         return "\n".join(lines)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, lang: str = "en") -> dict[str, object]:
+        """As JSON, its steps and warnings in ``lang``."""
         return {
             "kind": self.kind,
             "event": self.event.isoformat(),
             "term": self.term,
             "raw_end": self.raw_end.isoformat(),
             "shifted_from": self.shifted_from.isoformat() if self.shifted_from else None,
-            "steps": list(self.steps),
+            "steps": [localise(s, lang) for s in self.said_steps],
             "readings": dict(self.readings),
-            "warnings": list(self.warnings),
+            "warnings": [localise(w, lang) for w in self.said_warnings],
         }
 
 
@@ -90,8 +91,9 @@ class ComputedDate:
     date: dt.date
     explanation: Explanation
 
-    def as_dict(self) -> dict[str, object]:
-        return {"date": self.date.isoformat(), "explanation": self.explanation.as_dict()}
+    def as_dict(self, lang: str = "en") -> dict[str, object]:
+        """As JSON, its explanation in ``lang``."""
+        return {"date": self.date.isoformat(), "explanation": self.explanation.as_dict(lang)}
 
 
 def _term(term: Term | str) -> Term:

@@ -162,6 +162,13 @@ def nwords(singular: str, plural: str, /) -> tuple[str, str]:
     return singular, plural
 
 
+def raised(exc: BaseException) -> str:
+    """An error's message as it was raised: a ``Message`` stays one, to be said in the
+    reader's language later; any other error, its text."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, str) else str(exc)
+
+
 def localise(text: object, lang: str) -> str:
     """``text`` in ``lang``: a ``Message`` or another localisable value is translated; any other
     text (an id, legal text, an analyst's own words) is returned as it is."""

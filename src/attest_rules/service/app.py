@@ -178,7 +178,7 @@ def _lang(text: str) -> Lang:
     raise AttestRulesError(f"lang must be one of kk, ru, en, not {text!r}")
 
 
-Said = Annotated[Lang, Query(description="the language of reasons and warnings")]
+LangQuery = Annotated[Lang, Query(description="the language of the answer's wording")]
 Interpretations = Annotated[
     list[str],
     Query(
@@ -362,7 +362,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     def diff(
         date_from: Annotated[dt.date, Query(alias="from")],
         date_to: Annotated[dt.date, Query(alias="to")],
-        lang: Said = "kk",
+        lang: LangQuery = "kk",
         interpretation: Interpretations = [],  # noqa: B006
     ) -> Response:
         return _json(diff_json(reg, date_from, date_to, _choices(interpretation)))
@@ -400,18 +400,18 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     calendar = kz_calendar()
 
     @app.get("/calendar/working-day", summary="Is a date a working day in Kazakhstan, and why")
-    def working_day(date: dt.date, lang: Said = "kk") -> Response:
+    def working_day(date: dt.date, lang: LangQuery = "kk") -> Response:
         return _json(working_day_json(calendar, date, lang))
 
     @app.get("/calendar/add-working-days", summary="The N-th working day after a date")
-    def add_working_days(date: dt.date, n: int, lang: Said = "kk") -> Response:
+    def add_working_days(date: dt.date, n: int, lang: LangQuery = "kk") -> Response:
         return _json(add_working_days_json(calendar, date, n, lang))
 
     @app.get("/calendar/working-days", summary="Working days from one date to another, both in")
     def working_days(
         date_from: Annotated[dt.date, Query(alias="from")],
         date_to: Annotated[dt.date, Query(alias="to")],
-        lang: Said = "kk",
+        lang: LangQuery = "kk",
     ) -> Response:
         return _json(working_days_json(calendar, date_from, date_to, lang))
 

@@ -19,7 +19,7 @@ from attest_rules.engine.results import Lang, Status
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar
-from attest_rules.messages import localise
+from attest_rules.messages import localise, raised
 from attest_rules.spec.facts import CaseModel
 from attest_rules.tools.render import change_json, consolidated_json, version_json
 
@@ -270,7 +270,7 @@ class Batch:
             )
             return record_json(ev, options.signer), True
         except (ValueError, FactsError, AttestRulesError) as exc:
-            said = localise(exc.args[0] if exc.args else exc, options.lang)
+            said = localise(raised(exc), options.lang)
             return json.dumps({"line": number, "error": said}, ensure_ascii=False), False
 
 

@@ -14,7 +14,6 @@ from attest_rules.spec.consolidation import Consolidated, Provision
 from attest_rules.spec.diff import Change
 from attest_rules.spec.regulation import Version
 
-LANGS = ("kk", "ru", "en")
 _CHANGE_WORDS = {  # a change's kind, as a reader is told it (its id in JSON)
     "replaced": words("replaced"),
     "amended": words("amended"),
