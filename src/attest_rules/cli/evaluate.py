@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -157,6 +158,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         lang=args.lang,
     )
     batch = Batch(reg, options)  # an unknown interpretation: refused before any line is read
+    gc.freeze()  # the spec lives as long as the batch: no collection walks it again
     if args.workers > 1:
         job = BatchJob(args.spec, replace(options, signer=None), args.sign, "input")
         chunks = answered(job, batch_lines(source), args.workers)

@@ -13,8 +13,13 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-def _iso_date(value: Any) -> Any:
+def iso_date(value: Any) -> Any:
     """Accept a date or an ISO ``YYYY-MM-DD`` string, nothing else (no timestamps, no ints)."""
+    if type(value) is str and _ISO_DATE.match(value):  # the usual case first: a JSON date
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"bad date {value!r}: {exc}") from None
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), got a date-time")
     if isinstance(value, dt.date):
@@ -27,7 +32,7 @@ def _iso_date(value: Any) -> Any:
     raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}")
 
 
-SpecDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+SpecDate = Annotated[dt.date, BeforeValidator(iso_date)]
 
 
 def document_config(title: str) -> ConfigDict:
@@ -54,6 +59,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _text(value: str) -> str:
+    if value.isascii() and value.isprintable():  # no control character, and NFC already
+        return value
     half = _SURROGATE.search(value)
     if half is not None:  # from a JSON escape (\\ud800): half of a pair, not a character
         raise ValueError(

@@ -44,7 +44,7 @@ from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, NONE, ExprSyntaxError, 
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import TermError, check_day, kz_calendar
-from attest_rules.located.fields import PLAIN_TEXT, SpecDate, SpecText, document_config
+from attest_rules.located.fields import PLAIN_TEXT, SpecText, document_config, iso_date
 from attest_rules.spec.model import ConstraintSpec, FactSpec, SpecDocument
 
 Problem = tuple[DocPath, str]
@@ -273,7 +273,10 @@ def _show(value: Any) -> str:
     return "unknown" if isinstance(value, Missing) else shown(value)
 
 
-def _in_range(day: dt.date) -> dt.date:
+def _in_range(value: Any) -> Any:
+    """A date of a case: an ISO date (``SpecDate``) that legal time computes with; one
+    validator, not two, as it runs for every date of every case."""
+    day = iso_date(value)
     try:
         return check_day(day)
     except TermError as exc:  # as a field's error, which pydantic names
@@ -318,7 +321,7 @@ LanguageCode = Annotated[
 ]
 """A language fact: an ISO 639 code, two or three small letters, that the CLDR names."""
 
-CaseDate = Annotated[SpecDate, AfterValidator(_in_range)]
+CaseDate = Annotated[dt.date, BeforeValidator(_in_range)]
 """A date fact of a case (or an event): an ISO date within the range legal time computes
 with, so no term counted from it, and no comparison, runs off the calendar of dates."""
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from attest_rules.engine.evaluator import Evaluator
@@ -260,7 +261,8 @@ class Batch:
                 raise case
             if options.answers_only:
                 answers = self.evaluator.decide_all(case.model_dump(), options.on, self.choices)
-                return json.dumps(answers_only_json(case.id, answers), ensure_ascii=False), True
+                # compact, as a record's line is; orjson writes it without a dict of str first
+                return orjson.dumps(answers_only_json(case.id, answers)).decode(), True
             ev = self.reg.evaluate(
                 case,
                 options.on,

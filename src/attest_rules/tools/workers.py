@@ -11,6 +11,7 @@ copied into them.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -64,6 +65,7 @@ def _start(job: BatchJob) -> None:
     reg = load(job.spec)
     signer = Signer.from_pem(job.sign) if job.sign else None
     _worker = (reg.facts, Batch(reg, replace(job.options, signer=signer)), job.name)
+    gc.freeze()  # the spec lives as long as the worker: no collection walks it again
 
 
 def _answer(chunk: list[Line]) -> Chunk:
@@ -82,6 +84,7 @@ def _start_impact(job: ImpactJob) -> None:
     global _judge
     reg = load(job.spec)
     _judge = (reg.facts, Judge(reg, job.a, job.b))
+    gc.freeze()
 
 
 def _judged(chunk: list[CaseSource]) -> list[tuple[str, Judged]]:
