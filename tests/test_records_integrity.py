@@ -35,10 +35,12 @@ from attest_rules.engine.signing import Signer, new_key_pem
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.fixture(scope="module")
-def sealed(reg: Regulation) -> dict[str, Any]:
-    """A record inside amendment 403's window, so its answers have alternatives."""
-    return seal(reg.evaluate(load_case(EXAMPLES / "window-2024-absence.yaml")))
+@pytest.fixture(scope="module", params=["ids", "full"])
+def sealed(reg: Regulation, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A record inside amendment 403's window, so its answers have alternatives; in format 2
+    (each clause once, cited by id) and in format 1 (each citation the clause itself)."""
+    ev = reg.evaluate(load_case(EXAMPLES / "window-2024-absence.yaml"))
+    return seal(ev, None, request.param)
 
 
 def _first(data: dict[str, Any], test: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
@@ -50,7 +52,16 @@ def _set_reason(d: dict[str, Any]) -> None:
 
 
 def _set_clause(d: dict[str, Any]) -> None:
-    _first(d, lambda a: bool(a["citations"]))["citations"][0]["text_kk"] = "жалған мәтін"
+    cited = _first(d, lambda a: bool(a["citations"]))["citations"]
+    clause = d["clauses"][cited[0]] if d["format"] == 2 else cited[0]
+    clause["text_kk"] = "жалған мәтін"
+
+
+def _set_citation(d: dict[str, Any]) -> None:
+    """An answer made to cite another clause of the record (its id, or the clause)."""
+    cited = _first(d, lambda a: bool(a["citations"]))["citations"]
+    others = [c for a in d["answers"] for c in a["citations"] if c != cited[0]]
+    cited[0] = others[0]
 
 
 def _set_date(d: dict[str, Any]) -> None:
@@ -81,6 +92,7 @@ def _set_case_id(d: dict[str, Any]) -> None:
 FORGERIES: dict[str, Callable[[dict[str, Any]], None]] = {
     "reason": _set_reason,
     "clause text": _set_clause,
+    "citation": _set_citation,
     "date": _set_date,
     "event_date": _set_event_date,
     "alternative answer": _set_alternative,
@@ -131,7 +143,7 @@ def test_a_record_over_the_size_limit_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     record = tmp_path / "huge.json"
-    record.write_bytes(b'{"format": 1, "pad": "' + b"x" * MAX_RECORD + b'"}')
+    record.write_bytes(b'{"format": 2, "pad": "' + b"x" * MAX_RECORD + b'"}')
     assert main(["replay", str(record)]) == 1
     assert main(["verify", str(record)]) == 1
     assert capsys.readouterr().err.count("the limit for a record") == 2
@@ -215,3 +227,32 @@ def test_a_record_with_a_lone_surrogate_or_a_huge_number_is_verified_not_crashed
     data["answers"][0]["reasons"][0] = "\ud800"
     data["answers"][0]["values"]["n"] = 10**30
     assert verify(data).ok is False  # altered, and said so
+
+
+def test_a_record_holds_each_cited_clause_once(reg: Regulation) -> None:
+    """Format 2: every clause an answer cites is in clauses, once, and nowhere else; the
+    record read back holds the same answers as the one written with --citations full."""
+    ev = reg.evaluate(load_case(EXAMPLES / "window-2024-absence.yaml"), lang="kk")
+    ids, full = seal(ev), seal(ev, None, "full")
+    assert (ids["format"], full["format"], full["clauses"]) == (2, 1, None)
+    cited = [
+        c
+        for a in ids["answers"]
+        for c in [*a["citations"], *(a["alternative"] or {"citations": []})["citations"]]
+    ]
+    assert cited and all(isinstance(c, str) and c in ids["clauses"] for c in cited)
+    assert set(cited) == set(ids["clauses"])  # none held that no answer cites
+    texts = [c["text_kk"] for c in ids["clauses"].values() if c["text_kk"]]
+    body = json.dumps(ids, ensure_ascii=False)
+    assert all(body.count(json.dumps(t, ensure_ascii=False)) == 1 for t in texts)
+    assert len(json.dumps(ids).encode()) < len(json.dumps(full).encode())
+    assert as_record(ids).answers == as_record(full).answers == ev.answers
+
+
+def test_a_citation_of_no_clause_is_refused(sealed: dict[str, Any]) -> None:
+    if sealed["format"] != 2:
+        return
+    data = copy.deepcopy(sealed)
+    _first(data, lambda a: bool(a["citations"]))["citations"][0] = "rules.999@base"
+    with pytest.raises(Exception, match=r"no clause 'rules.999@base' in clauses"):
+        as_record(data)

@@ -20,6 +20,7 @@ from attest_rules.cli.options import (
 )
 from attest_rules.engine.facts import batch_lines, case_lines
 from attest_rules.engine.records import (
+    CITATIONS,
     as_record,
     read_record_data,
     record_json,
@@ -156,6 +157,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
         explain=args.explain,
         signer=_signer(args),
         lang=args.lang,
+        citations=args.citations,
     )
     batch = Batch(reg, options)  # an unknown interpretation: refused before any line is read
     gc.freeze()  # the spec lives as long as the batch: no collection walks it again
@@ -202,7 +204,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
         if args.format == "json":
-            print(json.dumps(seal(ev, _signer(args)), ensure_ascii=False, indent=2))
+            record = seal(ev, _signer(args), args.citations)
+            print(json.dumps(record, ensure_ascii=False, indent=2))
         else:
             print(render_evaluation(ev, args.lang, reg))
         return 0
@@ -224,7 +227,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 print(terminal_safe(f"attest-rules: {input_name(path)}: {exc}"), file=sys.stderr)
             continue
         if args.format == "json":
-            print(record_json(ev, signer), flush=True)
+            print(record_json(ev, signer, args.citations), flush=True)
         else:
             blocks.append(render_evaluation(ev, args.lang, reg))
     if blocks:
@@ -326,6 +329,13 @@ def register(sub: Any) -> None:
         default=None,
         metavar="KEY.pem",
         help="sign each record with this Ed25519 private key (needs [sign])",
+    )
+    p.add_argument(
+        "--citations",
+        choices=CITATIONS,
+        default="ids",
+        help="in JSON records: ids (each cited clause once, in the record's clauses, answers "
+        "citing it by id; format 2) or full (each citation the clause itself; format 1)",
     )
     p.add_argument(
         "--workers",

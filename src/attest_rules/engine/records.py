@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from pydantic import ValidationError
@@ -64,10 +65,86 @@ def canonical_slow(body: Mapping[str, Any]) -> bytes:
     return text.encode("utf-8", "surrogatepass")  # a lone surrogate a JSON input may hold
 
 
-def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
+Citations = Literal["ids", "full"]
+CITATIONS: tuple[Citations, ...] = ("ids", "full")
+
+
+def clause_id(citation: Mapping[str, Any]) -> str:
+    """A cited clause's key in a record's ``clauses``: its provision and the version its
+    wording comes from (``p7@2024-11``)."""
+    return f"{citation['provision_id']}@{citation['version']}"
+
+
+def _cite_by_id(answers: list[dict[str, Any]], clauses: dict[str, Any]) -> None:
+    for answer in answers:
+        ids = []
+        for citation in answer["citations"]:
+            key = clause_id(citation)
+            clauses.setdefault(key, citation)
+            ids.append(key)
+        answer["citations"] = ids
+        if answer.get("alternative") is not None:
+            _cite_by_id([answer["alternative"]], clauses)
+
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """A record of format 1 (as ``Evaluation.model_dump(mode="json")`` gives it, each
+    citation the clause itself) in format 2, in place: each clause once, in ``clauses``, and
+    each answer citing it by id. Most of a record's bytes were its clauses' Kazakh text, each
+    repeated by every answer citing it."""
+    clauses: dict[str, Any] = {}
+    _cite_by_id(data["answers"], clauses)
+    data["clauses"] = clauses
+    data["format"] = 2
+    return data
+
+
+def _expand(answers: Any, clauses: Mapping[str, Any], where: str) -> list[str]:
+    problems: list[str] = []
+    if not isinstance(answers, list):
+        return problems
+    for i, answer in enumerate(answers):
+        if not isinstance(answer, dict):
+            continue
+        cited = answer.get("citations")
+        if isinstance(cited, list):
+            expanded = []
+            for j, key in enumerate(cited):
+                if isinstance(key, str) and key not in clauses:
+                    problems.append(f"{where}[{i}].citations[{j}]: no clause {key!r} in clauses")
+                expanded.append(clauses.get(key, key) if isinstance(key, str) else key)
+            answer["citations"] = expanded
+        alternative = answer.get("alternative")
+        if isinstance(alternative, dict):
+            problems += _expand([alternative], clauses, f"{where}[{i}].alternative")
+    return problems
+
+
+def expanded(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A record as read, each citation by id (format 2) replaced by its clause, as
+    ``Evaluation`` holds it; a record of format 1 as it is. The record itself is not changed
+    (its digest is of what was written)."""
+    clauses = data.get("clauses")
+    if not isinstance(clauses, dict):
+        return dict(data)
+    out = copy.deepcopy(dict(data))
+    problems = _expand(out.get("answers"), clauses, "answers")
+    if problems:
+        raise RecordError("not a decision record: " + "; ".join(problems[:5]))
+    return out
+
+
+def seal(
+    ev: Evaluation, signer: Signer | None = None, citations: Citations = "ids"
+) -> dict[str, Any]:
     """``ev`` as a record (a JSON object) carrying its digest, and its signature by
-    ``signer`` where given."""
+    ``signer`` where given: in format 2 (each cited clause once, cited by id), or with
+    ``citations="full"`` in format 1 (each citation the clause itself)."""
     data = ev.model_dump(mode="json")
+    if citations == "ids":
+        compact(data)
+    else:
+        data["format"], data["clauses"] = 1, None
     body = canonical(data)
     integrity: dict[str, Any] = {"digest": "sha256:" + hashlib.sha256(body).hexdigest()}
     if signer is not None:
@@ -77,9 +154,9 @@ def seal(ev: Evaluation, signer: Signer | None = None) -> dict[str, Any]:
     return data
 
 
-def record_json(ev: Evaluation, signer: Signer | None = None) -> str:
+def record_json(ev: Evaluation, signer: Signer | None = None, citations: Citations = "ids") -> str:
     """``ev`` sealed (``seal``), as one line of JSON."""
-    data = seal(ev, signer)
+    data = seal(ev, signer, citations)
     try:
         return orjson.dumps(data).decode()
     except orjson.JSONEncodeError:
@@ -198,7 +275,9 @@ def record_data(raw: bytes, path: str) -> dict[str, Any]:
 
 def as_record(data: Mapping[str, Any], source: str = "record") -> Evaluation:
     try:
-        return Evaluation.model_validate(data)
+        return Evaluation.model_validate(expanded(data))
+    except RecordError as exc:
+        raise RecordError(f"{source} is {exc}") from None
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -257,8 +336,7 @@ class Replay:
 
 
 _ADDED_LATER = frozenset({"spec_version"})  # a record written before it does not hold it
-_RECORD_FIELDS = (
-    "format",
+_RECORD_FIELDS = (  # not its format: how it was written (format 1 or 2), not what it decided
     "spec_id",
     "spec_version",
     "spec_hash",

@@ -130,6 +130,11 @@ class DateReason(_Record):
     warnings: tuple[str, ...]
 
 
+def _cited_by_id(schema: dict[str, Any]) -> None:
+    """A citation written as it is in a record of format 2 (a clause's id) or 1 (the clause)."""
+    schema["items"] = {"anyOf": [{"type": "string"}, schema["items"]]}
+
+
 @with_config(_STRICT)
 @dataclass(slots=True, kw_only=True)
 class Answer(_Record):
@@ -143,7 +148,15 @@ class Answer(_Record):
     )
     reasons: list[str] = field(default_factory=list)
     dates: list[DateReason] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
+    citations: Annotated[
+        list[Citation],
+        Field(
+            description="The clauses the answer rests on: in a record of format 2, each the "
+            "key of a clause in the record's clauses (provision_id@version); in format 1 "
+            "(--citations full), each the clause itself",
+            json_schema_extra=_cited_by_id,
+        ),
+    ] = field(default_factory=list)
     interpretations: dict[str, str] = field(default_factory=dict)
     version: str | None = None
     event_date: dt.date | None = None
@@ -261,7 +274,14 @@ class Explanation(_Record):
 class Evaluation(_Record):
     """The answers to every question for one case; also the replayable decision record."""
 
-    format: Literal[1] = 1
+    format: Annotated[
+        Literal[1, 2],
+        Field(
+            description="2: each cited clause held once, in clauses, the answers citing it by "
+            "id; 1: each citation the clause itself (records before format 2, and --citations "
+            "full)"
+        ),
+    ] = 2
     library_version: str
     spec_id: str
     spec_hash: str
@@ -276,6 +296,13 @@ class Evaluation(_Record):
         default_factory=list
     )
     answers: list[Answer]
+    clauses: Annotated[
+        dict[str, Citation] | None,
+        Field(
+            description="Format 2: each clause an answer cites, once, by its id "
+            "(provision_id@version); null in format 1, where each citation is the clause"
+        ),
+    ] = None
     explanations: Annotated[
         list[Explanation] | None,
         Field(

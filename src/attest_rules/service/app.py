@@ -39,7 +39,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_data, case_from_json, case_line
-from attest_rules.engine.records import as_record, record_data, replay, seal, verify
+from attest_rules.engine.records import (
+    CITATIONS,
+    Citations,
+    as_record,
+    record_data,
+    replay,
+    seal,
+    verify,
+)
 from attest_rules.engine.regulation import Regulation, load
 from attest_rules.engine.results import Lang
 from attest_rules.errors import AttestRulesError
@@ -178,6 +186,21 @@ def _lang(text: str) -> Lang:
     raise AttestRulesError(f"lang must be one of kk, ru, en, not {text!r}")
 
 
+def _citations(text: str) -> Citations:
+    """How a record cites its clauses, from a query parameter."""
+    for form in CITATIONS:
+        if text == form:
+            return form
+    raise AttestRulesError(f"citations must be ids or full, not {text!r}")
+
+
+CitationsQuery = Annotated[
+    Citations,
+    Query(
+        description="ids: each cited clause held once in the record's clauses, cited by id "
+        "(format 2); full: each citation the clause itself (format 1)"
+    ),
+]
 LangQuery = Annotated[Lang, Query(description="the language of the answer's wording")]
 Interpretations = Annotated[
     list[str],
@@ -307,6 +330,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
         lang: Annotated[
             Lang, Query(description="the language of titles, reasons and date steps")
         ] = "kk",
+        citations: CitationsQuery = "ids",
     ) -> Response:
         raw = await body(request)
         case = parsed_case(raw, request.headers.get("content-type", ""))
@@ -316,7 +340,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
             answers = await within(evaluator.decide_all, case.model_dump(), on, chosen)
             return _json(answers_only_json(case.id, answers))
         ev = await within(partial(reg.evaluate, case, on, choices, explain=explain, lang=lang))
-        return _json(seal(ev))
+        return _json(seal(ev, None, citations))
 
     # the batch reads its body while it writes its answers, a line at a time, in constant
     # memory: a plain ASGI endpoint (a streamed response's own listener would take the body)
@@ -518,6 +542,7 @@ class _Batch:
                 interpretations=_choices(query.getlist("interpretation")),
                 answers_only=query.get("answers_only", "false").lower() in ("true", "1", "yes"),
                 lang=_lang(query.get("lang", "kk")),
+                citations=_citations(query.get("citations", "ids")),
             )
             batch = Batch(self.reg, options)  # an unknown choice: refused before any answer
         except (AttestRulesError, ValueError) as exc:
@@ -579,6 +604,14 @@ BATCH_PATH: dict[str, Any] = {
                 "required": False,
                 "schema": {"enum": ["kk", "ru", "en"], "default": "kk"},
                 "description": "the language of titles, reasons and date steps",
+            },
+            {
+                "name": "citations",
+                "in": "query",
+                "required": False,
+                "schema": {"enum": ["ids", "full"], "default": "ids"},
+                "description": "ids: each cited clause held once in a record's clauses, cited "
+                "by id (format 2); full: each citation the clause itself (format 1)",
             },
         ],
         "requestBody": {

@@ -14,7 +14,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.records import Replay, Verification, record_json
+from attest_rules.engine.records import Citations, Replay, Verification, record_json
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Lang, Status
 from attest_rules.engine.signing import Signer
@@ -239,6 +239,7 @@ class BatchOptions:
     explain: bool = False
     signer: Signer | None = None
     lang: Lang = "en"
+    citations: Citations = "ids"  # a record's clauses once, cited by id; or "full"
 
 
 class Batch:
@@ -270,7 +271,7 @@ class Batch:
                 explain=options.explain,
                 lang=options.lang,
             )
-            return record_json(ev, options.signer), True
+            return record_json(ev, options.signer, options.citations), True
         except (ValueError, FactsError, AttestRulesError) as exc:
             said = localise(raised(exc), options.lang)
             return json.dumps({"line": number, "error": said}, ensure_ascii=False), False
