@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from hypothesis import HealthCheck, settings
 
 import attest_rules
 from attest_rules import Regulation
+
+# the spec cache of this run, in a folder of its own (the user's is never touched); every
+# load after the first of a spec's bytes comes from it, so the suite runs through it throughout
+os.environ.setdefault("ATTEST_RULES_CACHE", tempfile.mkdtemp(prefix="attest-rules-cache-"))
 
 settings.register_profile(
     "ci",

@@ -1,240 +1,70 @@
-"""Grammar and abstract syntax of the rule-condition language."""
+"""The rule-condition language read: ``parse`` gives an expression's nodes (``nodes``), from
+the grammar (``grammar``, lark, built on the first expression not already known) or from what
+a load remembers (``remembering``: a spec read from the cache brings its expressions parsed)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedInput, VisitError
-
-from attest_rules.errors import ExpressionError
-from attest_rules.legal_time import Term, TermError
-
-GRAMMAR = r"""
-?start: expr
-
-?expr: or_expr "if" or_expr "else" expr      -> ifelse
-     | or_expr
-
-?or_expr: or_expr "or" and_expr              -> or_
-        | and_expr
-?and_expr: and_expr "and" not_expr           -> and_
-         | not_expr
-?not_expr: "not" not_expr                    -> not_
-         | comparison
-?comparison: sum "==" sum                    -> eq
-           | sum "!=" sum                    -> ne
-           | sum "<" sum                     -> lt
-           | sum "<=" sum                    -> le
-           | sum ">" sum                     -> gt
-           | sum ">=" sum                    -> ge
-           | sum "in" sum                    -> in_
-           | sum "not" "in" sum              -> not_in
-           | sum
-?sum: sum "+" product                        -> add
-    | sum "-" product                        -> sub
-    | product
-?product: product "*" unary                  -> mul
-        | product "//" unary                 -> floordiv
-        | unary
-?unary: "-" unary                            -> neg
-      | atom
-?atom: DATE                                  -> date
-     | INT UNIT                              -> term
-     | INT                                   -> int
-     | STRING                                -> string
-     | "true"                                -> true
-     | "false"                               -> false
-     | "none"                                -> none
-     | NAME "(" "each" NAME "in" expr "where" expr ")"   -> each
-     | NAME "(" [expr ("," expr)*] ")"       -> call
-     | NAME ("." NAME)*                      -> path
-     | "[" [expr ("," expr)*] "]"            -> list
-     | "(" expr ")"
-
-UNIT: /(calendar days?|working days?|years?|months?|weeks?|days?)(?![a-z_])/
-DATE.2: /[0-9]{4}-[0-9]{2}-[0-9]{2}/
-INT: /[0-9]+/
-NAME: /[a-z_][a-z0-9_]*/
-STRING: /"[^"\\\n]*"/
-%ignore /[ \t\r\n]+/
-"""
-
-KEYWORDS = frozenset(
-    {"if", "else", "or", "and", "not", "in", "each", "where", "true", "false", "none"}
+from attest_rules.lang.nodes import (
+    KEYWORDS,
+    MAX_DEPTH,
+    MAX_INT,
+    MAX_ITEMS,
+    MAX_LENGTH,
+    MAX_VALUE,
+    NONE,
+    ExprSyntaxError,
+    Node,
+    from_data,
+    to_data,
 )
-NONE = "none"  # the value of an explicit none: a fact the law says is absent (not unknown)
-MAX_LENGTH = 2000
-MAX_DEPTH = 48  # nesting of an expression's tree: deeper is refused when the spec loads
-MAX_INT = 10**12  # the largest whole number an expression may write, or an integer fact hold
-MAX_ITEMS = 100_000  # the most items a list fact holds (a spec may state fewer: max_items)
-MAX_VALUE = 10**36  # the largest number a rule may compute (bounded when the spec loads)
 
-_PARSER = Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+__all__ = [
+    "KEYWORDS",
+    "MAX_DEPTH",
+    "MAX_INT",
+    "MAX_ITEMS",
+    "MAX_LENGTH",
+    "MAX_VALUE",
+    "NONE",
+    "ExprSyntaxError",
+    "Node",
+    "from_data",
+    "parse",
+    "remembering",
+    "to_data",
+]
 
+# ---- parsing, remembered for a load ------------------------------------------------------
 
-class ExprSyntaxError(ExpressionError):
-    """An expression that cannot be read; ``offset`` is where, from its start."""
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """One node of an expression. ``op`` names it; ``args`` are children or literal values;
-    ``pos`` is its offset in the source text."""
-
-    op: str
-    args: tuple[Any, ...]
-    pos: int
-
-    def walk(self) -> list[Node]:
-        out: list[Node] = [self]
-        for a in self.args:
-            if isinstance(a, Node):
-                out.extend(a.walk())
-            elif isinstance(a, tuple):
-                out.extend(x for n in a if isinstance(n, Node) for x in n.walk())
-        return out
+_parsed: ContextVar[dict[str, Node] | None] = ContextVar("parsed", default=None)
 
 
-def _pos(meta: Any) -> int:
-    return int(getattr(meta, "start_pos", 0) or 0)
-
-
-@v_args(meta=True, inline=True)
-class _ToAst(Transformer[Token, Node]):
-    def _bin(self, op: str, meta: Any, a: Node, b: Node) -> Node:
-        return Node(op, (a, b), _pos(meta))
-
-    def ifelse(self, meta: Any, then: Node, cond: Node, other: Node) -> Node:
-        return Node("if", (cond, then, other), _pos(meta))
-
-    def or_(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("or", meta, a, b)
-
-    def and_(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("and", meta, a, b)
-
-    def not_(self, meta: Any, a: Node) -> Node:
-        return Node("not", (a,), _pos(meta))
-
-    def neg(self, meta: Any, a: Node) -> Node:
-        return Node("neg", (a,), _pos(meta))
-
-    def eq(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("==", meta, a, b)
-
-    def ne(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("!=", meta, a, b)
-
-    def lt(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("<", meta, a, b)
-
-    def le(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("<=", meta, a, b)
-
-    def gt(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin(">", meta, a, b)
-
-    def ge(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin(">=", meta, a, b)
-
-    def in_(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("in", meta, a, b)
-
-    def not_in(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("not in", meta, a, b)
-
-    def add(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("+", meta, a, b)
-
-    def sub(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("-", meta, a, b)
-
-    def mul(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("*", meta, a, b)
-
-    def floordiv(self, meta: Any, a: Node, b: Node) -> Node:
-        return self._bin("//", meta, a, b)
-
-    def date(self, meta: Any, tok: Token) -> Node:
-        try:
-            return Node("lit", (dt.date.fromisoformat(str(tok)), "date"), _pos(meta))
-        except ValueError as exc:
-            raise ExprSyntaxError(f"bad date {tok}: {exc}", _pos(meta)) from None
-
-    def term(self, meta: Any, amount: Token, unit: Token) -> Node:
-        try:
-            return Node("lit", (Term.parse(f"{amount} {unit}"), "term"), _pos(meta))
-        except TermError as exc:
-            raise ExprSyntaxError(str(exc), _pos(meta)) from None
-
-    def int(self, meta: Any, tok: Token) -> Node:
-        value = int(tok)
-        if value > MAX_INT:
-            raise ExprSyntaxError(f"{tok} is larger than {MAX_INT}, the largest number", _pos(meta))
-        return Node("lit", (value, "int"), _pos(meta))
-
-    def string(self, meta: Any, tok: Token) -> Node:
-        return Node("lit", (str(tok)[1:-1], "str"), _pos(meta))
-
-    def true(self, meta: Any) -> Node:
-        return Node("lit", (True, "bool"), _pos(meta))
-
-    def false(self, meta: Any) -> Node:
-        return Node("lit", (False, "bool"), _pos(meta))
-
-    def none(self, meta: Any) -> Node:
-        return Node("lit", (NONE, "none"), _pos(meta))
-
-    def each(self, meta: Any, func: Token, var: Token, source: Node, cond: Node) -> Node:
-        return Node("each", (str(func), str(var), source, cond), _pos(meta))
-
-    def call(self, meta: Any, func: Token, *args: Node) -> Node:
-        return Node("call", (str(func), tuple(args)), _pos(meta))
-
-    def path(self, meta: Any, *names: Token) -> Node:
-        for name in names:
-            if str(name) in KEYWORDS:
-                raise ExprSyntaxError(f"{name!s} is a keyword, not a name", name.start_pos or 0)
-        return Node("path", tuple(str(n) for n in names), _pos(meta))
-
-    def list(self, meta: Any, *items: Node) -> Node:
-        return Node("list", tuple(items), _pos(meta))
+@contextmanager
+def remembering(known: dict[str, Node]) -> Iterator[dict[str, Node]]:
+    """Within the block, ``parse`` takes an expression's nodes from ``known`` where it holds
+    them, and adds each it parses: after a spec's load, ``known`` holds every expression of
+    that spec (what the cache keeps)."""
+    token = _parsed.set(known)
+    try:
+        yield known
+    finally:
+        _parsed.reset(token)
 
 
 def parse(text: str) -> Node:
     """Parse one expression; raise ``ExprSyntaxError`` with the offset of the problem."""
-    if len(text) > MAX_LENGTH:
-        raise ExprSyntaxError(f"expression longer than {MAX_LENGTH} characters", 0)
-    try:
-        tree = _PARSER.parse(text)
-    except RecursionError:
-        raise ExprSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", 0) from None
-    except UnexpectedInput as exc:
-        offset = int(getattr(exc, "pos_in_stream", 0) or 0)
-        near = text[offset : offset + 20] or "the end"
-        raise ExprSyntaxError(f"cannot read the expression at {near!r}", offset) from None
-    if _depth(tree) > MAX_DEPTH:  # before the transformer, which recurses on the tree
-        raise ExprSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", 0)
-    try:
-        result = _ToAst().transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, ExprSyntaxError):
-            raise exc.orig_exc from None
-        raise
-    if not isinstance(result, Node):  # a bare token, e.g. a lone name
-        raise ExprSyntaxError("not an expression", 0)
-    return result
+    known = _parsed.get()
+    if known is not None:
+        node = known.get(text)
+        if node is not None:
+            return node
+    from attest_rules.lang.grammar import parse_text  # lark, built on first use
 
-
-def _depth(tree: Any) -> int:
-    """The nesting of a parse tree, counted without recursion (a deep tree must not overflow
-    the stack that measures it)."""
-    deepest, stack = 0, [(tree, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in getattr(node, "children", ()))
-    return deepest
+    node = parse_text(text)
+    if known is not None:
+        known[text] = node
+    return node

@@ -57,6 +57,10 @@ class Located:
     keys: dict[DocPath, Mark] = field(default_factory=dict)
     issues: list[SpecIssue] = field(default_factory=list)
 
+    def marks(self) -> dict[DocPath, Mark]:
+        """Where each value stood, by path."""
+        return self.values
+
     def mark(self, path: DocPath, *, key: bool = False) -> Mark:
         """Where ``path`` stood; for a path that does not exist, its nearest existing parent."""
         if key and path in self.keys:

@@ -9,9 +9,11 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from attest_rules.errors import SpecError
-from attest_rules.located.reader import input_name, read_file, read_yaml
+from attest_rules.lang.syntax import remembering
+from attest_rules.located.reader import Located, input_name, read_file, read_yaml
 from attest_rules.located.validation import under, validation_issues
 from attest_rules.resources import bundled_spec_path
+from attest_rules.spec import cache
 from attest_rules.spec.bindings import Bindings
 from attest_rules.spec.checks import check_document
 from attest_rules.spec.events import build_events
@@ -33,9 +35,28 @@ def load_spec(kind: type[S], path: str | Path | None = None) -> S:
     return load_spec_bytes(kind, read_file(spec_path), input_name(spec_path))
 
 
-def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
-    """Load a spec from its bytes as a ``kind``; ``name`` is used in error locations."""
+def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>", *, cached: bool = True) -> S:
+    """Load a spec from its bytes as a ``kind``; ``name`` is used in error locations.
+    ``cached``: its YAML read and its expressions parsed are taken from the spec cache
+    (``cache``) where an entry of these very bytes is there, and kept there after a load that
+    found no error."""
+    digest = hashlib.sha256(raw).hexdigest()
+    entry = cache.read(digest, name) if cached else None
+    if entry is not None:
+        try:
+            with remembering(dict(entry.expressions)):
+                return _build(kind, entry.located, name, digest)
+        except SpecError:  # an entry no load of these bytes wrote: read them instead
+            pass
     located = read_yaml(raw, name)
+    with remembering({}) as expressions:
+        loaded = _build(kind, located, name, digest)
+    if cached:
+        cache.write(digest, cache.Entry(located, expressions))
+    return loaded
+
+
+def _build(kind: type[S], located: Located, name: str, digest: str) -> S:
     issues = list(located.issues)
     if located.data is None and issues:
         raise SpecError(issues)
@@ -97,11 +118,11 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>") -> S:
     return kind(
         document,
         file=name,
-        content_hash="sha256:" + hashlib.sha256(raw).hexdigest(),
+        content_hash="sha256:" + digest,
         versions=versions,
         snapshots=snapshots,
         warnings=tuple(i for i in issues if i.severity == "warning"),
-        locations={p: (m.line, m.column) for p, m in located.values.items()},
+        locations=lambda: {p: (m.line, m.column) for p, m in located.marks().items()},
         rulebook=rulebook,
         facts=facts,
         events=events,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -91,7 +91,9 @@ class LoadedSpec:
         versions: tuple[Version, ...],
         snapshots: tuple[tuple[Provision, ...], ...],
         warnings: tuple[SpecIssue, ...] = (),
-        locations: Mapping[DocPath, tuple[int, int]] | None = None,
+        locations: Mapping[DocPath, tuple[int, int]]
+        | Callable[[], Mapping[DocPath, tuple[int, int]]]
+        | None = None,
         rulebook: Rulebook | None = None,
         facts: FactsModel | None = None,
         events: Events | None = None,
@@ -110,7 +112,7 @@ class LoadedSpec:
         self.facts = facts
         self.events = events  # what the live monitor accepts and watches, if the spec says
         self.warnings = warnings
-        self.locations = dict(locations or {})
+        self._locations = locations  # where each part of the spec stood; made when first asked
         self.acts: dict[str, Act] = {a.id: a for a in document.acts}
         self.interpretations: dict[str, Interpretation] = {
             i.id: i for i in document.interpretations
@@ -118,6 +120,14 @@ class LoadedSpec:
         self.restorations: tuple[Restoration, ...] = tuple(document.restorations)
         self.defaults: dict[str, str] = {i.id: i.default.id for i in document.interpretations}
         self.bindings = bindings or Bindings(document.interpretations)
+
+    @property
+    def locations(self) -> dict[DocPath, tuple[int, int]]:
+        """Where each part of the spec stood in its file: (line, column) by path."""
+        found = self._locations
+        if callable(found):
+            found = self._locations = found()
+        return dict(found or {})
 
     @property
     def id(self) -> str:

@@ -1,0 +1,173 @@
+"""The spec cache (issue 15): a spec's YAML read and its expressions parsed, kept as JSON by
+the sha256 of its bytes. A load from it gives the same regulation as a load from the YAML; a
+changed spec is never served from it; an entry that is not as the library wrote it (cut short,
+edited, of another version, with nodes the parser would never build) is ignored and written
+anew; a folder that cannot be written only means no cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from attest_rules import load_case
+from attest_rules.engine.regulation import Regulation
+from attest_rules.lang.syntax import ExprSyntaxError, from_data, parse, remembering, to_data
+from attest_rules.spec import cache
+from attest_rules.spec.loader import load_spec_bytes
+
+from .conftest import ROOT, SPEC
+
+EXAMPLE = ROOT / "examples" / "window-2024-absence.yaml"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("ATTEST_RULES_CACHE", str(where))
+    return where
+
+
+def _load(raw: bytes, *, cached: bool = True) -> Regulation:
+    return load_spec_bytes(Regulation, raw, "regulation_210.yaml", cached=cached)
+
+
+def _entry(folder: Path, raw: bytes) -> Path:
+    return folder / f"spec-{hashlib.sha256(raw).hexdigest()}.json"
+
+
+def _same(a: Regulation, b: Regulation) -> None:
+    case = load_case(EXAMPLE, a)
+    assert a.content_hash == b.content_hash
+    assert [str(w) for w in a.warnings] == [str(w) for w in b.warnings]
+    assert a.locations == b.locations
+    assert a.evaluate(case, lang="kk").answers == b.evaluate(case, lang="kk").answers
+
+
+def test_a_second_load_comes_from_the_cache_and_is_the_same(folder: Path) -> None:
+    raw = SPEC.read_bytes()
+    first = _load(raw)
+    entry = _entry(folder, raw)
+    assert entry.exists()
+    written = json.loads(entry.read_text(encoding="utf-8"))
+    assert written["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert len(written["expressions"]) > 100
+    second = _load(raw)
+    _same(first, second)
+    _same(second, _load(raw, cached=False))
+
+
+def test_a_load_from_the_cache_never_builds_the_grammar(folder: Path) -> None:
+    """In a fresh process, with the entry there: lark is never imported."""
+    _load(SPEC.read_bytes())
+    probe = "import sys, attest_rules\nattest_rules.load()\nprint('lark' in sys.modules)\n"
+    env = {"ATTEST_RULES_CACHE": str(folder), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_a_changed_spec_is_never_served_from_the_cache(folder: Path) -> None:
+    raw = SPEC.read_bytes()
+    _load(raw)
+    old = "Аттестаттау комиссиясы"
+    assert old.encode() in raw
+    changed = raw.replace(old.encode(), "Аттестаттау КОМИССИЯСЫ".encode(), 1)
+    fresh = _load(changed)
+    assert fresh.content_hash != _load(raw).content_hash
+    assert _entry(folder, changed).exists()
+    assert "Аттестаттау КОМИССИЯСЫ" in fresh.document.model_dump_json()
+
+
+def _tamper(entry: Path, change: Any) -> None:
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    change(data)
+    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _inject(data: dict[str, Any]) -> None:
+    text = next(iter(data["expressions"]))
+    data["expressions"][text] = ["path", 0, "__import__('os')"]
+
+
+def _version(data: dict[str, Any]) -> None:
+    data["library_version"] = "0.0.0-other"
+
+
+def _nodes_of_another_expression(data: dict[str, Any]) -> None:
+    data["expressions"] = {t: ["lit", 0, "int", 10**13] for t in data["expressions"]}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_inject, _version, _nodes_of_another_expression, lambda d: d.update(data=None)],
+    ids=["a name no parser gives", "another library version", "a number past the bound", "no data"],
+)
+def test_an_entry_not_as_written_is_ignored_and_written_anew(folder: Path, change: Any) -> None:
+    raw = SPEC.read_bytes()
+    reference = _load(raw, cached=False)
+    _load(raw)
+    entry = _entry(folder, raw)
+    _tamper(entry, change)
+    _same(reference, _load(raw))
+    assert json.loads(entry.read_text(encoding="utf-8"))["library_version"] != "0.0.0-other"
+    assert cache.read(hashlib.sha256(raw).hexdigest(), "x") is not None  # rewritten, whole
+
+
+def test_an_entry_cut_short_is_ignored(folder: Path) -> None:
+    raw = SPEC.read_bytes()
+    _load(raw)
+    entry = _entry(folder, raw)
+    entry.write_bytes(entry.read_bytes()[:1000])
+    _same(_load(raw, cached=False), _load(raw))
+
+
+def test_no_cache_when_off_or_unwritable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = SPEC.read_bytes()
+    monkeypatch.setenv("ATTEST_RULES_CACHE", "off")
+    _load(raw)
+    assert cache.folder() is None
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("ATTEST_RULES_CACHE", str(blocked / "cache"))
+    _same(_load(raw), _load(raw, cached=False))  # nothing fails for it
+
+
+def test_every_expression_of_the_spec_is_kept_as_the_parser_gave_it(folder: Path) -> None:
+    raw = SPEC.read_bytes()
+    _load(raw)
+    entry = cache.read(hashlib.sha256(raw).hexdigest(), "x")
+    assert entry is not None and len(entry.expressions) > 100
+    with remembering({}):  # parsed afresh by the grammar
+        for text, node in entry.expressions.items():
+            assert from_data(json.loads(json.dumps(to_data(node)))) == node == parse(text)
+
+
+@pytest.mark.parametrize(
+    "nodes",
+    [
+        ["path", 0, "worker", "__class__x", "if"],
+        ["call", 0, "Import", []],
+        ["lit", 0, "str", 'a"b'],
+        ["lit", 0, "int", -1],
+        ["lit", 0, "int", True],
+        ["lit", 0, "float", 1.5],
+        ["exec", 0],
+        ["==", 0, ["lit", 0, "int", 1]],
+        ["not", -1, ["lit", 0, "bool", True]],
+        ["not", 0, ["not", 0, ["not", 0, ["not", 0, ["lit", 0, "bool", True]]]]],
+    ],
+)
+def test_nodes_the_parser_would_never_build_are_refused(nodes: Any) -> None:
+    deep = nodes
+    if nodes[0] == "not" and nodes[1] == 0:  # nested past the bound
+        for _ in range(60):
+            deep = ["not", 0, deep]
+    with pytest.raises(ExprSyntaxError):
+        from_data(deep)
