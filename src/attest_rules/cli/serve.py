@@ -6,7 +6,9 @@ import argparse
 import os
 from typing import Any
 
+from attest_rules.cli.options import parse_workers
 from attest_rules.errors import AttestRulesError
+from attest_rules.tools.workers import MAX_WORKERS
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -51,7 +53,13 @@ def register(sub: Any) -> None:
     p.add_argument("--spec", default=None, metavar="PATH", help="the spec (default: bundled)")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="the port (8000)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    p.add_argument(
+        "--workers",
+        type=parse_workers,
+        default=1,
+        metavar="N",
+        help=f"worker processes (1 to {MAX_WORKERS}), each loading the spec once",
+    )
     p.add_argument(
         "--max-body",
         type=int,

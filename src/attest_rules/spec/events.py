@@ -11,7 +11,7 @@ model: ``monitor`` runs them, knowing no event type of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
@@ -39,10 +39,24 @@ class EventBase(BaseModel):
 
 @dataclass(frozen=True)
 class Events:
-    """A spec's events: their validating model and what the monitor runs."""
+    """A spec's events: their validating model and what the monitor runs. The model (one per
+    event type, a pydantic class each) is made when the first event is read, not when the spec
+    loads: most commands never read an event, and making them was a fifth of a load."""
 
     spec: EventsSpec
-    adapter: TypeAdapter[Any]
+    _models: tuple[tuple[str, dict[str, Any]], ...]  # each type's title and fields
+    _made: list[TypeAdapter[Any]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def adapter(self) -> TypeAdapter[Any]:
+        """The validator of an event of any of the types, told apart by its type."""
+        if not self._made:
+            models = [create_model(t, __base__=EventBase, **f) for t, f in self._models]
+            union: Any = models[0]
+            if len(models) > 1:  # one model per type, told apart by the type
+                union = Annotated[Union[tuple(models)], Field(discriminator="type")]  # noqa: UP007
+            self._made.append(TypeAdapter(union))
+        return self._made[0]
 
     def parse(self, data: Any) -> EventBase:
         """Validate one event (a mapping); raises ``pydantic.ValidationError``."""
@@ -106,7 +120,7 @@ def build_events(
         return None, []
     problems: list[Problem] = []
     base: DocPath = ("events",)
-    models: list[Any] = []
+    models: list[tuple[str, dict[str, Any]]] = []
     for name, etype in spec.types.items():
         path: DocPath = (*base, "types", name)
         field_types = _field_types(etype, path, doc, annotations, record, problems)
@@ -115,7 +129,7 @@ def build_events(
         for fname, (annotation, _) in field_types.items():
             fields[fname] = (annotation | None, Field(default=None))
         title = "".join(p.capitalize() for p in name.replace("-", "_").split("_")) + "Event"
-        models.append(create_model(title, __base__=EventBase, **fields))
+        models.append((title, fields))
     for role in ("clock", "close", "open"):
         if getattr(spec, role) is not None and getattr(spec, role) not in spec.types:
             problems.append(((*base, role), f"no event type {getattr(spec, role)!r} under types"))
@@ -146,10 +160,7 @@ def build_events(
             problems.append(((*dpath, "done_by"), f"{deadline.done_by!r} is not a date fact"))
     if problems or not models:
         return None, problems
-    union: Any = models[0]
-    if len(models) > 1:  # one model per type, told apart by the type
-        union = Annotated[Union[tuple(models)], Field(discriminator="type")]  # noqa: UP007
-    return Events(spec, TypeAdapter(union)), []
+    return Events(spec, tuple(models)), []
 
 
 def _field_types(
