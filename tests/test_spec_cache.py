@@ -171,3 +171,34 @@ def test_nodes_the_parser_would_never_build_are_refused(nodes: Any) -> None:
             deep = ["not", 0, deep]
     with pytest.raises(ExprSyntaxError):
         from_data(deep)
+
+
+# ---- the holidays table ----------------------------------------------------------------------
+
+
+def test_the_holidays_table_is_the_package_s_day_by_day() -> None:
+    """Every day from 1991 to 2100: working or not, and its holidays' names, as the holidays
+    package says; and the table read back from its JSON is the same."""
+    import datetime as dt
+
+    import holidays
+
+    from attest_rules.legal_time.calendar import FIRST_YEAR, LAST_YEAR, HolidayTable
+
+    version = holidays.__version__  # type: ignore[attr-defined]
+    table = HolidayTable.from_package(version)
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    days = holidays.country_holidays("KZ", years=years)
+    kk = holidays.country_holidays("KZ", years=years, language="kk")
+    assert set(table.names_in) == set(days.supported_languages) - {"en_US"}
+    day, last = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
+    while day <= last:
+        flag = table.flags[day.year][day.timetuple().tm_yday - 1]
+        assert bool(flag) is days.is_working_day(day), day
+        assert table.names.get(day, ()) == tuple(days.get_list(day)), day
+        assert table.names_in["kk"].get(day, ()) == tuple(kk.get_list(day)), day
+        day += dt.timedelta(days=1)
+    assert HolidayTable.from_json(table.as_json().encode(), version) == table
+    assert HolidayTable.from_json(table.as_json().encode(), "0.0-other") is None
+    cut = table.as_json().replace('"1991": "0', '"1991": "2', 1).encode()
+    assert HolidayTable.from_json(cut, version) is None

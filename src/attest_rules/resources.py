@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -23,3 +25,48 @@ def bundled_spec_path() -> Path:
 def bundled_data_path(name: str) -> Path:
     """A file shipped beside the bundled spec (``calendar_kz.yaml``, schemas)."""
     return bundled_spec_path().with_name(name)
+
+
+CACHE_OFF = ("off", "0", "no", "false", "")
+
+
+def cache_folder() -> Path | None:
+    """Where the library keeps what it computed once (a spec read and parsed, the holidays
+    calendar), safe to delete: ``$ATTEST_RULES_CACHE`` if set (``off`` turns caching off),
+    else ``$XDG_CACHE_HOME/attest_rules``, else ``~/.cache/attest_rules``."""
+    chosen = os.environ.get("ATTEST_RULES_CACHE")
+    if chosen is not None:
+        return None if chosen.strip().lower() in CACHE_OFF else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "attest_rules"
+
+
+def write_cache_file(name: str, text: str) -> None:
+    """Keep ``text`` as the cache file ``name``: written whole or not at all (a temporary file
+    renamed), and silently not where the folder is off or cannot be written."""
+    where = cache_folder()
+    if where is None:
+        return
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, where / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return  # no cache this time: a read-only home, a full disk
+
+
+def read_cache_file(name: str) -> bytes | None:
+    """The cache file ``name``, or ``None`` (none, or caching off)."""
+    where = cache_folder()
+    if where is None:
+        return None
+    try:
+        return (where / name).read_bytes()
+    except OSError:
+        return None

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-
-import holidays
+from typing import Any
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
 from attest_rules.messages import Joined, Message, msg, tr, words
+from attest_rules.resources import read_cache_file, write_cache_file
+from attest_rules.version import __version__
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
 LAST_YEAR = 2100
@@ -62,8 +64,9 @@ class HolidayNames(str):
         return text
 
     def localised(self, lang: str) -> str:
-        if lang in _holiday_languages():
-            return "; ".join(_holidays_in(lang, self.day.year).get_list(self.day))
+        spoken = holiday_table().names_in.get(lang)
+        if spoken is not None:  # the package's own names in this language
+            return "; ".join(spoken.get(self.day, ()))
         return "; ".join(_holiday_name(name, lang) for name in self.names)
 
 
@@ -87,15 +90,117 @@ _NAMES = (  # the holidays package's English names for Kazakhstan, for the Russi
 )
 
 
-@functools.cache
-def _holiday_languages() -> frozenset[str]:
-    """The languages the holidays package names Kazakhstan's holidays in, English aside."""
-    return frozenset(holidays.country_holidays("KZ").supported_languages) - {"en_US"}
+@dataclass(frozen=True)
+class HolidayTable:
+    """What the holidays package says of Kazakhstan from 1991 to 2100, before this library's
+    corrections: whether each day is a working day (``is_working_day``), each holiday's English
+    names, and the last year it knows transfers of days off for. Computed by the package once
+    (``from_package``), and kept as JSON in the cache folder under the package's version and
+    the library's, so that a process reads it instead of importing the package's 200 countries
+    and populating 110 years (about 250 ms of a command's start). The values are the
+    package's, stored, not worked out again: a test holds the table to the package day by
+    day."""
+
+    version: str  # the holidays package's
+    flags: dict[int, bytes]  # per year, one byte per day: 1 a working day
+    names: dict[dt.date, tuple[str, ...]]
+    transfers_known_through: int
+    # the names in each other language the package names them in (kk...): language → day → names
+    names_in: dict[str, dict[dt.date, tuple[str, ...]]]
+
+    @classmethod
+    def from_package(cls, version: str) -> HolidayTable:
+        """The table computed by the holidays package (of ``version``, as installed)."""
+        import holidays
+
+        days = holidays.country_holidays(
+            "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language="en_US"
+        )
+        flags = {}
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            day, out = dt.date(year, 1, 1), bytearray()
+            while day.year == year:
+                out.append(1 if days.is_working_day(day) else 0)
+                day += dt.timedelta(days=1)
+            flags[year] = bytes(out)
+        names = {day: tuple(days.get_list(day)) for day in sorted(days)}
+        workday_years = [d.year for d in days.weekend_workdays]
+        through = max(workday_years) if workday_years else FIRST_YEAR
+        names_in = {}
+        for lang in sorted(set(days.supported_languages) - {"en_US"}):
+            spoken = holidays.country_holidays(
+                "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language=lang
+            )
+            names_in[lang] = {day: tuple(spoken.get_list(day)) for day in sorted(spoken)}
+        return cls(version, flags, names, through, names_in)
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "library_version": __version__,
+                "holidays_version": self.version,
+                "flags": {str(y): f.translate(_AS_TEXT).decode() for y, f in self.flags.items()},
+                "names": {d.isoformat(): list(n) for d, n in self.names.items()},
+                "transfers_known_through": self.transfers_known_through,
+                "names_in": {
+                    lang: {d.isoformat(): list(n) for d, n in days.items()}
+                    for lang, days in self.names_in.items()
+                },
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes, version: str) -> HolidayTable | None:
+        """The table as ``as_json`` wrote it for the package's ``version``; ``None`` for
+        anything else (another version, an edited or cut short file)."""
+        try:
+            data: Any = json.loads(raw)
+            if data["library_version"] != __version__ or data["holidays_version"] != version:
+                return None
+            flags = {int(y): _flags(int(y), f) for y, f in data["flags"].items()}
+            if sorted(flags) != list(range(FIRST_YEAR, LAST_YEAR + 1)):
+                return None
+            names = _names(data["names"])
+            names_in = {str(lang): _names(days) for lang, days in data["names_in"].items()}
+            through = int(data["transfers_known_through"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        return cls(version, flags, names, through, names_in)
+
+
+def _names(days: Any) -> dict[dt.date, tuple[str, ...]]:
+    return {dt.date.fromisoformat(d): tuple(str(x) for x in n) for d, n in days.items()}
+
+
+_AS_TEXT = bytes.maketrans(b"\x00\x01", b"01")  # a year's flags as a line of 0 and 1
+_AS_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _flags(year: int, text: str) -> bytes:
+    days = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+    if len(text) != days or set(text) - {"0", "1"}:
+        raise ValueError(f"not the flags of {year}")
+    return text.encode().translate(_AS_FLAGS)
+
+
+def _holidays_version() -> str:
+    from importlib.metadata import version  # the package's, without importing it
+
+    return version("holidays")
 
 
 @functools.cache
-def _holidays_in(lang: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("KZ", years=year, language=lang)
+def holiday_table() -> HolidayTable:
+    """The holidays package's Kazakhstan, from the cache where it holds this version's."""
+    version = _holidays_version()
+    name = f"calendar-kz-holidays-{version}.json"
+    raw = read_cache_file(name)
+    table = HolidayTable.from_json(raw, version) if raw is not None else None
+    if table is None:
+        table = HolidayTable.from_package(version)
+        write_cache_file(name, table.as_json())
+    return table
 
 
 def _holiday_name(name: str, lang: str) -> str:
@@ -135,19 +240,17 @@ class WorkingCalendar:
         self._flags = bytearray()
         self._prefix = array("l")  # working days in [base, base + i]
         self._workdays = array("l")  # ordinals of working days, ascending
-        base_years = holidays.country_holidays(
-            "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language="en_US"
-        )
-        self._holidays = base_years
+        table = holiday_table()
+        self._holidays = table
         self._estimated: dict[int, list[Message]] = {}
-        for day, name in sorted(base_years.items()):
+        for day, names in table.names.items():
+            name = "; ".join(names)  # as the package gives a day's holidays
             if "estimated" in name:
                 self._estimated.setdefault(day.year, []).append(
                     msg("{name} ({day})", name=HolidayNames(day, (name,)), day=day.isoformat())
                 )
         self._warnings: dict[int, tuple[Message, ...]] = {}  # few: the English kept
-        workday_years = [d.year for d in base_years.weekend_workdays]
-        self.transfers_known_through = max(workday_years) if workday_years else FIRST_YEAR
+        self.transfers_known_through = table.transfers_known_through
 
     # ---- per-year data -------------------------------------------------------------------
 
@@ -155,13 +258,10 @@ class WorkingCalendar:
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        day = dt.date(year, 1, 1)
-        flags = bytearray()
-        while day.year == year:
-            correction = self._corrections.get(day)
-            working = correction.working if correction else self._holidays.is_working_day(day)
-            flags.append(1 if working else 0)
-            day += dt.timedelta(days=1)
+        flags = bytearray(self._holidays.flags[year])
+        for day, correction in self._corrections.items():
+            if day.year == year:
+                flags[day.timetuple().tm_yday - 1] = 1 if correction.working else 0
         self._years[year] = bytes(flags)
         return self._years[year]
 
@@ -237,7 +337,7 @@ class WorkingCalendar:
             if correction.working:
                 return DayInfo(day, working, msg("a working day by correction: {why}", why=why))
             return DayInfo(day, working, msg("a day off by correction: {why}", why=why))
-        names = self._holidays.get_list(day)
+        names = self._holidays.names.get(day, ())
         weekday = Weekday(day)
         if names:
             held = HolidayNames(day, tuple(names))
@@ -314,8 +414,7 @@ class WorkingCalendar:
 @functools.cache
 def _cached(path: str | None) -> WorkingCalendar:
     data = load_calendar_file(path)
-    version = getattr(holidays, "__version__", "?")
-    return WorkingCalendar(data, source=f"holidays {version} (KZ)")
+    return WorkingCalendar(data, source=f"holidays {holiday_table().version} (KZ)")
 
 
 def kz_calendar(corrections: str | Path | None = None) -> WorkingCalendar:

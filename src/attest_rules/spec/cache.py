@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +26,11 @@ from typing import Any
 from attest_rules.errors import AttestRulesError, DocPath
 from attest_rules.lang.syntax import Node, from_data, to_data
 from attest_rules.located.reader import Located, Mark
+from attest_rules.resources import cache_folder, read_cache_file, write_cache_file
 from attest_rules.version import __version__
 
 FORMAT = 1
 """The cache's own format: an entry of another is not read."""
-OFF = ("off", "0", "no", "false")
 _DATE = "\x00date"  # a key no YAML of a spec can hold (the reader refuses a NUL)
 _DATETIME = "\x00datetime"
 
@@ -48,16 +46,11 @@ class Entry:
 
 def folder() -> Path | None:
     """Where cache entries are kept; ``None`` when the cache is off."""
-    chosen = os.environ.get("ATTEST_RULES_CACHE")
-    if chosen is not None:
-        return None if chosen.strip().lower() in (*OFF, "") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "attest_rules"
+    return cache_folder()
 
 
-def _file(digest: str) -> Path | None:
-    where = folder()
-    return None if where is None else where / f"spec-{digest}.json"
+def _name(digest: str) -> str:
+    return f"spec-{digest}.json"
 
 
 def _encode(value: Any) -> Any:
@@ -124,11 +117,11 @@ class _Stored(Located):
 def read(digest: str, name: str) -> Entry | None:
     """The entry of the spec whose bytes have the sha256 ``digest`` (hex), read as ``name``;
     ``None`` when there is none that can be trusted."""
-    file = _file(digest)
-    if file is None:
+    raw = read_cache_file(_name(digest))
+    if raw is None:
         return None
     try:
-        data = json.loads(file.read_bytes(), object_hook=_decoded)
+        data = json.loads(raw, object_hook=_decoded)
         if (
             not isinstance(data, dict)
             or data.get("format") != FORMAT
@@ -146,8 +139,7 @@ def read(digest: str, name: str) -> Entry | None:
 def write(digest: str, entry: Entry) -> None:
     """Keep ``entry`` for the spec whose bytes have the sha256 ``digest``: written whole or not
     at all (a temporary file renamed), and silently not where the folder cannot be written."""
-    file = _file(digest)
-    if file is None:
+    if folder() is None:
         return
     data = {
         "format": FORMAT,
@@ -158,16 +150,4 @@ def write(digest: str, entry: Entry) -> None:
         "keys": _marks(entry.located.keys),
         "expressions": {text: to_data(node) for text, node in entry.expressions.items()},
     }
-    try:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".spec-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except (OSError, ValueError):
-        return  # no cache this time: a read-only home, a full disk
+    write_cache_file(_name(digest), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
