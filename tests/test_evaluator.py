@@ -162,3 +162,13 @@ def test_a_record_written_before_the_domain_moved_into_the_spec_still_replays(
     assert result.record_changes == ("spec_hash", "interpretations")
     assert "the spec differs" in result.causes[0]
     assert len(result.fresh.answers) == 21
+
+
+def test_the_facts_parse_made_are_the_case_s_and_no_other_s(reg: Regulation) -> None:
+    """facts_of gives the dump parse made for the case it parsed last, and a fresh one for any
+    other case: never the facts of another case."""
+    a = reg.facts.parse({"id": "a", "session": {"date": "2025-03-03"}})
+    b = reg.facts.parse({"id": "b", "session": {"date": "2025-04-04"}})
+    assert reg.facts.facts_of(b) is reg.facts.facts_of(b)  # kept
+    assert reg.facts.facts_of(a) == a.model_dump() != reg.facts.facts_of(b)
+    assert reg.facts.facts_of(a)["id"] == "a"

@@ -91,7 +91,7 @@ class Evaluator:
         parsed = case if isinstance(case, model) else self.reg.facts.parse(case)
         overrides = dict(interpretations or {})
         choices = self.reg.choices(overrides)
-        facts = parsed.model_dump()
+        facts = self.reg.facts.facts_of(parsed)
         self._case_bounds = None  # a new case: its facts' bounds are computed afresh
         answers = self._answers(self._for(choices, lang), facts, on)
         return Evaluation(

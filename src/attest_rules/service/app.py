@@ -337,7 +337,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
         choices = _choices(interpretation)
         if answers_only:
             chosen = reg.choices(choices)
-            answers = await within(evaluator.decide_all, case.model_dump(), on, chosen)
+            answers = await within(evaluator.decide_all, reg.facts.facts_of(case), on, chosen)
             return _json(answers_only_json(case.id, answers))
         ev = await within(partial(reg.evaluate, case, on, choices, explain=explain, lang=lang))
         return _json(seal(ev, None, citations))

@@ -138,6 +138,7 @@ class FactsModel:
             pair for c in constraints if (pair := _ordering(c)) is not None
         )
         self.ordered = frozenset(path for pair in self.orderings for path in pair)
+        self._last: tuple[CaseModel, dict[str, Any]] | None = None  # see facts_of
 
     def bounds(self, facts: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
         """What the constraints tell of each unknown fact they order: (least, greatest), either
@@ -199,10 +200,21 @@ class FactsModel:
                     reason = "unknown fact"
                 problems.append((field, reason))
             raise FactsError(problems, source) from None
-        problems = self.problems(case.model_dump())
+        facts = case.model_dump()
+        problems = self.problems(facts)
         if problems:
             raise FactsError(problems, source)
+        self._last = (case, facts)
         return case
+
+    def facts_of(self, case: CaseModel) -> dict[str, Any]:
+        """``case.model_dump()``: the one ``parse`` made in checking it, where ``case`` is the
+        last case it parsed (a batch answers each case just after reading it), else made anew.
+        Not to be changed: it may be the one ``parse`` keeps."""
+        last = self._last  # one read: another thread may parse meanwhile
+        if last is not None and last[0] is case:
+            return last[1]
+        return case.model_dump()
 
     def problems(
         self, facts: Mapping[str, Any], *, reference: bool = False
@@ -275,12 +287,23 @@ def _show(value: Any) -> str:
 
 def _in_range(value: Any) -> Any:
     """A date of a case: an ISO date (``SpecDate``) that legal time computes with; one
-    validator, not two, as it runs for every date of every case."""
+    validator, not two, as it runs for every date of every case, and a text read before
+    remembered (a batch's cases share their dates)."""
+    if type(value) is str:
+        known = _DAYS.get(value)
+        if known is not None:
+            return known
     day = iso_date(value)
     try:
-        return check_day(day)
+        day = check_day(day)
     except TermError as exc:  # as a field's error, which pydantic names
         raise ValueError(str(exc)) from None
+    if type(value) is str and len(_DAYS) < 1 << 14:  # bounded: about 45 years of days
+        _DAYS[value] = day
+    return day
+
+
+_DAYS: dict[str, dt.date] = {}  # ISO text → the date it validated to
 
 
 def _none_or(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:

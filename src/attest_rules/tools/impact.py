@@ -118,14 +118,14 @@ class Judge:
     """Answers one case under ``a`` and under ``b`` (answers only); one per process."""
 
     def __init__(self, reg: Regulation, a: Setting, b: Setting) -> None:
-        self.a, self.b = a, b
+        self.reg, self.a, self.b = reg, a, b
         self.evaluator = Evaluator(reg)
         self.choices_a, self.choices_b = reg.choices(a.overrides), reg.choices(b.overrides)
 
     def __call__(self, case: Case | str) -> Judged:
         if isinstance(case, str):
             return case
-        facts = case.model_dump()
+        facts = self.reg.facts.facts_of(case)
         under_a = self.evaluator.decide_all(facts, self.a.on, self.choices_a)
         under_b = self.evaluator.decide_all(facts, self.b.on, self.choices_b)
         return case.id, under_a, under_b

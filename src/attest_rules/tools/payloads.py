@@ -261,7 +261,9 @@ class Batch:
             if isinstance(case, FactsError):
                 raise case
             if options.answers_only:
-                answers = self.evaluator.decide_all(case.model_dump(), options.on, self.choices)
+                answers = self.evaluator.decide_all(
+                    self.reg.facts.facts_of(case), options.on, self.choices
+                )
                 # compact, as a record's line is; orjson writes it without a dict of str first
                 return orjson.dumps(answers_only_json(case.id, answers)).decode(), True
             ev = self.reg.evaluate(
