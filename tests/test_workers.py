@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import attest_rules
 from attest_rules.cli.app import main
-from attest_rules.engine.facts import batch_lines, case_lines
+from attest_rules.engine.facts import case_lines
+from attest_rules.located.lines import blocks, bounded_lines
 from attest_rules.tools.payloads import Batch, BatchOptions
 from attest_rules.tools.workers import BatchJob, answered
 
@@ -40,8 +43,8 @@ def test_workers_answer_every_line_in_order_as_one_process_does(answers_only: bo
     one = Batch(REG, options)
     expected = [one.line(n, case) for n, case in case_lines(REG.facts, io.BytesIO(raw), "input")]
     job = BatchJob(None, options, None, "input")
-    chunks = list(answered(job, batch_lines(io.BytesIO(raw)), workers=2, chunk=4))
-    assert len(chunks) == 10  # 40 non-blank lines
+    chunks = list(answered(job, io.BytesIO(raw), workers=2, block=4096))
+    assert 1 < len(chunks) <= -(-len(raw) // 4096)  # blocks of 4 KiB or more, cut after a line
     assert "".join(text for text, _, _ in chunks) == "".join(f"{line}\n" for line, _ in expected)
     assert sum(n for _, n, _ in chunks) == 40
     assert sum(bad for _, _, bad in chunks) == 2 == [ok for _, ok in expected].count(False)
@@ -49,7 +52,7 @@ def test_workers_answer_every_line_in_order_as_one_process_does(answers_only: bo
 
 def test_the_command_line_writes_the_same_file_with_two_workers(tmp_path: Path) -> None:
     source = tmp_path / "cases.jsonl"
-    source.write_bytes(_batch_text(600))  # three chunks of 256
+    source.write_bytes(_batch_text(600))  # several blocks of 256 KiB
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert main(["evaluate", "--jsonl", str(source), str(one), "--answers-only"]) == 1
     assert (
@@ -91,3 +94,29 @@ def test_impact_with_workers_reports_what_one_process_reports(tmp_path: Path) ->
     assert two == one
     assert one["cases"] == 297 + 2 and len(one["rejected"]) == 2  # 299 lines, 2 bad; 2 files
     assert one["cases_changed"] > 0
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")),
+            st.integers(60, 200).map(lambda n: b"x" * n),  # past the limit of 50
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+    st.integers(1, 64),
+)
+def test_blocks_read_as_the_whole_stream_reads(
+    lines: list[bytes], final_newline: bool, size: int
+) -> None:
+    """Lines found block by block, numbered on from each block's first, are the lines of the
+    whole stream: none split, none lost, one past the limit still past it."""
+    raw = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    whole = list(bounded_lines(io.BytesIO(raw), 50))
+    pieces = [
+        (first + n - 1, line)
+        for first, block in blocks(io.BytesIO(raw), size, 50)
+        for n, line in bounded_lines(io.BytesIO(block), 50)
+    ]
+    assert pieces == whole

@@ -18,7 +18,7 @@ from attest_rules.cli.options import (
     progress,
     terminal_safe,
 )
-from attest_rules.engine.facts import batch_lines, case_lines
+from attest_rules.engine.facts import case_lines
 from attest_rules.engine.records import (
     CITATIONS,
     as_record,
@@ -163,7 +163,7 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     gc.freeze()  # the spec lives as long as the batch: no collection walks it again
     if args.workers > 1:
         job = BatchJob(args.spec, replace(options, signer=None), args.sign, "input")
-        chunks = answered(job, batch_lines(source), args.workers)
+        chunks = answered(job, source, args.workers)
         for text, _, wrong in progress(chunks, "cases", weight=lambda chunk: chunk[1]):
             sink.write(text)
             bad += wrong

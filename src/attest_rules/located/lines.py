@@ -27,3 +27,24 @@ def bounded_lines(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[tuple[int
             yield number, None
             continue
         yield number, raw.rstrip(b"\r\n")
+
+
+def blocks(
+    stream: BinaryIO, size: int = 1 << 18, limit: int = MAX_LINE
+) -> Iterator[tuple[int, bytes]]:
+    """(number of its first line, bytes) for each block of about ``size`` bytes of
+    ``stream``, cut after a line's end, so that ``bounded_lines`` over the blocks, one by one,
+    numbered on from each block's first line, reads what it reads over the whole stream: a line
+    longer than ``limit`` is kept to ``limit`` + 1 bytes and its rest skipped here, which
+    ``bounded_lines`` then reads as a line past the limit. The reader of a batch that workers
+    answer: a block's lines are found and numbered by the worker, not here."""
+    first = 1
+    while block := stream.read(size):
+        if not block.endswith(b"\n"):
+            end = stream.readline(limit + 1)  # the rest of the block's last line
+            block += end
+            if len(end) > limit and not end.endswith(b"\n"):  # past the limit: skip its rest
+                while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                    pass
+        yield first, block
+        first += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
