@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from attest_rules.located import strict_json
 
-_KEYS = st.sampled_from(["a", "b", "a:b", "c\\u003a", "é", ":"])
+_KEYS = st.sampled_from(["a", "b", "a:b", "c\\u003a", "c\\u003A", "é", "\\u00e9", "\\u0061", ":"])
 _SCALARS = st.one_of(
     st.integers(min_value=-(10**25), max_value=10**25).map(str),
     st.sampled_from(["1.5", "-0.0", "1e400", "NaN", "Infinity", "true", "null"]),
-    st.sampled_from(['"x"', '"12:30"', '"\\u003a"', '"a\\"b:"', '"\\ud800"', '""']),
+    st.sampled_from(
+        ['"x"', '"12:30"', '"\\u003a"', '"a\\"b:"', '"\\ud800"', '""', '"e\\u002b"', '"1e+5"']
+    ),
 )
 
 

@@ -7,12 +7,13 @@ a text is refused. orjson (written in Rust, several times faster) reads most tex
 keeps the last of two equal keys silently, so its result is taken only where it is *proven*
 that no key was given twice. A ``:`` outside a string follows each key, and only there; orjson
 writes the data back with one ``:`` after each key it kept and each ``:`` of the strings it
-kept, none escaped. For a text with no backslash (no escape, so a string's ``:`` is a ``:``
-byte), a dropped key would take its own ``:`` (and any in its value) from the written-back
-count, so equal counts prove nothing was dropped; and then every string is written back as it
-was read. An integer past 64 bits orjson reads as a float, which it writes back with an
-exponent (``1.8446744073709552e+19``), so an ``e+`` more than the text holds tells it. Anything
-else (a text with an escape, unequal counts, a text orjson refuses) is read again by the
+kept, none escaped. The only escape that writes a ``:`` is ``\\u003a``: in a text without it,
+a string holds as many ``:`` bytes as the string read from it, and a dropped key would take
+its own ``:`` (and any in its value) from the written-back count, so equal counts prove
+nothing was dropped; then every string read is written back. An integer past 64 bits orjson
+reads as a float, which it writes back with an exponent (``1.8446744073709552e+19``), so an
+``e+`` more than the text holds tells it (an escape can only add an ``e+``, never hide one).
+Anything else (``\\u003a``, unequal counts, a text orjson refuses) is read again by the
 reference, which gives the same data or the reference's error.
 """
 
@@ -60,7 +61,7 @@ def loads(text: str | bytes) -> Any:
     except orjson.JSONDecodeError:
         return reference_loads(text)  # its error, or what orjson does not read (a BOM)
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    if b"\\" in raw:
+    if b"\\u003a" in raw or b"\\u003A" in raw:  # an escaped ':' (as ensure_ascii writes none)
         return reference_loads(text)
     back = orjson.dumps(data)
     plain = raw.count(b":") == back.count(b":") and raw.count(b"e+") == back.count(b"e+")
