@@ -176,22 +176,25 @@ TracedRule = Callable[
 ]
 
 
-def compile_traced(
-    book: Rulebook, choices: Mapping[str, str], bound: tuple[Readings, Any], lang: str = "en"
-) -> dict[tuple[str, str], TracedRule]:
-    """Every computable rule of every version, traced and specialised to ``choices``, its
-    reasons in ``lang``."""
-    out: dict[tuple[str, str], TracedRule] = {}
-    for vid, table in book.by_version.items():
-        for q, rule in table.items():
-            if rule.spec.undetermined is None:
-                gen = Generator(book.facts, bound)
-                if lang != "en":  # a value shown in words (_sh), in this language
-                    gen.consts["_sh"] = functools.partial(shown_plain, lang=lang)
-                source = trace_source(rule, gen, choices, lang)
-                label = f"traced {vid} {rule.provision_id} {q}"
-                out[(vid, q)] = build(source, gen.consts, label)["rule"]
-    return out
+def compile_traced_rule(
+    book: Rulebook,
+    vid: str,
+    rule: CompiledRule,
+    choices: Mapping[str, str],
+    bound: tuple[Readings, Any],
+    lang: str = "en",
+) -> TracedRule | None:
+    """One rule of version ``vid``, traced and specialised to ``choices``, its reasons in
+    ``lang``; None where its wording is not known (nothing to compute)."""
+    if rule.spec.undetermined is not None:
+        return None
+    gen = Generator(book.facts, bound)
+    if lang != "en":  # a value shown in words (_sh), in this language
+        gen.consts["_sh"] = functools.partial(shown_plain, lang=lang)
+    source = trace_source(rule, gen, choices, lang)
+    label = f"traced {vid} {rule.provision_id} {rule.spec.id}"
+    traced: TracedRule = build(source, gen.consts, label)["rule"]
+    return traced
 
 
 def rule_source(rule: CompiledRule, gen: Generator) -> str:

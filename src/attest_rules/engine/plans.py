@@ -18,7 +18,7 @@ from attest_rules.engine.fastpath import (
     compile_case,
     compile_events,
     compile_gates,
-    compile_traced,
+    compile_traced_rule,
     event_index,
 )
 from attest_rules.engine.results import Citation, Status
@@ -165,21 +165,19 @@ class Specialised:
         return compile_case(self._book, self.choices, self._bound)
 
     @functools.cached_property
-    def traced(self) -> dict[tuple[str, str], TracedRule]:
-        return compile_traced(self._book, self.choices, self._bound, self.lang)
+    def plans(self) -> list[VersionPlans]:
+        """Per version (by index), the plan of each question it answers, each made (its rule
+        traced and compiled) the first time a case asks for it: a case of 2025 needs no plan
+        of the base text, and one command answering one case makes only what it uses."""
+        return [VersionPlans(self, v.id) for v in self._reg.versions]
 
-    @functools.cached_property
-    def plans(self) -> list[dict[str, Plan]]:
-        """Per version (by index), the plan of each question it answers."""
-        book, traced, cite, choices = self._book, self.traced, self._cite, self.choices
-        titles, lang = self.titles, self.lang
-        return [
-            {
-                q: make_plan(rule, traced.get((vid, q)), titles[q], vid, choices, cite, lang)
-                for q, rule in book.by_version[vid].items()
-            }
-            for vid in (v.id for v in self._reg.versions)
-        ]
+    def plan(self, vid: str, q: str) -> Plan | None:
+        rule = self._book.by_version[vid].get(q)
+        if rule is None:
+            return None
+        traced = compile_traced_rule(self._book, vid, rule, self.choices, self._bound, self.lang)
+        titles, choices = self.titles, self.choices
+        return make_plan(rule, traced, titles[q], vid, choices, self._cite, self.lang)
 
     @functools.cached_property
     def gates(self) -> Callable[..., tuple[Any, ...]]:
@@ -188,3 +186,20 @@ class Specialised:
     @functools.cached_property
     def events(self) -> Callable[..., tuple[Any, ...]]:
         return compile_events(self._book, self._bound)
+
+
+class VersionPlans:
+    """The plans of one version's questions, each made on first use (``Specialised.plans``)."""
+
+    __slots__ = ("_made", "_sp", "_vid")
+
+    def __init__(self, sp: Specialised, vid: str) -> None:
+        self._sp, self._vid = sp, vid
+        self._made: dict[str, Plan | None] = {}
+
+    def get(self, q: str) -> Plan | None:
+        made = self._made
+        if q in made:
+            return made[q]
+        plan = made[q] = self._sp.plan(self._vid, q)
+        return plan
