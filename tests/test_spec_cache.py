@@ -202,3 +202,10 @@ def test_the_holidays_table_is_the_package_s_day_by_day() -> None:
     assert HolidayTable.from_json(table.as_json().encode(), "0.0-other") is None
     cut = table.as_json().replace('"1991": "0', '"1991": "2', 1).encode()
     assert HolidayTable.from_json(cut, version) is None
+
+
+def test_an_entry_nested_past_any_reader_is_ignored(folder: Path) -> None:
+    raw = SPEC.read_bytes()
+    _load(raw)
+    _entry(folder, raw).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _same(_load(raw, cached=False), _load(raw))

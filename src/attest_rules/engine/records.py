@@ -71,7 +71,7 @@ CITATIONS: tuple[Citations, ...] = ("ids", "full")
 
 def clause_id(citation: Mapping[str, Any]) -> str:
     """A cited clause's key in a record's ``clauses``: its provision and the version its
-    wording comes from (``p7@2024-11``)."""
+    wording comes from (``rules.6@base``)."""
     return f"{citation['provision_id']}@{citation['version']}"
 
 

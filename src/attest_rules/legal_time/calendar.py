@@ -164,7 +164,7 @@ class HolidayTable:
             names = _names(data["names"])
             names_in = {str(lang): _names(days) for lang, days in data["names_in"].items()}
             through = int(data["transfers_known_through"])
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
         return cls(version, flags, names, through, names_in)
 

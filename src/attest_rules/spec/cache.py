@@ -131,7 +131,15 @@ def read(digest: str, name: str) -> Entry | None:
             return None
         located = _Stored(file=name, data=data["data"], rows=(data["values"], data["keys"]))
         expressions = {str(text): from_data(nodes) for text, nodes in data["expressions"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, AttestRulesError):
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        AttestRulesError,
+    ):
         return None  # none, cut short, edited, or of another kind: read the spec itself
     return Entry(located, expressions)
 
