@@ -209,3 +209,14 @@ def test_an_entry_nested_past_any_reader_is_ignored(folder: Path) -> None:
     _load(raw)
     _entry(folder, raw).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     _same(_load(raw, cached=False), _load(raw))
+
+
+def test_the_cache_keeps_the_latest_entries_only(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "KEEP", 2)
+    raw = SPEC.read_bytes()
+    for n in range(4):  # four versions of the spec, as an analyst's edits make them
+        _load(raw + f"\n# edit {n}\n".encode())
+    assert len(list(folder.glob("spec-*.json"))) == 2
+    assert _entry(folder, raw + b"\n# edit 3\n").exists()

@@ -31,6 +31,9 @@ from attest_rules.version import __version__
 
 FORMAT = 1
 """The cache's own format: an entry of another is not read."""
+KEEP = 32
+"""Spec entries kept: past this many, the least recently written go (an analyst editing a spec
+makes an entry for each version of the file loaded)."""
 _DATE = "\x00date"  # a key no YAML of a spec can hold (the reader refuses a NUL)
 _DATETIME = "\x00datetime"
 
@@ -159,3 +162,17 @@ def write(digest: str, entry: Entry) -> None:
         "expressions": {text: to_data(node) for text, node in entry.expressions.items()},
     }
     write_cache_file(_name(digest), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    _prune()
+
+
+def _prune() -> None:
+    """The oldest spec entries removed, past ``KEEP``."""
+    where = folder()
+    if where is None:
+        return
+    try:
+        entries = sorted(where.glob("spec-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return  # another process pruning at the same time: its work
