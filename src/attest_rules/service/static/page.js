@@ -69,14 +69,16 @@ async function evaluate(p) {
   return data;
 }
 
-function answerCell(a) {
+// a record of format 2 cites each clause by id, held once in its clauses; format 1 in full
+function answerCell(a, clauses) {
   const cell = el("td");
   const reasons = el("ul");
   for (const r of a.reasons) reasons.append(el("li", r));
   cell.append(reasons);
   if (a.missing.length) cell.append(el("div", word("missing") + ": " + a.missing.join(", "), "note"));
   for (const d of a.dates) cell.append(el("div", d.label + " = " + d.date, "note"));
-  for (const c of a.citations) {
+  for (const cited of a.citations) {
+    const c = typeof cited === "string" ? (clauses || {})[cited] || {provision_id: cited, version: ""} : cited;
     const link = el("a", "§ " + c.provision_id + " [" + c.version + "]");
     const p = new URLSearchParams({provision: c.provision_id, on: a.event_date || $("on").value || new Date().toISOString().slice(0, 10)});
     link.href = "regulation?" + p.toString();
@@ -108,7 +110,7 @@ function show(record, other) {
     row.dataset.question = a.question;
     const q = el("td");
     q.append(el("div", a.title), el("div", a.question, "note"));
-    row.append(q, statusCell(a), answerCell(a));
+    row.append(q, statusCell(a), answerCell(a, record.clauses));
     if (other) {
       const b = byQuestion[a.question];
       row.append(b ? statusCell(b) : el("td"));
