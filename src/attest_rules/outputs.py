@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from attest_rules.errors import AttestRulesError
+from attest_rules.resources import cache_folder
 
 
 class OutputError(AttestRulesError):
@@ -85,3 +86,18 @@ def atomic_text(
         yield out
         out.flush()
         os.fsync(out.fileno())
+
+
+def write_cache_file(name: str, text: str) -> None:
+    """Keep ``text`` as the file ``name`` of the cache folder (``resources.cache_folder``),
+    written atomically as every output is; silently not where the cache is off or its folder
+    cannot be written (a read-only home, a full disk): a cache never makes a command fail."""
+    where = cache_folder()
+    if where is None:
+        return
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with atomic_text(where / name) as out:
+            out.write(text)
+    except (OSError, OutputError):
+        return

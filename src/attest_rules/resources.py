@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -39,26 +38,6 @@ def cache_folder() -> Path | None:
         return None if chosen.strip().lower() in CACHE_OFF else Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "attest_rules"
-
-
-def write_cache_file(name: str, text: str) -> None:
-    """Keep ``text`` as the cache file ``name``: written whole or not at all (a temporary file
-    renamed), and silently not where the folder is off or cannot be written."""
-    where = cache_folder()
-    if where is None:
-        return
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, where / name)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return  # no cache this time: a read-only home, a full disk
 
 
 def read_cache_file(name: str) -> bytes | None:

@@ -278,10 +278,10 @@ class Evaluation(_Record):
         Literal[1, 2],
         Field(
             description="2: each cited clause held once, in clauses, the answers citing it by "
-            "id; 1: each citation the clause itself (records before format 2, and --citations "
-            "full)"
+            "id; 1: each citation the clause itself (records before format 2, records written "
+            "with --citations full, and an evaluation in memory before it is written)"
         ),
-    ] = 2
+    ] = 1
     library_version: str
     spec_id: str
     spec_hash: str

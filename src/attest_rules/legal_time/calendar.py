@@ -23,7 +23,8 @@ from typing import Any
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
 from attest_rules.messages import Joined, Message, msg, tr, words
-from attest_rules.resources import read_cache_file, write_cache_file
+from attest_rules.outputs import write_cache_file
+from attest_rules.resources import read_cache_file
 from attest_rules.version import __version__
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan

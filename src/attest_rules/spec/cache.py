@@ -26,7 +26,8 @@ from typing import Any
 from attest_rules.errors import AttestRulesError, DocPath
 from attest_rules.lang.syntax import Node, from_data, to_data
 from attest_rules.located.reader import Located, Mark
-from attest_rules.resources import cache_folder, read_cache_file, write_cache_file
+from attest_rules.outputs import write_cache_file
+from attest_rules.resources import cache_folder, read_cache_file
 from attest_rules.version import __version__
 
 FORMAT = 1

@@ -10,8 +10,9 @@ model: ``monitor`` runs them, knowing no event type of its own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
@@ -45,18 +46,15 @@ class Events:
 
     spec: EventsSpec
     _models: tuple[tuple[str, dict[str, Any]], ...]  # each type's title and fields
-    _made: list[TypeAdapter[Any]] = field(default_factory=list, compare=False, repr=False)
 
-    @property
+    @functools.cached_property
     def adapter(self) -> TypeAdapter[Any]:
         """The validator of an event of any of the types, told apart by its type."""
-        if not self._made:
-            models = [create_model(t, __base__=EventBase, **f) for t, f in self._models]
-            union: Any = models[0]
-            if len(models) > 1:  # one model per type, told apart by the type
-                union = Annotated[Union[tuple(models)], Field(discriminator="type")]  # noqa: UP007
-            self._made.append(TypeAdapter(union))
-        return self._made[0]
+        models = [create_model(t, __base__=EventBase, **f) for t, f in self._models]
+        union: Any = models[0]
+        if len(models) > 1:  # one model per type, told apart by the type
+            union = Annotated[Union[tuple(models)], Field(discriminator="type")]  # noqa: UP007
+        return TypeAdapter(union)
 
     def parse(self, data: Any) -> EventBase:
         """Validate one event (a mapping); raises ``pydantic.ValidationError``."""
