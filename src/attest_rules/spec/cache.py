@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from attest_rules.errors import AttestRulesError, DocPath
 from attest_rules.lang.syntax import Node, from_data, to_data
 from attest_rules.located.reader import Located, Mark
@@ -30,8 +32,9 @@ from attest_rules.outputs import write_cache_file
 from attest_rules.resources import cache_folder, read_cache_file
 from attest_rules.version import __version__
 
-FORMAT = 1
-"""The cache's own format: an entry of another is not read."""
+FORMAT = 2
+"""The cache's own format: an entry of another is not read. (2: read by orjson, with the marks
+kept as one JSON text read only when an issue is to be placed.)"""
 KEEP = 32
 """Spec entries kept: past this many, the least recently written go (an analyst editing a spec
 makes an entry for each version of the file loaded)."""
@@ -69,13 +72,22 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decoded(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if _DATE in obj:
-            return dt.date.fromisoformat(obj[_DATE])
-        if _DATETIME in obj:
-            return dt.datetime.fromisoformat(obj[_DATETIME])
-    return obj
+def _decoded(value: Any) -> Any:
+    """``value`` as ``_encode`` was given it: each tagged date a date again (in place)."""
+    if type(value) is dict:
+        if len(value) == 1:
+            if _DATE in value:
+                return dt.date.fromisoformat(value[_DATE])
+            if _DATETIME in value:
+                return dt.datetime.fromisoformat(value[_DATETIME])
+        for k, v in value.items():
+            if type(v) is dict or type(v) is list:
+                value[k] = _decoded(v)
+    elif type(value) is list:
+        for i, v in enumerate(value):
+            if type(v) is dict or type(v) is list:
+                value[i] = _decoded(v)
+    return value
 
 
 def _marks(found: dict[DocPath, Mark]) -> list[list[Any]]:
@@ -103,10 +115,11 @@ class _Stored(Located):
 
     def _fill(self) -> None:
         if self.rows is not None:
-            rows, self.rows = self.rows, None
+            text, self.rows = self.rows, None
             try:
+                rows = orjson.loads(text)
                 self.values, self.keys = _unmarked(rows[0]), _unmarked(rows[1])
-            except (ValueError, TypeError):  # an edited entry: issues placed at 1:1
+            except (ValueError, TypeError, IndexError, KeyError):  # edited: issues placed at 1:1
                 self.values, self.keys = {}, {}
 
     def marks(self) -> dict[DocPath, Mark]:
@@ -125,7 +138,7 @@ def read(digest: str, name: str) -> Entry | None:
     if raw is None:
         return None
     try:
-        data = json.loads(raw, object_hook=_decoded)
+        data = orjson.loads(raw)
         if (
             not isinstance(data, dict)
             or data.get("format") != FORMAT
@@ -133,7 +146,10 @@ def read(digest: str, name: str) -> Entry | None:
             or data.get("sha256") != digest
         ):
             return None
-        located = _Stored(file=name, data=data["data"], rows=(data["values"], data["keys"]))
+        marks = data["marks"]
+        if not isinstance(marks, str):
+            return None
+        located = _Stored(file=name, data=_decoded(data["data"]), rows=marks)
         expressions = {str(text): from_data(nodes) for text, nodes in data["expressions"].items()}
     except (
         OSError,
@@ -158,8 +174,12 @@ def write(digest: str, entry: Entry) -> None:
         "library_version": __version__,
         "sha256": digest,
         "data": _encode(entry.located.data),
-        "values": _marks(entry.located.marks()),
-        "keys": _marks(entry.located.keys),
+        # read only when an issue is to be placed: kept as one text, which JSON reads fast
+        "marks": json.dumps(
+            [_marks(entry.located.marks()), _marks(entry.located.keys)],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
         "expressions": {text: to_data(node) for text, node in entry.expressions.items()},
     }
     write_cache_file(_name(digest), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
