@@ -148,6 +148,16 @@ def test_eval_and_exec_stand_in_one_audited_place_only() -> None:
         "def rule(f, ch, cal, ne, fb):\n    return (lambda: 1)()",
         "def helper():\n    return 1",
         "def rule(f, ch, cal, ne, fb):\n    return __builtins__",
+        # deep inside: every node is visited, in lists and in single fields alike
+        "def rule(f, ch, cal, rd):\n    try:\n        return 1\n"
+        "    except Exception:\n        return 2",
+        "def rule(f, ch, cal, rd):\n    return len([E_x.y for E_x in f['a']])",
+        "def rule(f, ch, cal, rd):\n    return len([1 for E_x in f['a'] if E_x(1)])",
+        "def rule(f=__import__):\n    return 1",
+        "def rule(f, ch, cal, rd):\n    return f['a'][1:2]",
+        "def rule(f, ch, cal, rd):\n    if f['a']:\n        A0 = 1\n"
+        "    else:\n        A0 = f.b\n    return A0",
+        "def rule(f, ch, cal, rd):\n    return {'a': [1, (2, {3: f.x})]}",
     ],
 )
 def test_generated_source_outside_the_whitelist_is_refused(source: str) -> None:

@@ -346,30 +346,51 @@ class Generator:
         raise CodegenError(f"no code for function {name!r}")
 
 
+_ALLOWED_TYPES = frozenset(_ALLOWED_NODES)  # concrete classes: the exact type is what is tested
+
+
 def check_source(source: str) -> ast.Module:
-    """Parse generated source and refuse anything outside the whitelist."""
+    """Parse generated source and refuse anything outside the whitelist. Every node is
+    visited (its fields in order, as ``ast.walk`` gives them) and its exact type must be one
+    of the whitelist's classes; each distinct name is matched once."""
     tree = ast.parse(source)
     allowed_names = set(_PARAMS) | set(_DRIVER) | set(_HELPERS) | set(_BUILTINS)
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise CodegenError(f"generated code holds a {type(node).__name__}")
-        if isinstance(node, ast.Name) and node.id not in allowed_names and not _NAME.match(node.id):
-            raise CodegenError(f"generated code names {node.id!r}")
-        if isinstance(node, ast.Subscript) and not (
-            isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
-        ):
-            raise CodegenError("generated code indexes with something other than a fact name")
-        if isinstance(node, ast.Call) and not (
-            isinstance(node.func, ast.Name)
-            and (node.func.id in (*_HELPERS, *_BUILTINS) or _CALLABLE.match(node.func.id))
-        ):
-            raise CodegenError("generated code calls something that is not whitelisted")
-        if isinstance(node, ast.FunctionDef) and node.name not in _FUNCTIONS:
-            raise CodegenError(f"generated code defines {node.name!r}")
-        if isinstance(node, ast.ExceptHandler) and not (
+    callable_names = {*_HELPERS, *_BUILTINS}
+    names_ok: set[str] = set()
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind not in _ALLOWED_TYPES:
+            raise CodegenError(f"generated code holds a {kind.__name__}")
+        if isinstance(node, ast.Name):
+            if node.id not in names_ok:
+                if node.id not in allowed_names and not _NAME.match(node.id):
+                    raise CodegenError(f"generated code names {node.id!r}")
+                names_ok.add(node.id)
+        elif isinstance(node, ast.Subscript):
+            if not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+                raise CodegenError("generated code indexes with something other than a fact name")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if not (
+                isinstance(func, ast.Name)
+                and (func.id in callable_names or _CALLABLE.match(func.id))
+            ):
+                raise CodegenError("generated code calls something that is not whitelisted")
+        elif isinstance(node, ast.FunctionDef):
+            if node.name not in _FUNCTIONS:
+                raise CodegenError(f"generated code defines {node.name!r}")
+        elif isinstance(node, ast.ExceptHandler) and not (
             isinstance(node.type, ast.Name) and node.type.id == "Unknown" and node.name is None
         ):
             raise CodegenError("generated code catches something other than Unknown")
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
     return tree
 
 
