@@ -38,11 +38,12 @@ class VersionOf:
     the day's versions too, but going through it measured about 10% slower on the answers-only
     path, and a day before the Rules were in force would raise every time."""
 
-    __slots__ = ("_cache", "_choices", "_indices", "_reg", "_selections")
+    __slots__ = ("_choices", "_indices", "_reg", "_selections", "ids")
 
     def __init__(self, reg: Regulation, choices: Mapping[str, str]) -> None:
         self._reg, self._choices = reg, dict(choices)
-        self._cache: dict[dt.date, str] = {}
+        # day → version id, what the answers-only driver indexes (a dict lookup once known)
+        self.ids = _VersionIds(self)
         self._indices: dict[dt.date, tuple[int, int | None] | str] = {}
         self._selections: dict[dt.date, Selection] = {}
 
@@ -74,15 +75,27 @@ class VersionOf:
         return found
 
     def __call__(self, day: dt.date) -> str:
-        vid = self._cache.get(day)
-        if vid is None:
-            if len(self._cache) > 1 << 16:
-                self._cache.clear()
-            try:
-                vid = self._reg.versions[self.indices(day)[0]].id
-            except AttestRulesError:
-                vid = ""  # not in force on that day: nothing applies
-            self._cache[day] = vid
+        return self.ids[day]
+
+
+class _VersionIds(dict[dt.date, str]):
+    """Day → the id of the version in force on it ('' when none is), each found on first use
+    and remembered (bounded: a batch runs in constant memory)."""
+
+    __slots__ = ("_of",)
+
+    def __init__(self, of: VersionOf) -> None:
+        super().__init__()
+        self._of = of
+
+    def __missing__(self, day: dt.date) -> str:
+        if len(self) > 1 << 16:
+            self.clear()
+        try:
+            vid = self._of._reg.versions[self._of.indices(day)[0]].id
+        except AttestRulesError:
+            vid = ""  # not in force on that day: nothing applies
+        self[day] = vid
         return vid
 
 
@@ -188,18 +201,16 @@ class Specialised:
         return compile_events(self._book, self._bound)
 
 
-class VersionPlans:
-    """The plans of one version's questions, each made on first use (``Specialised.plans``)."""
+class VersionPlans(dict[str, Plan | None]):
+    """The plans of one version's questions, by question, each made on first use
+    (``Specialised.plans``): a plain dict lookup once made."""
 
-    __slots__ = ("_made", "_sp", "_vid")
+    __slots__ = ("_sp", "_vid")
 
     def __init__(self, sp: Specialised, vid: str) -> None:
+        super().__init__()
         self._sp, self._vid = sp, vid
-        self._made: dict[str, Plan | None] = {}
 
-    def get(self, q: str) -> Plan | None:
-        made = self._made
-        if q in made:
-            return made[q]
-        plan = made[q] = self._sp.plan(self._vid, q)
+    def __missing__(self, q: str) -> Plan | None:
+        plan = self[q] = self._sp.plan(self._vid, q)
         return plan

@@ -136,7 +136,7 @@ def _cited_by_id(schema: dict[str, Any]) -> None:
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)  # not kw_only: the evaluator builds ~20 a case, positionally (2x faster)
 class Answer(_Record):
     question: str
     title: str
