@@ -289,7 +289,7 @@ def case_source(
     lines.append("    if on is None:")
     lines += ["    " + line for line in _event_lines(book, gen, names)]
     lines += ["    else:", f"        {' = '.join(names)} = on"]
-    lines += [f"    V{name} = None if {name} is None else V({name})" for name in names]
+    lines += [f"    V{name} = None if {name} is None else V[{name}]" for name in names]
     answers: list[str] = []
     for n, q in enumerate(book.questions):
         selector = book.events[q]

@@ -84,14 +84,15 @@ _HELPERS: dict[str, Any] = {
     "_cd": _cd,
 }
 _PARAMS = ("f", "ch", "cal", "rd")
-# The case driver (see fastpath.case_source) also takes the day, a version selector and the slow
-# path, and names its events, versions, answers and the rule functions it calls.
+# The case driver (see fastpath.case_source) also takes the day, the versions in force by day
+# (``V[day]``, the one subscript not by a fact's name) and the slow path, and names its events,
+# versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
 _NAME = re.compile(
     r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|DT)$"
 )
 _FUNCTIONS = ("rule", "event", "events", "gates", "case")  # what generated code may define
-_CALLABLE = re.compile(r"^[PQ]\d+$|^[VS]$")
+_CALLABLE = re.compile(r"^[PQ]\d+$|^S$")
 _ALLOWED_NODES = (
     ast.Module,
     ast.FunctionDef,
@@ -369,7 +370,9 @@ def check_source(source: str) -> ast.Module:
                     raise CodegenError(f"generated code names {node.id!r}")
                 names_ok.add(node.id)
         elif isinstance(node, ast.Subscript):
-            if not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            by_name = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+            by_day = isinstance(node.value, ast.Name) and node.value.id == "V"  # the driver's
+            if not (by_name or by_day):
                 raise CodegenError("generated code indexes with something other than a fact name")
         elif isinstance(node, ast.Call):
             func = node.func
