@@ -158,6 +158,9 @@ def test_eval_and_exec_stand_in_one_audited_place_only() -> None:
         "def rule(f, ch, cal, rd):\n    if f['a']:\n        A0 = 1\n"
         "    else:\n        A0 = f.b\n    return A0",
         "def rule(f, ch, cal, rd):\n    return {'a': [1, (2, {3: f.x})]}",
+        # only the driver's V (versions by day) is indexed by something other than a name
+        "def case(f, ch, cal, rd, on, V, S):\n    return f[on]",
+        "def case(f, ch, cal, rd, on, V, S):\n    return V(on)",
     ],
 )
 def test_generated_source_outside_the_whitelist_is_refused(source: str) -> None:
@@ -165,6 +168,12 @@ def test_generated_source_outside_the_whitelist_is_refused(source: str) -> None:
 
     with pytest.raises(CodegenError):
         check_source(source)
+
+
+def test_the_driver_may_index_its_versions_by_day() -> None:
+    from attest_rules.lang.codegen import check_source
+
+    check_source("def case(f, ch, cal, rd, on, V, S):\n    return V[on]")
 
 
 def test_every_rule_generates_whitelisted_source(reg: Regulation) -> None:
