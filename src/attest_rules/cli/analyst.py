@@ -11,14 +11,15 @@ from attest_rules.cli.options import parse_date, parse_interpretation, parse_wor
 from attest_rules.engine.facts import case_sources, read_cases
 from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
-from attest_rules.tools.casefiles import run_files
-from attest_rules.tools.coverage import coverage, render_text
-from attest_rules.tools.impact import Impact, Judge, Setting, impact
-from attest_rules.tools.impact import render_text as render_impact
-from attest_rules.tools.workers import ImpactJob, judged
+
+# The tools each command uses are imported when it runs: every other command starts without
+# them (about 17 ms of each command's start).
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
+    from attest_rules.tools.casefiles import run_files
+    from attest_rules.tools.coverage import coverage, render_text
+
     reg = load(args.spec)
     results = run_files(reg, args.paths or [str(Path("tests") / "cases")])
     cov = coverage(reg, results)
@@ -33,6 +34,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
+    from attest_rules.tools.impact import Impact, Judge, Setting, impact
+    from attest_rules.tools.impact import render_text as render_impact
+    from attest_rules.tools.workers import ImpactJob, judged
+
     reg = load(args.spec)
     a = Setting(args.from_date, dict(args.from_interpretation))
     b = Setting(args.to_date, dict(args.to_interpretation))
