@@ -407,6 +407,121 @@ def build(source: str, consts: dict[str, Any], label: str) -> dict[str, Callable
         "NA": ("not_applicable", None),
         **consts,
     }
-    code = compile(tree, f"<generated: {label}>", "exec")
-    exec(code, namespace)  # noqa: S102 - checked above: generated from the typed AST only
+    _run(tree, namespace, label)
     return {name: namespace[name] for name in _FUNCTIONS if name in namespace}
+
+
+def _run(tree: ast.Module, namespace: dict[str, Any], label: str) -> None:
+    """Compile a checked tree and run it in ``namespace`` (the one place code is run)."""
+    code = compile(tree, f"<generated: {label}>", "exec")
+    exec(code, namespace)  # noqa: S102 - checked by the caller: generated, whitelisted
+
+
+# ---- facts checks (spec.quickcheck) ------------------------------------------------------------
+# A case's facts checked field by field: the functions ``check<n>(v)``, each a record's check,
+# reading a mapping's keys by ``get`` and testing what JSON gives (type, ASCII and printable
+# text, a set of values, a date remembered); a doubt is raised by ``_doubt()``. Nothing of the
+# spec is in the source but field names (identifiers, as string literals) and integers; every
+# other constant is a name ``K<n>`` of the namespace.
+
+_CHECK_NODES = (
+    ast.Module,
+    ast.FunctionDef,
+    ast.arguments,
+    ast.arg,
+    ast.Return,
+    ast.If,
+    ast.Assign,
+    ast.Expr,
+    ast.Compare,
+    ast.BoolOp,
+    ast.UnaryOp,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Dict,
+    ast.NamedExpr,
+    ast.ListComp,
+    ast.comprehension,
+    ast.Attribute,
+    ast.Load,
+    ast.Store,
+    ast.And,
+    ast.Or,
+    ast.Not,
+    ast.USub,
+    ast.Is,
+    ast.IsNot,
+    ast.In,
+    ast.NotIn,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+)
+_CHECK_TYPES = frozenset(_CHECK_NODES)
+_CHECK_NAME = re.compile(
+    r"^(v|x|y|o\d+|check\d+|K\d+|M|DAYS|_doubt|type|len|str|dict|list|bool|int)$"
+)
+_CHECK_CALLABLE = re.compile(r"^(check\d+|K\d+|_doubt|type|len)$")
+_CHECK_METHODS = frozenset({"get", "keys", "isascii", "isprintable"})
+_CHECK_BUILTINS: dict[str, Any] = {
+    "type": type,
+    "len": len,
+    "str": str,
+    "dict": dict,
+    "list": list,
+    "bool": bool,
+    "int": int,
+}
+
+
+def check_checker_source(source: str) -> ast.Module:
+    """Parse a generated facts check and refuse anything outside its whitelist: the node types
+    above, names of its own kinds, calls of its functions and constants or of the methods
+    ``get``, ``keys``, ``isascii`` and ``isprintable``, literals only of text, integers,
+    booleans and null."""
+    tree = ast.parse(source)
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if type(node) not in _CHECK_TYPES:
+            raise CodegenError(f"a generated check holds a {type(node).__name__}")
+        if isinstance(node, ast.Name) and not _CHECK_NAME.match(node.id):
+            raise CodegenError(f"a generated check names {node.id!r}")
+        if isinstance(node, ast.Attribute) and node.attr not in _CHECK_METHODS:
+            raise CodegenError(f"a generated check reads .{node.attr}")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (str, int, type(None))):
+            raise CodegenError("a generated check holds a literal that is not text or a number")
+        if isinstance(node, ast.Call) and not (
+            (isinstance(node.func, ast.Name) and _CHECK_CALLABLE.match(node.func.id))
+            or isinstance(node.func, ast.Attribute)
+        ):
+            raise CodegenError("a generated check calls something that is not whitelisted")
+        if isinstance(node, ast.Call) and (node.keywords or len(node.args) > 2):
+            raise CodegenError("a generated check calls with keywords or many arguments")
+        if isinstance(node, ast.FunctionDef) and not re.match(r"^check\d+$", node.name):
+            raise CodegenError(f"a generated check defines {node.name!r}")
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+    return tree
+
+
+def build_checker(source: str, consts: dict[str, Any], label: str) -> dict[str, Callable[..., Any]]:
+    """Check and compile a generated facts check (``check_checker_source``); return its
+    functions by name (``check<n>``). ``consts``: ``K<n>``, ``M``, ``DAYS`` and ``_doubt``."""
+    tree = check_checker_source(source)
+    namespace: dict[str, Any] = {"__builtins__": dict(_CHECK_BUILTINS), **consts}
+    _run(tree, namespace, label)
+    return {
+        name: value
+        for name, value in namespace.items()
+        if re.match(r"^check\d+$", name) and callable(value)
+    }

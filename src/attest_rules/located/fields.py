@@ -58,7 +58,8 @@ _INVISIBLE = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _text(value: str) -> str:
+def plain_text(value: str) -> str:
+    """A case's text as ``SpecText`` has it (NFC), or ``ValueError`` saying why it is not one."""
     if value.isascii() and value.isprintable():  # no control character, and NFC already
         return value
     half = _SURROGATE.search(value)
@@ -76,7 +77,7 @@ def _text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-PLAIN_TEXT = AfterValidator(_text)
+PLAIN_TEXT = AfterValidator(plain_text)
 SpecText = Annotated[str, PLAIN_TEXT]
 """A text of a case: NFC-normalised, with no control, zero-width or bidirectional-override
 character."""

@@ -44,8 +44,15 @@ from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, NONE, ExprSyntaxError, 
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import TermError, check_day, kz_calendar
-from attest_rules.located.fields import PLAIN_TEXT, SpecText, document_config, iso_date
+from attest_rules.located.fields import (
+    PLAIN_TEXT,
+    SpecText,
+    document_config,
+    iso_date,
+    plain_text,
+)
 from attest_rules.spec.model import ConstraintSpec, FactSpec, SpecDocument
+from attest_rules.spec.quickcheck import quick_check
 
 Problem = tuple[DocPath, str]
 CASE_ID = "id"  # every case's own name; not a fact of the regulation
@@ -120,7 +127,10 @@ class FactsModel:
         sections: tuple[str, ...],
         labels: Mapping[str, Mapping[str, Mapping[str, str]]],
         annotations: Mapping[str, Any],
+        declared: Mapping[str, FactSpec] | None = None,
     ) -> None:
+        """``declared``: the spec's facts, from which the quick check of plainly valid
+        cases is built (``quick_facts``); without them, every case goes through the model."""
         self.model = model
         # fact path (items as ``list[].field``) → its pydantic annotation, without None: what
         # an event's field typed as that fact validates with
@@ -139,6 +149,32 @@ class FactsModel:
         )
         self.ordered = frozenset(path for pair in self.orderings for path in pair)
         self._last: tuple[CaseModel, dict[str, Any]] | None = None  # see facts_of
+        self._quick = (
+            quick_check(
+                declared,
+                annotations,
+                model,
+                text=plain_text,
+                date=_in_range,
+                days=_DAYS,
+                case_id=CASE_ID,
+            )
+            if declared is not None
+            else None
+        )
+
+    def quick_facts(self, data: Any) -> dict[str, Any] | None:
+        """The facts of a case's data (a mapping, as JSON gives it) as ``parse`` would give
+        them (``facts_of`` its case), where they are plainly valid and consistent; ``None``
+        where the model is to decide (``parse`` it: it says what is wrong, if anything). For a
+        batch that needs the facts and not the case. Not to be changed: the facts are the
+        caller's."""
+        if self._quick is None:
+            return None
+        facts = self._quick(data)
+        if facts is None or self.problems(facts):
+            return None
+        return facts
 
     def bounds(self, facts: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
         """What the constraints tell of each unknown fact they order: (least, greatest), either
@@ -606,6 +642,7 @@ def build_facts(
         tuple(builder.sections),
         builder.labels,
         builder.annotations,
+        doc.facts,
     )
     return facts, []
 
