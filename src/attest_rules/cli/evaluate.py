@@ -18,7 +18,7 @@ from attest_rules.cli.options import (
     progress,
     terminal_safe,
 )
-from attest_rules.engine.facts import case_lines
+from attest_rules.engine.facts import batch_lines
 from attest_rules.engine.records import (
     CITATIONS,
     as_record,
@@ -168,8 +168,8 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
             sink.write(text)
             bad += wrong
         return 1 if bad else 0
-    for number, case in progress(case_lines(reg.facts, source, "input"), "cases"):
-        line, ok = batch.line(number, case)
+    for number, raw in progress(batch_lines(source), "cases"):
+        line, ok = batch.raw_line(number, raw, "input")
         sink.write(line + "\n")
         bad += not ok
     return 1 if bad else 0

@@ -38,7 +38,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.facts import case_data, case_from_json, case_line
+from attest_rules.engine.facts import case_data, case_from_json
 from attest_rules.engine.records import (
     CITATIONS,
     Citations,
@@ -633,7 +633,7 @@ BATCH_PATH: dict[str, Any] = {
 
 
 def _batch_one(batch: Batch, number: int, raw: bytes | None) -> str:
-    return batch.line(number, case_line(batch.reg.facts, number, raw, "input"))[0]
+    return batch.raw_line(number, raw, "input")[0]
 
 
 async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, bytes | None]]:

@@ -14,14 +14,17 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.facts import case_line
 from attest_rules.engine.records import Citations, Replay, Verification, record_json
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Lang, Status
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar
+from attest_rules.located import strict_json
+from attest_rules.located.lines import MAX_LINE
 from attest_rules.messages import localise, raised
-from attest_rules.spec.facts import CaseModel
+from attest_rules.spec.facts import CASE_ID, CaseModel
 from attest_rules.tools.render import change_json, consolidated_json, version_json
 
 ERROR_CODES: dict[type[BaseException], str] = {
@@ -251,6 +254,27 @@ class Batch:
         self.options = options
         self.evaluator = Evaluator(reg)
         self.choices = reg.choices(dict(options.interpretations))  # an unknown one: refused here
+
+    def raw_line(self, number: int, raw: bytes | None, name: str) -> tuple[str, bool]:
+        """The output line for input line ``number`` of ``name``, given as its bytes (``None``:
+        a line past the limit), as ``line`` gives it for the line's case. Answers only, the
+        facts of a case that is plainly valid are checked without building its model
+        (``FactsModel.quick_facts``), as they would be by it; any other line is read as
+        every case is (``case_line``), which says what is wrong with it."""
+        if self.options.answers_only and raw is not None and len(raw) <= MAX_LINE:
+            try:
+                facts = self.reg.facts.quick_facts(strict_json.loads(raw.strip()))
+            except (ValueError, RecursionError):  # not JSON, or not strictly: read as it is
+                facts = None
+            if facts is not None:
+                try:
+                    answers = self.evaluator.decide_all(facts, self.options.on, self.choices)
+                except (ValueError, AttestRulesError):
+                    pass  # read again as every case is, and answered or refused as it says
+                else:
+                    line = orjson.dumps(answers_only_json(facts[CASE_ID], answers)).decode()
+                    return line, True
+        return self.line(number, case_line(self.reg.facts, number, raw, name))
 
     def line(self, number: int, case: CaseModel | FactsError) -> tuple[str, bool]:
         """The output line for input line ``number`` (a case, or why it was refused) and

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from attest_rules.engine.facts import CaseSource, batch_lines, case_line, read_source
+from attest_rules.engine.facts import CaseSource, batch_lines, read_source
 from attest_rules.engine.regulation import load
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError
@@ -59,7 +59,7 @@ class ImpactJob:
     b: Setting
 
 
-_worker: tuple[FactsModel, Batch, str] | None = None  # a worker of a batch
+_worker: tuple[Batch, str] | None = None  # a worker of a batch
 _judge: tuple[FactsModel, Judge] | None = None  # a worker of an impact
 
 
@@ -67,7 +67,7 @@ def _start(job: BatchJob) -> None:
     global _worker
     reg = load(job.spec)
     signer = Signer.from_pem(job.sign) if job.sign else None
-    _worker = (reg.facts, Batch(reg, replace(job.options, signer=signer)), job.name)
+    _worker = (Batch(reg, replace(job.options, signer=signer)), job.name)
     gc.freeze()  # the spec lives as long as the worker: no collection walks it again
 
 
@@ -75,12 +75,12 @@ def _answer(part: list[Block]) -> Chunk:
     """A block's answers as one text: one object to send back, one write for the parent. The
     block's lines are found here (``batch_lines``), numbered on from its first."""
     assert _worker is not None  # noqa: S101 - set by _start before any chunk arrives
-    facts, batch, name = _worker
+    batch, name = _worker
     lines, bad = [], 0
     for first, raw_block in part:
         for n, raw in batch_lines(io.BytesIO(raw_block)):
             number = first + n - 1
-            line, ok = batch.line(number, case_line(facts, number, raw, name))
+            line, ok = batch.raw_line(number, raw, name)
             lines.append(line)
             bad += not ok
     return "\n".join(lines) + "\n" if lines else "", len(lines), bad
