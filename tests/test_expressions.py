@@ -209,3 +209,43 @@ def test_syntax_errors_give_an_offset() -> None:
     assert info.value.offset == 16
     with pytest.raises(ExprSyntaxError):
         parse("x" * 3000)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def check0(v):\n    return v.__class__",
+        "import os",
+        "def check0(v):\n    return open(v)",
+        "def check0(v):\n    return v.get('a', default=1)",
+        "def check0(v):\n    return 1.5",
+        "def check0(v):\n    return v['a']",
+        "def helper(v):\n    return v",
+        "def check0(v):\n    return [y.pop() for y in v]",
+        "def check0(v):\n    return (lambda: 1)()",
+        "def check0(v):\n    try:\n        return 1\n    except Exception:\n        return 2",
+        "def check0(v):\n    return K0.__globals__",
+        "def check0(v):\n    return __builtins__",
+    ],
+)
+def test_a_generated_facts_check_outside_its_whitelist_is_refused(source: str) -> None:
+    from attest_rules.lang.codegen import CodegenError, check_checker_source
+
+    with pytest.raises(CodegenError):
+        check_checker_source(source)
+
+
+def test_a_facts_check_as_generated_passes_its_whitelist() -> None:
+    from attest_rules.lang.codegen import check_checker_source
+
+    check_checker_source(
+        "def check0(v):\n"
+        "    if type(v) is not dict or not v.keys() <= K0:\n"
+        "        _doubt()\n"
+        "    x = v.get('a')\n"
+        "    if x is not None:\n"
+        "        if type(x) is not str or (y := DAYS.get(x)) is None:\n"
+        "            x = K1(x)\n"
+        "    o0 = x\n"
+        "    return {'a': o0, 'b': [check1(y) for y in x]}\n"
+    )
