@@ -263,6 +263,12 @@ class FactsModel:
             items = fact_at(facts, unique.path)
             if not isinstance(items, list):
                 continue
+            by = unique.by
+            known = [
+                v for v in (items if by is None else [x.get(by) for x in items]) if v is not None
+            ]
+            if len(set(known)) == len(known):  # none twice (most cases): nothing to say
+                continue
             seen: set[Any] = set()
             where = ".".join(unique.path)
             for i, item in enumerate(items):
@@ -306,7 +312,7 @@ def fact_at(facts: Mapping[str, Any], path: str | tuple[str, ...], absent: Any =
     happen)."""
     value: Any = facts
     for name in path.split(".") if isinstance(path, str) else path:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):  # a dict, most often
             return absent
         value = value.get(name)
     return value
@@ -753,8 +759,18 @@ def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable
     if not constraints:
         return None
     gen = Generator(record)
+    gen.hoisted = True  # each top-level fact the constraints read, read once into R_<name>
+    read = {
+        n.args[0]
+        for c in constraints
+        for node in (c.require.node, c.source.node if c.source is not None else None)
+        if node is not None
+        for n in node.walk()
+        if n.op in ("path", "call")
+    }
+    heads = [name for name, _ in record.fields if name in read]
     names = iter(range(1, 1 << 30))
-    lines = ["def rule(f, ch, cal, rd):", "    A0 = ()"]
+    lines = ["def rule(f, ch, cal, rd):", *(f"    R_{h} = f[{h!r}]" for h in heads), "    A0 = ()"]
     for i, c in enumerate(constraints):
         node = c.require.node
         if c.var is None:
