@@ -175,3 +175,28 @@ def test_the_bundled_examples_go_the_quick_way() -> None:
         quick = facts.quick_facts(data)
         assert quick is not None, path.name
         assert quick == _reference(REG, data)
+
+
+@given(CASES, st.data(), st.sampled_from(["answers", "answers", "answers", "records"]))
+def test_a_batch_line_is_answered_as_its_case_would_be(
+    data: dict[str, Any], draw: st.DataObject, kind: str
+) -> None:
+    """``Batch.raw_line`` (the quick way, where it can) writes the very line ``Batch.line``
+    writes for the line's case as every case is read: an answer, or the same error."""
+    import json
+
+    from attest_rules.engine.facts import case_line
+    from attest_rules.tools.payloads import Batch, BatchOptions
+
+    batch = Batch(REG, BatchOptions(answers_only=kind == "answers"))
+    lines = [
+        json.dumps(data).encode(),
+        *(json.dumps(_changed(data, path, draw.draw(ODD))).encode() for path in _paths(data)),
+        b'{"worker": {}, "worker": {}}',
+        b"not json",
+        b"[]",
+        None,
+    ]
+    for n, raw in enumerate(lines, 1):
+        reference = batch.line(n, case_line(REG.facts, n, raw, "input"))
+        assert batch.raw_line(n, raw, "input") == reference
