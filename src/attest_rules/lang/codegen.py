@@ -20,7 +20,7 @@ import ast
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from attest_rules.errors import AttestRulesError
@@ -350,6 +350,21 @@ class Generator:
 _ALLOWED_TYPES = frozenset(_ALLOWED_NODES)  # concrete classes: the exact type is what is tested
 
 
+def _every_node(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` (each field of each node, as ``ast.walk`` visits them, from a
+    stack: ``ast.walk``'s generators were most of a whitelist check's time)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+
+
 def check_source(source: str) -> ast.Module:
     """Parse generated source and refuse anything outside the whitelist. Every node is
     visited (its fields in order, as ``ast.walk`` gives them) and its exact type must be one
@@ -358,9 +373,7 @@ def check_source(source: str) -> ast.Module:
     allowed_names = set(_PARAMS) | set(_DRIVER) | set(_HELPERS) | set(_BUILTINS)
     callable_names = {*_HELPERS, *_BUILTINS}
     names_ok: set[str] = set()
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
+    for node in _every_node(tree):
         kind = type(node)
         if kind not in _ALLOWED_TYPES:
             raise CodegenError(f"generated code holds a {kind.__name__}")
@@ -388,12 +401,6 @@ def check_source(source: str) -> ast.Module:
             isinstance(node.type, ast.Name) and node.type.id == "Unknown" and node.name is None
         ):
             raise CodegenError("generated code catches something other than Unknown")
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(v for v in value if isinstance(v, ast.AST))
     return tree
 
 
@@ -485,9 +492,7 @@ def check_checker_source(source: str) -> ast.Module:
     ``get``, ``keys``, ``isascii`` and ``isprintable``, literals only of text, integers,
     booleans and null."""
     tree = ast.parse(source)
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
+    for node in _every_node(tree):
         if type(node) not in _CHECK_TYPES:
             raise CodegenError(f"a generated check holds a {type(node).__name__}")
         if isinstance(node, ast.Name) and not _CHECK_NAME.match(node.id):
@@ -505,12 +510,6 @@ def check_checker_source(source: str) -> ast.Module:
             raise CodegenError("a generated check calls with keywords or many arguments")
         if isinstance(node, ast.FunctionDef) and not re.match(r"^check\d+$", node.name):
             raise CodegenError(f"a generated check defines {node.name!r}")
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(v for v in value if isinstance(v, ast.AST))
     return tree
 
 
