@@ -431,45 +431,24 @@ def _run(tree: ast.Module, namespace: dict[str, Any], label: str) -> None:
 # spec is in the source but field names (identifiers, as string literals) and integers; every
 # other constant is a name ``K<n>`` of the namespace.
 
-_CHECK_NODES = (
-    ast.Module,
-    ast.FunctionDef,
-    ast.arguments,
-    ast.arg,
-    ast.Return,
-    ast.If,
-    ast.Assign,
-    ast.Expr,
-    ast.Compare,
-    ast.BoolOp,
-    ast.UnaryOp,
-    ast.IfExp,
-    ast.Call,
-    ast.Name,
-    ast.Constant,
-    ast.Dict,
-    ast.NamedExpr,
-    ast.ListComp,
-    ast.comprehension,
-    ast.Attribute,
-    ast.Load,
-    ast.Store,
-    ast.And,
-    ast.Or,
-    ast.Not,
-    ast.USub,
-    ast.Is,
-    ast.IsNot,
-    ast.In,
-    ast.NotIn,
-    ast.Eq,
-    ast.NotEq,
-    ast.Lt,
-    ast.LtE,
-    ast.Gt,
-    ast.GtE,
-)
-_CHECK_TYPES = frozenset(_CHECK_NODES)
+# the rules' node types without what a facts check has no use for (arithmetic, subscripts,
+# handlers, tuples and lists, generators), with a bare call as a statement and the attributes
+# (only the four methods below)
+_CHECK_TYPES = (
+    _ALLOWED_TYPES
+    - {
+        ast.BinOp,
+        ast.Subscript,
+        ast.Try,
+        ast.ExceptHandler,
+        ast.Tuple,
+        ast.List,
+        ast.GeneratorExp,
+        ast.Add,
+        ast.Sub,
+        ast.Mult,
+    }
+) | {ast.Expr, ast.Attribute}
 _CHECK_NAME = re.compile(
     r"^(v|x|y|o\d+|check\d+|K\d+|M|DAYS|_doubt|type|len|str|dict|list|bool|int)$"
 )
