@@ -61,7 +61,9 @@ def loads(text: str | bytes) -> Any:
     except orjson.JSONDecodeError:
         return reference_loads(text)  # its error, or what orjson does not read (a BOM)
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    if b"\\u003a" in raw or b"\\u003A" in raw:  # an escaped ':' (as ensure_ascii writes none)
+    # an escaped ':' (as ensure_ascii writes none); one scan for both spellings' start, most
+    # lines holding neither (a scan of a line is about 1 µs)
+    if b"\\u003" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
         return reference_loads(text)
     back = orjson.dumps(data)
     plain = raw.count(b":") == back.count(b":") and raw.count(b"e+") == back.count(b"e+")
