@@ -67,8 +67,14 @@ ODD = st.sampled_from(
 
 
 def _with_texts(data: dict[str, Any]) -> dict[str, Any]:
-    """A case with free texts too (no constraint reads them: what the check gives them shows)."""
-    data["worker"] |= {"full_name": "A", "position": "B", "services": ["C"]}
+    """A case with free texts and a pattern too (no constraint reads them: what the check gives
+    them shows)."""
+    data["worker"] |= {
+        "iin": "012345678901",  # a pattern: the field's own annotation checks it
+        "full_name": "A",
+        "position": "B",
+        "services": ["C"],
+    }
     return data
 
 
