@@ -40,6 +40,20 @@ def case_from_json(facts: FactsModel, raw: bytes, source: str) -> CaseModel:
     return facts.parse(data, source)
 
 
+def quick_line_facts(facts: FactsModel, raw: bytes | None) -> dict[str, Any] | None:
+    """The facts of a batch line's case where it is plainly valid and consistent
+    (``FactsModel.quick_facts``): what ``case_line`` then ``facts_of`` would give; ``None``
+    for any other line (past the limit, not strict JSON, or one the model is to decide), which
+    ``case_line`` reads as every case is, saying what is wrong."""
+    if raw is None or len(raw) > MAX_LINE:
+        return None
+    try:
+        data = strict_json.loads(raw.strip())
+    except (ValueError, RecursionError):  # not JSON, or not strictly: read as it is
+        return None
+    return facts.quick_facts(data)
+
+
 def case_lines(
     facts: FactsModel, stream: BinaryIO, name: str
 ) -> Iterator[tuple[int, CaseModel | FactsError]]:

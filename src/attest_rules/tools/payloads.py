@@ -14,15 +14,13 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from attest_rules.engine.evaluator import Evaluator
-from attest_rules.engine.facts import case_line
+from attest_rules.engine.facts import case_line, quick_line_facts
 from attest_rules.engine.records import Citations, Replay, Verification, record_json
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Lang, Status
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar
-from attest_rules.located import strict_json
-from attest_rules.located.lines import MAX_LINE
 from attest_rules.messages import localise, raised
 from attest_rules.spec.facts import CASE_ID, CaseModel
 from attest_rules.tools.render import change_json, consolidated_json, version_json
@@ -261,11 +259,8 @@ class Batch:
         facts of a case that is plainly valid are checked without building its model
         (``FactsModel.quick_facts``), as they would be by it; any other line is read as
         every case is (``case_line``), which says what is wrong with it."""
-        if self.options.answers_only and raw is not None and len(raw) <= MAX_LINE:
-            try:
-                facts = self.reg.facts.quick_facts(strict_json.loads(raw.strip()))
-            except (ValueError, RecursionError):  # not JSON, or not strictly: read as it is
-                facts = None
+        if self.options.answers_only:
+            facts = quick_line_facts(self.reg.facts, raw)
             if facts is not None:
                 try:
                     answers = self.evaluator.decide_all(facts, self.options.on, self.choices)
