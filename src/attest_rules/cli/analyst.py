@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from attest_rules.cli.options import parse_date, parse_interpretation, parse_workers, progress
-from attest_rules.engine.facts import case_sources, read_cases
+from attest_rules.engine.facts import case_sources
 from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
 
@@ -53,7 +53,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
         for where, found in progress(judged(job, case_sources(args.cases), args.workers), "cases"):
             result.add(where, found)
     else:
-        result = impact(reg, progress(read_cases(reg.facts, args.cases), "cases"), a, b)
+        result = impact(reg, progress(case_sources(args.cases), "cases"), a, b)
     if args.format == "json":
         print(json.dumps(result.as_dict(args.sample), ensure_ascii=False, indent=2))
     else:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.facts import CaseSource, quick_line_facts, read_source
 from attest_rules.engine.regulation import Regulation
+from attest_rules.spec.facts import CASE_ID
 from attest_rules.spec.facts import CaseModel as Case
 
 Answer = tuple[str, str | None]
@@ -125,18 +127,38 @@ class Judge:
     def __call__(self, case: Case | str) -> Judged:
         if isinstance(case, str):
             return case
-        facts = self.reg.facts.facts_of(case)
+        return self._both(case.id, self.reg.facts.facts_of(case))
+
+    def source(self, source: CaseSource) -> Judged:
+        """The case ``source`` holds, read and judged: a plainly valid JSON line from the
+        quick check's facts (``quick_line_facts``), without building its model; any other
+        case read as every case is (``read_source``)."""
+        if source.path is None:
+            facts = quick_line_facts(self.reg.facts, source.raw)
+            if facts is not None:
+                return self._both(facts[CASE_ID], facts)
+        return self(read_source(self.reg.facts, source))
+
+    def _both(self, case_id: str | None, facts: dict[str, Any]) -> Judged:
         under_a = self.evaluator.decide_all(facts, self.a.on, self.choices_a)
         under_b = self.evaluator.decide_all(facts, self.b.on, self.choices_b)
-        return case.id, under_a, under_b
+        return case_id, under_a, under_b
 
 
 def impact(
-    reg: Regulation, cases: Iterable[tuple[str, Case | str]], a: Setting, b: Setting
+    reg: Regulation,
+    cases: Iterable[tuple[str, Case | str] | CaseSource],
+    a: Setting,
+    b: Setting,
 ) -> Impact:
-    """Answer every case under ``a`` and under ``b``; collect what changes."""
+    """Answer every case under ``a`` and under ``b``; collect what changes. ``cases``: (where,
+    case or why it was rejected), or cases still to be read (``case_sources``)."""
     judge = Judge(reg, a, b)
     out = Impact(a, b)
-    for where, case in cases:
-        out.add(where, judge(case))
+    for item in cases:
+        if isinstance(item, CaseSource):
+            out.add(item.where, judge.source(item))
+        else:
+            where, case = item
+            out.add(where, judge(case))
     return out

@@ -19,12 +19,11 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from attest_rules.engine.facts import CaseSource, batch_lines, read_source
+from attest_rules.engine.facts import CaseSource, batch_lines
 from attest_rules.engine.regulation import load
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.lines import blocks
-from attest_rules.spec.facts import FactsModel
 from attest_rules.tools.impact import Judge, Judged, Setting
 from attest_rules.tools.payloads import Batch, BatchOptions
 
@@ -60,7 +59,7 @@ class ImpactJob:
 
 
 _worker: tuple[Batch, str] | None = None  # a worker of a batch
-_judge: tuple[FactsModel, Judge] | None = None  # a worker of an impact
+_judge: Judge | None = None  # a worker of an impact
 
 
 def _start(job: BatchJob) -> None:
@@ -89,15 +88,14 @@ def _answer(part: list[Block]) -> Chunk:
 def _start_impact(job: ImpactJob) -> None:
     global _judge
     reg = load(job.spec)
-    _judge = (reg.facts, Judge(reg, job.a, job.b))
+    _judge = Judge(reg, job.a, job.b)
     gc.freeze()
 
 
 def _judged(chunk: list[CaseSource]) -> list[tuple[str, Judged]]:
     """Each case of a chunk read (in the worker: parsing is most of the work) and answered."""
     assert _judge is not None  # noqa: S101 - set by _start_impact before any chunk arrives
-    facts, judge = _judge
-    return [(source.where, judge(read_source(facts, source))) for source in chunk]
+    return [(source.where, _judge.source(source)) for source in chunk]
 
 
 T = TypeVar("T")
