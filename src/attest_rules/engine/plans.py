@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
 
 class VersionOf:
-    """The version in force on a day under one set of choices: its id (called, '' when none
-    is) for the answers-only driver, or the regulation's version indices (``indices``), each
+    """The version in force on a day under one set of choices: its id (``ids[day]``, '' when
+    none is) for the answers-only driver, or the regulation's version indices (``indices``), each
     remembered per day (bounded: a batch runs in constant memory). The regulation remembers
     the day's versions too, but going through it measured about 10% slower on the answers-only
     path, and a day before the Rules were in force would raise every time."""
@@ -73,9 +73,6 @@ class VersionOf:
         if isinstance(found, str):
             raise AttestRulesError(found)  # a fresh one: a raised error keeps its traceback
         return found
-
-    def __call__(self, day: dt.date) -> str:
-        return self.ids[day]
 
 
 class _VersionIds(dict[dt.date, str]):

@@ -57,8 +57,9 @@ def quick_check(
     twice the time (measured)."""
     gen = _Generator(annotations, text, date)
     root = FactSpec(type="record", fields={case_id: FactSpec(type="string"), **facts})
+    empty = model.model_validate({}).model_dump()  # a case of which nothing is known
     sections = {
-        name: _section_default(model, name)
+        name: _section_default(empty, name)
         for name, spec in facts.items()
         if spec.type == "record" and not spec.optional
     }
@@ -76,23 +77,35 @@ def quick_check(
     return quick
 
 
-def _doubt() -> Any:
+def _doubt(*_: Any) -> Any:
+    """Doubt whatever is given (the generated code's ``_doubt()``, and the check of a kind not
+    checked here)."""
     raise Doubt
 
 
-def _doubts(value: Any) -> Any:
-    raise Doubt
-
-
-def _section_default(model: type[BaseModel], name: str) -> Callable[[], dict[str, Any]]:
-    """A section not given, as the model dumps it: its record with nothing known."""
-    empty: dict[str, Any] = model.model_validate({}).model_dump()[name]
-    if any(isinstance(v, (dict, list)) for v in empty.values()):  # pragma: no cover - no such
+def _section_default(empty: dict[str, Any], name: str) -> Callable[[], dict[str, Any]]:
+    """A section not given, as the model dumps it (``empty``: a case of which nothing is
+    known): its record with nothing known."""
+    section: dict[str, Any] = empty[name]
+    if any(isinstance(v, (dict, list)) for v in section.values()):  # pragma: no cover - no such
         raise AssertionError(f"{name}: a section's defaults are all null")
-    return empty.copy
+    return section.copy
 
 
 _PLAIN = "type({x}) is str and {x}.isascii() and {x}.isprintable()"  # as the text check: so
+
+
+def _plain(spec: FactSpec) -> bool:
+    """A string fact checked inline: no pattern, no format, no none, nothing written before."""
+    rare = spec.pattern is not None or spec.format is not None or spec.none is not None
+    return not (rare or spec.formerly)
+
+
+def _bounds(spec: FactSpec) -> tuple[int, int]:
+    """An integer fact's least and greatest value, as the model bounds it."""
+    low = -MAX_INT if spec.minimum is None else spec.minimum
+    high = MAX_INT if spec.maximum is None else spec.maximum
+    return low, high
 
 
 class _Generator:
@@ -162,17 +175,14 @@ class _Generator:
         """Statements checking ``x`` (not null) as a fact of ``spec``, leaving its value in
         ``x``, or calling ``_doubt()``."""
         kind = spec.type
-        if kind in ("string", "enum"):
-            if kind == "string" and (spec.pattern is not None or spec.format is not None):
-                return [f"    x = {self.const(self._by_model(where))}(x)"]
-            if spec.none is not None or spec.formerly:
-                base = self.text_check() if kind == "string" else _enum(spec)
-                return [f"    x = {self.const(_none_and_formerly(spec, base))}(x)"]
-            if kind == "string":
-                plain = _PLAIN.format(x="x")
-                return [f"    if not ({plain}):", f"        x = {self.text_name()}(x)"]
+        if kind == "string" and _plain(spec):
+            plain = _PLAIN.format(x="x")
+            return [f"    if not ({plain}):", f"        x = {self.text_name()}(x)"]
+        if kind == "enum" and spec.none is None and not spec.formerly:
             values = self.const(frozenset(spec.values or ()))
             return [f"    if type(x) is not str or x not in {values}:", "        _doubt()"]
+        if kind in ("string", "enum"):  # a pattern, a language code, none or formerly
+            return [f"    x = {self.const(self.check(spec, where))}(x)"]
         if kind == "date":
             return [
                 "    if type(x) is not str or (y := DAYS.get(x)) is None:",
@@ -183,8 +193,7 @@ class _Generator:
         if kind == "bool":
             return ["    if type(x) is not bool:", "        _doubt()"]
         if kind == "integer":
-            low = -MAX_INT if spec.minimum is None else spec.minimum
-            high = MAX_INT if spec.maximum is None else spec.maximum
+            low, high = _bounds(spec)
             test = f"type(x) is not int or not {int(low)} <= x <= {int(high)}"
             return [f"    if {test}:", "        _doubt()"]
         if kind == "list":
@@ -194,9 +203,7 @@ class _Generator:
             item, item_where = spec.of, (*where, "[]")
             if item.type == "record":
                 each = f"{self.record(item, item_where)}(y)"
-            elif item.type == "string" and not (
-                item.pattern or item.format or item.none is not None or item.formerly
-            ):
+            elif item.type == "string" and _plain(item):
                 each = f"(y if {_PLAIN.format(x='y')} else {self.text_name()}(y))"
             else:
                 each = f"{self.const(self.check(item, item_where))}(y)"
@@ -216,10 +223,8 @@ class _Generator:
         if kind == "bool":
             return _bool
         if kind == "integer":
-            low = -MAX_INT if spec.minimum is None else spec.minimum
-            high = MAX_INT if spec.maximum is None else spec.maximum
-            return _integer(low, high)
-        return _doubts  # a list of lists: not checked here (the model decides)
+            return _integer(*_bounds(spec))
+        return _doubt  # a list of lists: not checked here (the model decides)
 
     def text_name(self) -> str:
         if self._text_check is None:
@@ -237,8 +242,6 @@ class _Generator:
         def check(value: Any) -> Any:
             if type(value) is not str:
                 raise Doubt
-            if value.isascii() and value.isprintable():  # as the text check: already so
-                return value
             try:
                 return text(value)
             except ValueError:

@@ -125,9 +125,9 @@ class LoadedSpec:
     def locations(self) -> dict[DocPath, tuple[int, int]]:
         """Where each part of the spec stood in its file: (line, column) by path."""
         found = self._locations
-        if callable(found):
-            found = self._locations = found()
-        return dict(found or {})
+        if not isinstance(found, dict):  # made the first time it is asked for, then kept
+            found = self._locations = dict((found() if callable(found) else found) or {})
+        return found
 
     @property
     def id(self) -> str:

@@ -263,13 +263,16 @@ class Batch:
             facts = quick_line_facts(self.reg.facts, raw)
             if facts is not None:
                 try:
-                    answers = self.evaluator.decide_all(facts, self.options.on, self.choices)
+                    return self._answers_only(facts[CASE_ID], facts), True
                 except (ValueError, AttestRulesError):
                     pass  # read again as every case is, and answered or refused as it says
-                else:
-                    line = orjson.dumps(answers_only_json(facts[CASE_ID], answers)).decode()
-                    return line, True
         return self.line(number, case_line(self.reg.facts, number, raw, name))
+
+    def _answers_only(self, case_id: str | None, facts: Mapping[str, Any]) -> str:
+        """A case's answers-only line: compact, as a record's line is (orjson writes it
+        without a dict of str first)."""
+        answers = self.evaluator.decide_all(facts, self.options.on, self.choices)
+        return orjson.dumps(answers_only_json(case_id, answers)).decode()
 
     def line(self, number: int, case: CaseModel | FactsError) -> tuple[str, bool]:
         """The output line for input line ``number`` (a case, or why it was refused) and
@@ -280,11 +283,7 @@ class Batch:
             if isinstance(case, FactsError):
                 raise case
             if options.answers_only:
-                answers = self.evaluator.decide_all(
-                    self.reg.facts.facts_of(case), options.on, self.choices
-                )
-                # compact, as a record's line is; orjson writes it without a dict of str first
-                return orjson.dumps(answers_only_json(case.id, answers)).decode(), True
+                return self._answers_only(case.id, self.reg.facts.facts_of(case)), True
             ev = self.reg.evaluate(
                 case,
                 options.on,
