@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from attest_rules.errors import LegalTimeError
+from attest_rules.legal_time.cldr import weekday_name
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
 from attest_rules.messages import Joined, Message, msg, tr, words
 from attest_rules.outputs import write_cache_file
@@ -46,9 +47,7 @@ class Weekday(str):
         return text
 
     def localised(self, lang: str) -> str:
-        from babel.dates import format_date  # only where a weekday is said in another language
-
-        return format_date(self.day, "EEEE", locale=lang)
+        return weekday_name(self.day, lang)
 
 
 class HolidayNames(str):

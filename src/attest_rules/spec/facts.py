@@ -44,6 +44,7 @@ from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, NONE, ExprSyntaxError, 
 from attest_rules.lang.typecheck import Checker, ExprTypeError, Usage
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum, ListOf, Record, Type
 from attest_rules.legal_time import TermError, check_day, kz_calendar
+from attest_rules.legal_time.cldr import LANGUAGE_CODE, language_codes
 from attest_rules.located.fields import (
     PLAIN_TEXT,
     SpecText,
@@ -367,26 +368,15 @@ def _reader(formerly: dict[str, str]) -> Callable[[Any], Any]:
     return read
 
 
-@functools.cache
-def language_codes() -> frozenset[str]:
-    """The ISO 639 language codes (two or three letters) the Unicode CLDR names, as Babel
-    ships them: kk, ru, en... and und (undetermined), mul, zxx."""
-    from babel import Locale  # what a spec with a language fact needs; others never load it
-
-    names = Locale("en").languages
-    return frozenset(code for code in names if isinstance(code, str) and _CODE.match(code))
-
-
 def _language(code: str) -> str:
     if code not in language_codes():
         raise ValueError(f"{code!r} is not an ISO 639 language code (kk, ru, en...)")
     return code
 
 
-_CODE = re.compile(r"^[a-z]{2,3}$")
 LanguageCode = Annotated[
     str,
-    Field(pattern=_CODE.pattern, description="An ISO 639 language code (kk, ru, en...)"),
+    Field(pattern=LANGUAGE_CODE.pattern, description="An ISO 639 language code (kk, ru, en...)"),
     AfterValidator(_language),
 ]
 """A language fact: an ISO 639 code, two or three small letters, that the CLDR names."""
