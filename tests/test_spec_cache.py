@@ -202,6 +202,14 @@ def test_the_holidays_table_is_the_package_s_day_by_day() -> None:
     assert HolidayTable.from_json(table.as_json().encode(), "0.0-other") is None
     cut = table.as_json().replace('"1991": "0', '"1991": "2', 1).encode()
     assert HolidayTable.from_json(cut, version) is None
+    first = next(iter(table.names))  # a day's names not a list of texts
+    for edited in ([7], "New Year", [None], {"a": 1}):
+        data = json.loads(table.as_json())
+        data["names"][first.isoformat()] = edited
+        assert HolidayTable.from_json(json.dumps(data).encode(), version) is None, edited
+        data = json.loads(table.as_json())
+        data["names_in"]["kk"][first.isoformat()] = edited
+        assert HolidayTable.from_json(json.dumps(data).encode(), version) is None, edited
 
 
 def test_an_entry_nested_past_any_reader_is_ignored(folder: Path) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.cldr import weekday_name
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
@@ -155,7 +157,7 @@ class HolidayTable:
         """The table as ``as_json`` wrote it for the package's ``version``; ``None`` for
         anything else (another version, an edited or cut short file)."""
         try:
-            data: Any = json.loads(raw)
+            data: Any = orjson.loads(raw)
             if data["library_version"] != __version__ or data["holidays_version"] != version:
                 return None
             flags = {int(y): _flags(int(y), f) for y, f in data["flags"].items()}
@@ -170,7 +172,18 @@ class HolidayTable:
 
 
 def _names(days: Any) -> dict[dt.date, tuple[str, ...]]:
-    return {dt.date.fromisoformat(d): tuple(str(x) for x in n) for d, n in days.items()}
+    """A day's holiday names as ``as_json`` wrote them (a list of texts); anything else is a
+    ``ValueError`` (checked by exact type, one loop: 5,900 days at every start)."""
+    out: dict[dt.date, tuple[str, ...]] = {}
+    day = dt.date.fromisoformat
+    for d, n in days.items():
+        if type(n) is not list:
+            raise ValueError("not a list of names")
+        for x in n:
+            if type(x) is not str:
+                raise ValueError("not a name")
+        out[day(d)] = tuple(n)
+    return out
 
 
 _AS_TEXT = bytes.maketrans(b"\x00\x01", b"01")  # a year's flags as a line of 0 and 1
