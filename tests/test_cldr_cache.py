@@ -18,6 +18,7 @@ import pytest
 from babel.dates import format_date
 
 from attest_rules.legal_time import cldr
+from attest_rules.version import __version__
 
 LANGS = ("kk", "ru", "en")
 
@@ -80,7 +81,7 @@ def test_language_codes_are_babels_first_asked_and_kept(folder: Path) -> None:
 def test_an_entry_not_as_written_is_not_trusted(folder: Path, text: str) -> None:
     cldr.language_codes()
     (entry,) = _entries(folder, "language-codes")
-    entry.write_text(text.replace("@", cldr.__version__), encoding="utf-8")
+    entry.write_text(text.replace("@", __version__), encoding="utf-8")
     _again()
     assert cldr.language_codes() == cldr.language_codes_from_babel()
     written = json.loads(entry.read_text(encoding="utf-8"))  # and written anew
@@ -91,7 +92,7 @@ def test_weekdays_not_seven_names_are_not_trusted(folder: Path) -> None:
     cldr.weekday_names("kk")
     (entry,) = _entries(folder, "weekdays")
     entry.write_text(
-        json.dumps({"library_version": cldr.__version__, "values": ["a"] * 6}), encoding="utf-8"
+        json.dumps({"library_version": __version__, "values": ["a"] * 6}), encoding="utf-8"
     )
     _again()
     assert cldr.weekday_names("kk") == cldr.weekday_names_from_babel("kk")
@@ -106,9 +107,7 @@ def _babel_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("root.dat", "en.dat"):
         shutil.copy2(Path(found.origin).parent / "locale-data" / name, data / name)
     origin = str(tmp_path / "babel" / "__init__.py")
-    monkeypatch.setattr(
-        cldr.importlib.util, "find_spec", lambda name: SimpleNamespace(origin=origin)
-    )
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: SimpleNamespace(origin=origin))
     return data
 
 

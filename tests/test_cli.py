@@ -131,3 +131,58 @@ def test_schema_spec_prints_the_committed_schema(capsys: pytest.CaptureFixture[s
     _, out, _ = run(capsys, "schema", "spec")
     committed = Path(__file__).resolve().parents[1] / "spec" / "regulation.schema.json"
     assert out == committed.read_text(encoding="utf-8")
+
+
+_PROBE = """
+import sys
+from attest_rules.cli.app import main
+code = main(sys.argv[1:])
+heavy = ("attest_rules.tools.payloads", "attest_rules.tools.casefiles", "attest_rules.tools.forms",
+         "attest_rules.tools.shapes", "attest_rules.tools.impact", "attest_rules.tools.coverage",
+         "attest_rules.engine.records", "babel")
+print("IMPORTED", code, " ".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "allowed"),
+    [
+        (["evaluate", "examples/quorate-session-2025.yaml"], set()),
+        (["evaluate", "--lang", "ru", "examples/window-2024-absence.yaml"], set()),
+        (["check"], set()),
+        (
+            ["calendar", "is-working-day", "2025-03-08"],
+            {"attest_rules.tools.payloads", "attest_rules.engine.records"},
+        ),
+        (
+            ["evaluate", "--format", "json", "examples/quorate-session-2025.yaml"],
+            {"attest_rules.engine.records"},
+        ),
+    ],
+)
+def test_a_command_imports_only_what_it_needs(
+    argv: list[str], allowed: set[str], tmp_path: Path
+) -> None:
+    """A command's start does not pay for the tools of the others (the batch, forms, schemas,
+    case files, records): each imports its own when it runs. The CLDR's names come from the
+    cache folder, not from Babel, once they are kept there."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {**os.environ, "ATTEST_RULES_CACHE": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run fills the cache
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE, *argv],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    line = done.stderr.strip().splitlines()[-1]
+    _, code, *heavy = line.split(" ")
+    assert code == "0", done.stderr
+    assert set(heavy) - allowed == set(), f"imported: {sorted(set(heavy) - allowed)}"

@@ -36,6 +36,17 @@ def test_committed_schemas_are_up_to_date(name: str) -> None:
     )
 
 
+def test_the_schemas_named_are_the_shapes_and_the_committed_files() -> None:
+    """The command line names the schemas without importing the shapes: the names are said
+    twice, and held equal here."""
+    from attest_rules.tools.schemas import SHAPE_NAMES
+    from attest_rules.tools.shapes import SHAPES
+
+    assert SHAPE_NAMES == tuple(SHAPES)
+    committed = {p.name for p in (ROOT / "spec").glob("*.schema.json")}
+    assert committed == {schema_file(name) for name in SCHEMAS}
+
+
 @pytest.mark.parametrize(
     ("data", "name"), [("regulation_210.yaml", "spec"), ("calendar_kz.yaml", "calendar")]
 )

@@ -24,9 +24,8 @@ from attest_rules.errors import AttestRulesError, SpecError
 from attest_rules.legal_time import CalendarError, TermError
 from attest_rules.located.reader import stdin_unread
 from attest_rules.messages import LANGS
-from attest_rules.tools.payloads import diff_json, error_json, regulation_json, versions_json
 from attest_rules.tools.render import render_diff, render_show, render_versions
-from attest_rules.tools.schemas import SCHEMAS, schema_text
+from attest_rules.tools.schemas import SCHEMAS
 from attest_rules.version import __version__
 
 
@@ -57,6 +56,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
+    from attest_rules.tools.payloads import versions_json
+
     reg = load(args.spec)
     if args.format == "json":
         _emit(versions_json(reg))
@@ -66,6 +67,8 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from attest_rules.tools.payloads import regulation_json
+
     reg = load(args.spec)
     pid = _provision_id(reg, args.id) if args.id else None
     data = regulation_json(reg, args.on, dict(args.interpretation), pid)  # checks the id
@@ -77,6 +80,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from attest_rules.tools.payloads import diff_json
+
     reg = load(args.spec)
     choices = dict(args.interpretation)
     if args.format == "json":
@@ -96,6 +101,8 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from attest_rules.tools.schemas import schema_text
+
     reg = load(args.spec) if args.name == "case" and args.spec is not None else None
     sys.stdout.write(schema_text(args.name, reg))
     return 0
@@ -233,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def failed(exc: BaseException, text: list[str], code: int = EXIT_FAILED) -> int:
         if as_json:
+            from attest_rules.tools.payloads import error_json
+
             data = error_json(exc)
             if code == EXIT_INTERNAL:
                 data["error"]["code"] = "internal"

@@ -9,7 +9,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from attest_rules.cli.options import (
     add_interpretation,
@@ -19,33 +19,17 @@ from attest_rules.cli.options import (
     terminal_safe,
 )
 from attest_rules.engine.facts import batch_lines
-from attest_rules.engine.records import (
-    CITATIONS,
-    as_record,
-    read_record_data,
-    record_json,
-    render_replay,
-    replay,
-    seal,
-    verify,
-)
 from attest_rules.engine.regulation import Regulation, load, load_case
-from attest_rules.engine.results import Answer, Evaluation
-from attest_rules.engine.signing import Signer, new_key_pem, public_key_raw
+from attest_rules.engine.results import CITATIONS, Answer, Evaluation
 from attest_rules.errors import AttestRulesError
 from attest_rules.lang.display import shown_plain
 from attest_rules.located.reader import input_name
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
-from attest_rules.tools.casefiles import run_files
 from attest_rules.tools.messages import LANGS, count, t
-from attest_rules.tools.payloads import (
-    Batch,
-    BatchOptions,
-    error_json,
-    replay_json,
-    verify_json,
-)
 from attest_rules.tools.workers import MAX_WORKERS, BatchJob, answered
+
+if TYPE_CHECKING:  # records, signing, the batch and case files are imported by the commands
+    from attest_rules.engine.signing import Signer  # that use them, when they run
 
 _MARK = {  # a status's mark: a sign, not a word, in every language
     "satisfied": "✓  ",
@@ -143,12 +127,16 @@ def _value(value: Any, lang: str) -> str:
 
 
 def _signer(args: argparse.Namespace) -> Signer | None:
+    from attest_rules.engine.signing import Signer
+
     return Signer.from_pem(args.sign) if getattr(args, "sign", None) else None
 
 
 def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Namespace) -> int:
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
+    from attest_rules.tools.payloads import Batch, BatchOptions
+
     bad = 0
     options = BatchOptions(
         on=args.on,
@@ -204,12 +192,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
         if args.format == "json":
+            from attest_rules.engine.records import seal
+
             record = seal(ev, _signer(args), args.citations)
             print(json.dumps(record, ensure_ascii=False, indent=2))
         else:
             print(render_evaluation(ev, args.lang, reg))
         return 0
     # several: a JSON line (or a text block) each, a bad case an error and the others go on
+    from attest_rules.engine.records import record_json
+    from attest_rules.tools.payloads import error_json
+
     signer, bad, blocks = _signer(args), 0, []
     for path in args.cases:
         try:
@@ -236,6 +229,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from attest_rules.engine.records import as_record, read_record_data, render_replay, replay
+    from attest_rules.tools.payloads import replay_json
+
     reg = load(args.spec)
     data = read_record_data(args.record)
     result = replay(reg, as_record(data, args.record), data)
@@ -248,6 +244,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from attest_rules.engine.records import read_record_data, verify
+    from attest_rules.engine.signing import public_key_raw
+    from attest_rules.tools.payloads import verify_json
+
     data = read_record_data(args.record)
     trusted = public_key_raw(args.public_key) if args.public_key else None
     v = verify(data, trusted)
@@ -269,6 +269,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
+    from attest_rules.engine.signing import new_key_pem
+
     private, public = new_key_pem()
     for path in (args.private, args.public):
         if Path(path).exists():
@@ -283,6 +285,8 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    from attest_rules.tools.casefiles import run_files
+
     reg = load(args.spec)
     paths = args.paths or [str(Path("tests") / "cases")]
     results = run_files(reg, paths)

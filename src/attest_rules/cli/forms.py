@@ -12,15 +12,17 @@ import datetime as dt
 import io
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attest_rules.cli.options import add_interpretation, parse_date, progress
 from attest_rules.engine.facts import input_files, read_cases
 from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
-from attest_rules.tools.forms import FilledField, Form, Table, document, form_of, table
 from attest_rules.tools.messages import LANGS, t
+
+if TYPE_CHECKING:  # the forms' tools are imported when a form is filled, not at every start
+    from attest_rules.tools.forms import FilledField, Form, Table
 
 
 def _shown(f: FilledField, lang: str) -> str:
@@ -36,6 +38,8 @@ def _shown(f: FilledField, lang: str) -> str:
 
 
 def render_document(reg: Regulation, form_id: str, form: Form, lang: str) -> str:
+    from attest_rules.tools.forms import form_of
+
     heading = form_of(reg, form_id).spec.title.model_dump()[lang]
     lines = [heading, f"{form.title_kk}  ({t(lang, 'text_of', version=form.version)})"]
     for f in form.fields:
@@ -49,6 +53,8 @@ def render_document(reg: Regulation, form_id: str, form: Form, lang: str) -> str
 
 
 def _document(args: argparse.Namespace, reg: Regulation) -> int:
+    from attest_rules.tools.forms import document
+
     if len(args.cases) != 1:
         raise AttestRulesError(f"{args.form} is a document: give it one case file")
     case = load_case(args.cases[0], reg)
@@ -66,6 +72,8 @@ def _document(args: argparse.Namespace, reg: Regulation) -> int:
 
 
 def cmd_form(args: argparse.Namespace) -> int:
+    from attest_rules.tools.forms import form_of
+
     reg = load(args.spec)
     if args.alias and args.form not in reg.rulebook.forms:
         forms = ", ".join(reg.rulebook.forms) or "none"
@@ -171,6 +179,8 @@ def write_xlsx(table: Table, lang: str, path: str) -> None:
 
 
 def _table(args: argparse.Namespace, reg: Regulation) -> int:
+    from attest_rules.tools.forms import table
+
     fmt = "csv" if args.format == "text" else args.format
     if fmt not in ("csv", "xlsx"):
         raise AttestRulesError(f"{args.form} is a table: --format csv or xlsx")

@@ -19,7 +19,6 @@ from attest_rules.legal_time import (
     validity_end,
 )
 from attest_rules.messages import LANGS, localise, ntr, tr, words
-from attest_rules.tools.payloads import add_working_days_json, working_day_json, working_days_json
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
@@ -35,6 +34,8 @@ def _warned(lang: str, warnings: list[str]) -> list[str]:
 
 
 def cmd_is_working_day(args: argparse.Namespace) -> int:
+    from attest_rules.tools.payloads import working_day_json
+
     lang = args.lang
     data = working_day_json(kz_calendar(args.corrections), args.date, lang)
     answer = tr(lang, "yes") if data["working"] else tr(lang, "no")
@@ -45,6 +46,8 @@ def cmd_is_working_day(args: argparse.Namespace) -> int:
 
 
 def cmd_add_working_days(args: argparse.Namespace) -> int:
+    from attest_rules.tools.payloads import add_working_days_json
+
     lang = args.lang
     data = add_working_days_json(kz_calendar(args.corrections), args.date, args.n, lang)
     said = ntr(
@@ -61,6 +64,8 @@ def cmd_add_working_days(args: argparse.Namespace) -> int:
 
 
 def cmd_working_days(args: argparse.Namespace) -> int:
+    from attest_rules.tools.payloads import working_days_json
+
     lang = args.lang
     data = working_days_json(kz_calendar(args.corrections), args.date_from, args.date_to, lang)
     said = tr(

@@ -1,4 +1,9 @@
-"""What several commands take, defined once: a date, and an interpretation switched."""
+"""What several commands take, defined once: a date, and an interpretation switched.
+
+The command line imports only what the command it runs needs: this module, and each command's
+``register``, import no more than the parser needs to be built, and each command imports its
+work when it runs (``attest-rules evaluate CASE`` does not import the batch, the forms, the
+schemas or the case files' tools)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from attest_rules.errors import AttestRulesError
-from attest_rules.tools.payloads import parse_choice
 
 T = TypeVar("T")
 
@@ -27,6 +31,8 @@ def parse_date(text: str) -> dt.date:
 
 def parse_interpretation(text: str) -> tuple[str, str]:
     """``ID=CHOICE``, as argparse reports a bad one."""
+    from attest_rules.tools.payloads import parse_choice
+
     try:
         return parse_choice(text)
     except AttestRulesError as exc:

@@ -19,13 +19,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
 from attest_rules.engine.regulation import Regulation
-from attest_rules.engine.results import Answer, Evaluation, Integrity
+from attest_rules.engine.results import Answer, Citations, Evaluation, Integrity
 from attest_rules.engine.signing import Signer, key_id, signature_holds
 from attest_rules.errors import AttestRulesError
 from attest_rules.located import strict_json
@@ -63,10 +63,6 @@ def canonical_slow(body: Mapping[str, Any]) -> bytes:
         body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
     return text.encode("utf-8", "surrogatepass")  # a lone surrogate a JSON input may hold
-
-
-Citations = Literal["ids", "full"]
-CITATIONS: tuple[Citations, ...] = ("ids", "full")
 
 
 def clause_id(citation: Mapping[str, Any]) -> str:

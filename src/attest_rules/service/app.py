@@ -40,8 +40,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_data, case_from_json
 from attest_rules.engine.records import (
-    CITATIONS,
-    Citations,
     as_record,
     record_data,
     replay,
@@ -49,7 +47,7 @@ from attest_rules.engine.records import (
     verify,
 )
 from attest_rules.engine.regulation import Regulation, load
-from attest_rules.engine.results import Lang
+from attest_rules.engine.results import CITATIONS, Citations, Lang
 from attest_rules.errors import AttestRulesError
 from attest_rules.legal_time import CalendarError, TermError, kz_calendar
 from attest_rules.located.lines import MAX_LINE

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_line, quick_line_facts
-from attest_rules.engine.records import Citations, Replay, Verification, record_json
+from attest_rules.engine.records import Replay, Verification, record_json
 from attest_rules.engine.regulation import Regulation
-from attest_rules.engine.results import Lang, Status
+from attest_rules.engine.results import Citations, Lang, Status
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError, FactsError, SpecError
 from attest_rules.legal_time import CalendarError, TermError, WorkingCalendar

@@ -24,11 +24,12 @@ from attest_rules.engine.regulation import load
 from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.lines import blocks
-from attest_rules.tools.impact import Judge, Judged, Setting
-from attest_rules.tools.payloads import Batch, BatchOptions
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+if TYPE_CHECKING:  # the work's own modules are imported where a worker starts: a command
+    from concurrent.futures import Future  # that only names MAX_WORKERS does not pay for them
+
+    from attest_rules.tools.impact import Judge, Judged, Setting
+    from attest_rules.tools.payloads import Batch, BatchOptions
 
 CHUNK = 256  # cases of an impact a worker answers at a time: sending them then costs little
 MAX_WORKERS = 64
@@ -64,6 +65,8 @@ _judge: Judge | None = None  # a worker of an impact
 
 def _start(job: BatchJob) -> None:
     global _worker
+    from attest_rules.tools.payloads import Batch
+
     reg = load(job.spec)
     signer = Signer.from_pem(job.sign) if job.sign else None
     _worker = (Batch(reg, replace(job.options, signer=signer)), job.name)
@@ -87,6 +90,8 @@ def _answer(part: list[Block]) -> Chunk:
 
 def _start_impact(job: ImpactJob) -> None:
     global _judge
+    from attest_rules.tools.impact import Judge
+
     reg = load(job.spec)
     _judge = Judge(reg, job.a, job.b)
     gc.freeze()
