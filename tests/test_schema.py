@@ -42,7 +42,7 @@ def test_the_schemas_named_are_the_shapes_and_the_committed_files() -> None:
     from attest_rules.tools.schemas import SHAPE_NAMES
     from attest_rules.tools.shapes import SHAPES
 
-    assert SHAPE_NAMES == tuple(SHAPES)
+    assert tuple(SHAPES) == SHAPE_NAMES
     committed = {p.name for p in (ROOT / "spec").glob("*.schema.json")}
     assert committed == {schema_file(name) for name in SCHEMAS}
 
