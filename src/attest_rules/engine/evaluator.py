@@ -119,19 +119,24 @@ class Evaluator:
         through the closures (``_question``), which say what is missing."""
         if self.reference:
             return [self._question(q, facts, sp, on) for q in self.book.questions]
-        days: tuple[Any, ...] | None = None
-        if on is None:
+        selection, plans, traced = sp.version_of.selection, sp.plans, self._traced
+        # each distinct event's day and selection (the versions in force on it), found once a
+        # case, not once a question: None where its day is not known
+        known: list[tuple[dt.date, Selection] | None] | tuple[tuple[dt.date, Selection], ...]
+        if on is not None:
+            known = ((on, selection(on)),) * sp.event_count
+        else:
             try:
                 days = sp.events(facts, sp.choices, self.calendar, sp.readings)
             except AttestRulesError:
-                days = None
+                days = (None,) * sp.event_count
+            known = [None if day is None else (day, selection(day)) for day in days]
         out: list[Answer] = []
         gates: tuple[Any, ...] | None = None
-        selection, plans, traced = sp.version_of.selection, sp.plans, self._traced
         for n, (q, event) in enumerate(sp.questions):
-            day = on if on is not None else (days[event] if days is not None else None)
-            if day is not None:
-                sel = selection(day)
+            found = known[event]
+            if found is not None:
+                day, sel = found
                 versions = sel.versions
                 if versions is None or versions[1] is not None:  # not in force, or a window
                     out.append(self._on(q, sel, facts, sp))
@@ -149,10 +154,9 @@ class Evaluator:
                 except AttestRulesError:
                     gates = (None,) * len(sp.questions)
             if gates[n] is False:  # the event did not happen: as _question would answer
-                reason = sp.did_not_happen[n]
-                title = sp.titles[q]
+                # positionally, in Answer's field order (see _traced)
                 out.append(
-                    Answer(question=q, title=title, status="not_applicable", reasons=[reason])
+                    Answer(q, sp.titles[q], "not_applicable", None, {}, [], [sp.did_not_happen[n]])
                 )
             else:
                 out.append(self._question(q, facts, sp, on))

@@ -169,6 +169,7 @@ class Specialised:
         )
         self.titles = {q: book.title(q, lang) for q in book.questions}
         self.questions = tuple(event_index(book).items())
+        self.event_count = len({event for _, event in self.questions})
 
     @functools.cached_property
     def case(self) -> FastCase:
