@@ -8,8 +8,11 @@ grammar: lark is then never imported).
 * **Data, never code.** JSON, read strictly; no pickle, no marshal. What it holds goes through
   the same checks as a spec read from YAML: its data is validated by the spec's model, its
   expressions' nodes are checked as the parser would build them (``nodes.from_data``) before
-  any code is generated from them. An entry that is not as written (cut short, edited, of
-  another version) is ignored and replaced.
+  any code is generated from them. An entry that is not as written (cut short, damaged, of
+  another version) is ignored and replaced. An entry edited into another well-formed spec is
+  not told from the one written: its content is checked for its shape, not derived again
+  from the spec's bytes (that is the work the cache saves), so the folder is trusted as the
+  user's own; ``ATTEST_RULES_CACHE=off`` reads every spec from its YAML.
 * **Safe to delete.** The folder is ``$ATTEST_RULES_CACHE`` if set (``off`` turns the cache
   off), else ``$XDG_CACHE_HOME/attest_rules``, else ``~/.cache/attest_rules``. A folder that
   cannot be written only means no cache: nothing fails for it.
