@@ -248,3 +248,62 @@ def test_the_collector_runs_again_after_a_load_good_or_bad(folder: Path) -> None
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _poisoned(folder: Path) -> None:
+    """The bundled spec's cache entry edited into another well-formed spec: rules.3's Kazakh
+    text changed, which the entry's shape does not tell."""
+    raw = SPEC.read_bytes()
+    _load(raw)
+    entry = _entry(folder, raw)
+    written = json.loads(entry.read_text(encoding="utf-8"))
+    found = []
+
+    def edit(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: edit(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [edit(v) for v in value]
+        if isinstance(value, str) and value.lstrip().startswith("Әлеуметтік қызметкерлер аттест"):
+            found.append(value)
+            return "ӨЗГЕРТІЛГЕН " + value
+        return value
+
+    written["data"] = edit(written["data"])
+    assert found, "rules.3's text is in the entry"
+    entry.write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")
+
+
+def test_replay_and_the_service_read_the_spec_from_its_yaml_not_the_cache(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An audit does not rest on the cache folder: a record written from the spec replays
+    against the spec's YAML even where an entry was edited into another well-formed spec,
+    which a command reading the cache serves (so the edit is one that shows)."""
+    from attest_rules.cli.app import main
+    from attest_rules.engine.regulation import load
+
+    example = str(ROOT / "examples" / "quorate-session-2025.yaml")
+    record = tmp_path / "record.json"
+    assert main(["evaluate", "--format", "json", example]) == 0
+    record.write_text(capsys.readouterr().out, encoding="utf-8")
+    _poisoned(folder)
+    assert main(["evaluate", "--format", "json", example]) == 0  # the cache's edit shows
+    assert "ӨЗГЕРТІЛГЕН" in capsys.readouterr().out
+    assert main(["replay", str(record)]) == 0, capsys.readouterr().out
+    assert "ӨЗГЕРТІЛГЕН" not in str(load(cached=False).as_of("2025-03-03").provision("rules.3"))
+    pytest.importorskip("fastapi")
+    import anyio
+    import httpx
+
+    from attest_rules.service.app import app_from_env
+
+    async def served() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app_from_env())
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            return await client.get("/regulation", params={"on": "2025-03-03", "id": "rules.3"})
+
+    shown = anyio.run(served)
+    assert shown.status_code == 200
+    assert "аттестаттаудан" in shown.text
+    assert "ӨЗГЕРТІЛГЕН" not in shown.text

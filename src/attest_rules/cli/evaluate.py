@@ -232,7 +232,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from attest_rules.engine.records import as_record, read_record_data, render_replay, replay
     from attest_rules.tools.payloads import replay_json
 
-    reg = load(args.spec)
+    reg = load(args.spec, cached=False)  # an audit: the spec's YAML alone, not the cache folder
     data = read_record_data(args.record)
     result = replay(reg, as_record(data, args.record), data)
     if args.format == "json":

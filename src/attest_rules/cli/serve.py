@@ -28,7 +28,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["ATTEST_RULES_SPEC"] = args.spec or ""
         os.environ["ATTEST_RULES_MAX_BODY"] = str(args.max_body)
         os.environ["ATTEST_RULES_TIMEOUT"] = str(args.timeout)
-        load(args.spec)  # a bad spec is refused here, with its located errors, not per worker
+        # a bad spec is refused here, with its located errors, not per worker; a service reads
+        # its spec from the YAML alone, never from the cache folder (its start is paid once)
+        load(args.spec, cached=False)
         uvicorn.run(
             "attest_rules.service.app:app_from_env",
             factory=True,
@@ -38,7 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
         )
         return 0
-    app = create_app(load(args.spec), limits)
+    app = create_app(load(args.spec, cached=False), limits)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

@@ -58,13 +58,16 @@ class Regulation(LoadedSpec):
         return self.facts.parse(data, source)
 
 
-def load(path: str | Path | None = None) -> Regulation:
+def load(path: str | Path | None = None, *, cached: bool = True) -> Regulation:
     """Load and check a regulation spec (the bundled Order No. 210 spec by default).
+
+    ``cached=False``: read from the spec's YAML alone, whatever the cache folder holds (what
+    ``replay`` and the service do; see ``spec.cache``).
 
     Raises ``SpecError`` listing every problem found, each with file, line, column and the
     path inside the document.
     """
-    return load_spec(Regulation, path)
+    return load_spec(Regulation, path, cached=cached)
 
 
 def load_bytes(raw: bytes, name: str = "<spec>") -> Regulation:

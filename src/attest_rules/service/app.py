@@ -672,4 +672,6 @@ def app_from_env() -> FastAPI:
         max_body=int(os.environ.get("ATTEST_RULES_MAX_BODY", Limits.max_body)),
         timeout=float(os.environ.get("ATTEST_RULES_TIMEOUT", Limits.timeout)),
     )
-    return create_app(load(os.environ.get("ATTEST_RULES_SPEC") or None), limits)
+    # the spec read from its YAML alone, never from the cache folder: a service's start is paid
+    # once, and what it answers does not rest on a folder of the user's
+    return create_app(load(os.environ.get("ATTEST_RULES_SPEC") or None, cached=False), limits)

@@ -28,14 +28,15 @@ from attest_rules.spec.rulebook import build_rulebook
 S = TypeVar("S", bound=LoadedSpec)
 
 
-def load_spec(kind: type[S], path: str | Path | None = None) -> S:
-    """Load and check a regulation spec (the bundled one by default) as a ``kind``.
+def load_spec(kind: type[S], path: str | Path | None = None, *, cached: bool = True) -> S:
+    """Load and check a regulation spec (the bundled one by default) as a ``kind``; with
+    ``cached`` (``load_spec_bytes``).
 
     Raises ``SpecError`` listing every problem found, each with file, line, column and the
     path inside the document.
     """
     spec_path = Path(path) if path is not None else bundled_spec_path()
-    return load_spec_bytes(kind, read_file(spec_path), input_name(spec_path))
+    return load_spec_bytes(kind, read_file(spec_path), input_name(spec_path), cached=cached)
 
 
 def load_spec_bytes(kind: type[S], raw: bytes, name: str = "<spec>", *, cached: bool = True) -> S:
