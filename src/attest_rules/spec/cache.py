@@ -12,9 +12,9 @@ grammar: lark is then never imported).
   another version) is ignored and replaced. An entry edited into another well-formed spec is
   not told from the one written: its content is checked for its shape, not derived again
   from the spec's bytes (that is the work the cache saves), so the folder is trusted as the
-  user's own. What an audit or a service rests on never comes from it: ``replay`` and the
-  service read their spec from its YAML (``load(..., cached=False)``), and
-  ``ATTEST_RULES_CACHE=off`` does so for every command.
+  user's own. ``replay`` and the service read their spec from its YAML
+  (``load(..., cached=False)``), never from an entry; ``ATTEST_RULES_CACHE=off`` turns the
+  whole folder off (the holidays table and the CLDR's names too) for every command.
 * **Safe to delete.** The folder is ``$ATTEST_RULES_CACHE`` if set (``off`` turns the cache
   off), else ``$XDG_CACHE_HOME/attest_rules``, else ``~/.cache/attest_rules``. A folder that
   cannot be written only means no cache: nothing fails for it.
