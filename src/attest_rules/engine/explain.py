@@ -20,7 +20,6 @@ evaluate. It is a search, not a proof: a fact it does not show deciding may stil
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Mapping
@@ -244,16 +243,8 @@ class _Search:
     # ---- evaluating a completion ----------------------------------------------------------
 
     def _apply(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        facts = copy.deepcopy(self.facts)
-        for path, value in values.items():
-            *heads, last = path.split(".")
-            node = facts
-            for name in heads:
-                if node.get(name) is None:
-                    node[name] = {}
-                node = node[name]
-            node[last] = value
-        return facts
+        """The case's facts with ``values`` set (``apply``)."""
+        return apply(self.facts, values)
 
     def _consistent(self, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """The case's facts with ``values`` added, where they contradict none of its
@@ -485,6 +476,33 @@ def _lists(facts: Any) -> list[tuple[str, ...]]:
 
 def _dates(facts: Any) -> Iterator[dt.date]:
     return (v for v in _nodes(facts) if isinstance(v, dt.date))
+
+
+def apply(facts: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``facts`` with each dotted path of ``values`` set to its value (a section that is none
+    opened as an empty one), as a deep copy with the values set gives it. Only the records on
+    a path are copied; the rest is shared with ``facts``, which is not changed (a search sets
+    values thousands of times on a case, which nothing changes in place: a deep copy each time
+    was most of ``evaluate --explain``'s time)."""
+    out = dict(facts)
+    fresh = {id(out)}  # the records made for this call, which may be written
+    for path, value in values.items():
+        *heads, last = path.split(".")
+        node = out
+        for name in heads:
+            child = node.get(name)
+            if child is None:
+                child = {}
+            elif id(child) in fresh:
+                node = child
+                continue
+            else:
+                child = dict(child)
+            fresh.add(id(child))
+            node[name] = child
+            node = child
+        node[last] = value
+    return out
 
 
 def _json(value: Any) -> Any:
