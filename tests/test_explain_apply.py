@@ -11,7 +11,12 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attest_rules.engine.explain import apply
+import attest_rules
+from attest_rules.engine.evaluator import Evaluator
+from attest_rules.engine.explain import _Search, apply
+from attest_rules.lang.types import ListOf, Record
+
+from .strategies import cases
 
 NAMES = st.sampled_from(["a", "b", "c", "d"])
 LEAVES = st.one_of(
@@ -71,3 +76,58 @@ def test_apply_is_a_deep_copy_with_the_values_set(
             theirs = theirs.get(name) if isinstance(theirs, dict) else None
             if isinstance(mine, dict) and isinstance(theirs, dict):
                 assert mine is not theirs
+
+
+# ---- the search's completions, checked by the generated constraints -----------------------
+
+REG = attest_rules.load()
+EVALUATOR = Evaluator(REG)
+
+
+def _leaves(record: Record, prefix: str = "") -> list[str]:
+    """Every fact's path that is not inside a list's items."""
+    out: list[str] = []
+    for name, kind in record.fields:
+        path = f"{prefix}{name}"
+        if isinstance(kind, Record):
+            out += _leaves(kind, path + ".")
+        elif not isinstance(kind, ListOf) or not isinstance(kind.item, Record):
+            out.append(path)
+    return out
+
+
+LEAVES_OF_SPEC = _leaves(REG.facts.record)
+
+
+@given(
+    cases(),
+    st.lists(st.sampled_from(LEAVES_OF_SPEC), max_size=8),
+    st.lists(st.tuples(st.sampled_from(LEAVES_OF_SPEC), st.integers(0, 50)), max_size=3),
+)
+def test_a_completion_is_checked_by_the_generated_constraints_as_by_the_reference(
+    data: dict[str, Any], removed: list[str], chosen: list[tuple[str, int]]
+) -> None:
+    """The search checks each completion by the generated constraint check, on facts in the
+    model's form (a record a value opens holds every field, unknown but the value's); the
+    reference closures on the facts with only the values set say the same of them."""
+    for path in removed:  # facts the case does not give
+        section, *rest = path.split(".")
+        if rest and isinstance(data.get(section), dict):
+            data[section].pop(rest[0], None)
+        elif not rest:
+            data.pop(section, None)
+    try:
+        case = REG.parse_case(data)
+    except attest_rules.FactsError:
+        return
+    search = _Search(EVALUATOR, case, REG.rulebook.questions[0], None, None, 400)
+    values = {}
+    for path, pick in chosen:
+        candidates = search.candidates(path)
+        if candidates:
+            values[path] = candidates[pick % len(candidates)]
+    filled = search._apply(values)
+    assert REG.facts.problems(filled) == REG.facts.problems(
+        apply(search.facts, values), reference=True
+    )
+    assert REG.facts.problems(filled, reference=True) == REG.facts.problems(filled)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -243,15 +243,22 @@ class _Search:
     # ---- evaluating a completion ----------------------------------------------------------
 
     def _apply(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The case's facts with ``values`` set (``apply``)."""
-        return apply(self.facts, values)
+        """The case's facts with ``values`` set (``apply``): in the form the facts model
+        gives, a record a value opens holding each of its fields, unknown but the value's."""
+        return apply(self.facts, values, self._blank)
+
+    def _blank(self, path: str) -> dict[str, Any]:
+        """The record at ``path`` as the facts model gives one given empty: every field
+        unknown."""
+        kind = type_at(self.record, path)
+        return {name: None for name, _ in kind.fields} if isinstance(kind, Record) else {}
 
     def _consistent(self, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """The case's facts with ``values`` added, where they contradict none of its
-        constraints (else no real case could have them)."""
-        facts = self._apply(values)  # a section it opens holds only what it was given: the
-        # reference closures read it (the generated check expects every field of a section)
-        return None if self.reg.facts.problems(facts, reference=True) else facts
+        constraints (else no real case could have them): by the generated check, as a case
+        read is checked (the facts are in the model's form, every field of a record there)."""
+        facts = self._apply(values)
+        return None if self.reg.facts.problems(facts) else facts
 
     def _answer(
         self, values: Mapping[str, Any], checked: dict[str, Any] | None = None
@@ -478,21 +485,26 @@ def _dates(facts: Any) -> Iterator[dt.date]:
     return (v for v in _nodes(facts) if isinstance(v, dt.date))
 
 
-def apply(facts: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """``facts`` with each dotted path of ``values`` set to its value (a section that is none
-    opened as an empty one), as a deep copy with the values set gives it. Only the records on
-    a path are copied; the rest is shared with ``facts``, which is not changed (a search sets
-    values thousands of times on a case, which nothing changes in place: a deep copy each time
-    was most of ``evaluate --explain``'s time)."""
+def apply(
+    facts: Mapping[str, Any],
+    values: Mapping[str, Any],
+    blank: Callable[[str], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """``facts`` with each dotted path of ``values`` set to its value, as a deep copy with the
+    values set gives it; a record on a path that is none is opened as ``blank`` gives it for
+    its path (empty without). Only the records on a path are copied; the rest is shared with
+    ``facts``, which is not changed (a search sets values thousands of times on a case, which
+    nothing changes in place: a deep copy each time was most of ``evaluate --explain``'s
+    time)."""
     out = dict(facts)
     fresh = {id(out)}  # the records made for this call, which may be written
     for path, value in values.items():
         *heads, last = path.split(".")
         node = out
-        for name in heads:
+        for depth, name in enumerate(heads):
             child = node.get(name)
             if child is None:
-                child = {}
+                child = {} if blank is None else blank(".".join(heads[: depth + 1]))
             elif id(child) in fresh:
                 node = child
                 continue
