@@ -27,11 +27,9 @@ LANGS = ("kk", "ru", "en")
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     where = tmp_path / "cache"
     monkeypatch.setenv("ATTEST_RULES_CACHE", str(where))
-    cldr.language_codes.cache_clear()
-    cldr.weekday_names.cache_clear()
+    _again()
     yield where
-    cldr.language_codes.cache_clear()
-    cldr.weekday_names.cache_clear()
+    _again()
 
 
 def _entries(folder: Path, kind: str) -> list[Path]:
@@ -39,6 +37,7 @@ def _entries(folder: Path, kind: str) -> list[Path]:
 
 
 def _again() -> None:
+    """The names asked for again: from the cache folder, or Babel."""
     cldr.language_codes.cache_clear()
     cldr.weekday_names.cache_clear()
 

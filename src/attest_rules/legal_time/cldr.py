@@ -29,8 +29,8 @@ from attest_rules.resources import read_cache_file
 from attest_rules.version import __version__
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-"""An ISO 639 code as a language fact takes it: two or three small letters."""
-_LOCALE = re.compile(r"^[a-z]{2,3}$")  # a locale whose data is its own file and root's
+"""An ISO 639 code as a language fact takes it: two or three small letters. A locale of this
+form (kk, ru, en) has its data in its own file over root's, which is what ``_key`` keys."""
 
 
 def language_codes_from_babel() -> frozenset[str]:
@@ -112,7 +112,7 @@ def _key(locale: str) -> str | None:
     """Babel's data for ``locale`` as installed: its folder, and the size and time of change of
     the locale's file and root's (which every locale inherits); ``None`` where a locale is not
     one file over root, or the files are not where they are looked for."""
-    if not _LOCALE.match(locale):
+    if not LANGUAGE_CODE.match(locale):
         return None
     try:
         found = importlib.util.find_spec("babel")

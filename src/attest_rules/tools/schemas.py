@@ -81,23 +81,24 @@ def schema(name: str, reg: LoadedSpec | None = None) -> dict[str, Any]:
         generated = {"$schema": "https://json-schema.org/draft/2020-12/schema", **generated}
         generated.setdefault("title", f"attest_rules {name}")
     else:
-        generated = _pointed(_model(name, reg).model_json_schema())
+        from attest_rules.tools.casefiles import FACTS_MARK
+
+        generated = _pointed(_model(name, reg).model_json_schema(), FACTS_MARK)
     # no "$id": there is no published address, and an unresolvable one sends a validator to
     # the network; without it, "case.schema.json" resolves beside the file it is read from
     return generated
 
 
-def _pointed(value: Any) -> Any:
-    """A case file's facts pointed at the case schema (``case.schema.json``, beside it)."""
-    from attest_rules.tools.casefiles import FACTS_MARK
-
+def _pointed(value: Any, mark: str) -> Any:
+    """A case file's facts (a schema ``mark`` names) pointed at the case schema
+    (``case.schema.json``, beside it)."""
     if isinstance(value, dict):
-        if value.get(FACTS_MARK):
+        if value.get(mark):
             said = {k: value[k] for k in ("description", "title") if k in value}
             return {"$ref": FILES["case"], **said}
-        return {k: _pointed(v) for k, v in value.items()}
+        return {k: _pointed(v, mark) for k, v in value.items()}
     if isinstance(value, list):
-        return [_pointed(v) for v in value]
+        return [_pointed(v, mark) for v in value]
     return value
 
 
