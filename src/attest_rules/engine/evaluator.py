@@ -71,6 +71,8 @@ class Evaluator:
         self.calendar = calendar or kz_calendar()
         self._specialised: dict[tuple[tuple[tuple[str, str], ...], str], Specialised] = {}
         self._last: Specialised | None = None  # the one used last: a batch keeps its choices
+        self._defaults: Specialised | None = None  # the one for the spec's defaults (read-only)
+        self._slow = self._decide_slowly  # the answers-only driver's fallback, bound once
         self._case_bounds: tuple[Mapping[str, Any], CaseBounds] | None = None
         self._cite_cache: dict[tuple[str, tuple[str, ...]], list[Citation]] = {}
         self._date_cache: dict[
@@ -210,14 +212,17 @@ class Evaluator:
 
         Each rule runs as generated straight-line code while every fact it touches is known,
         and falls back to the three-valued closures the moment one is not."""
-        chosen = choices if choices is not None else self.reg.defaults
-        sp = self._for(chosen)
+        if choices is None:  # the defaults, the common case: no choices to compare
+            sp = self._defaults
+            if sp is None:
+                sp = self._defaults = self._for(self.reg.defaults)
+            chosen: Mapping[str, str] = sp.choices
+        else:
+            chosen, sp = choices, self._for(choices)
         self._case_bounds = None  # a new case: its facts' bounds are computed afresh
         try:
             versions = sp.version_of.ids
-            return sp.case(
-                facts, chosen, self.calendar, sp.readings, on, versions, self._decide_slowly
-            )
+            return sp.case(facts, chosen, self.calendar, sp.readings, on, versions, self._slow)
         except AttestRulesError:  # a date legal time cannot compute: the closures say which
             return {q: self._decide_slowly(q, facts, on, chosen) for q in self.book.questions}
 

@@ -24,30 +24,52 @@ from attest_rules.lang.syntax import Node
 from attest_rules.lang.types import BOOL, DATE, INT, STR, Enum
 from attest_rules.legal_time import Readings
 from attest_rules.spec.model import OutcomeSpec, said_in
-from attest_rules.spec.rulebook import CompiledRule, Rulebook
+from attest_rules.spec.rulebook import CompiledRule, Let, Rulebook
 
 FastCase = Callable[..., dict[str, tuple[str, str | None]]]
 SIGNATURE = "(f, ch, cal, rd)"
 DRIVER = "(f, ch, cal, rd, on, V, S)"
 
 
-def _lets_used(rule: CompiledRule, choices: Mapping[str, str]) -> set[str]:
-    """The named values an outcome needs under ``choices``, directly or through another named
-    value: only these are computed on the answers-only path (``evaluate`` reports them all)."""
+def _refs(rule: CompiledRule, node: Node | None) -> set[str]:
+    """The named values of ``rule`` that ``node`` reads directly."""
+    if node is None:
+        return set()
     names = {let.name for let in rule.lets}
+    return {n.args[0] for n in node.walk() if n.op == "path" and n.args[0] in names}
 
-    def refs(node: Node | None) -> set[str]:
-        if node is None:
-            return set()
-        return {n.args[0] for n in node.walk() if n.op == "path" and n.args[0] in names}
 
-    used: set[str] = set()
-    for _, when in rule.outcomes:
-        used |= refs(when.node if when is not None else None)
+def _let_nodes(let: Let, choices: Mapping[str, str] | None) -> list[Node]:
+    """What a named value's code evaluates: the chosen reading, or every reading where the
+    choice is read at run time."""
+    if let.value is not None or choices is not None:
+        return [let.chosen(choices or {}).node]
+    return [case.node for _, case in let.cases]
+
+
+def _needed(rule: CompiledRule, choices: Mapping[str, str] | None, node: Node | None) -> set[str]:
+    """The named values ``node`` needs under ``choices``, directly or through another named
+    value."""
+    used = _refs(rule, node)
     for let in reversed(rule.lets):  # a value only refers to values defined before it
         if let.name in used:
-            used |= refs(let.chosen(choices).node)
+            for sub in _let_nodes(let, choices):
+                used |= _refs(rule, sub)
     return used
+
+
+def _let_code(
+    let: Let, gen: Generator, choices: Mapping[str, str] | None, lets: frozenset[str]
+) -> str:
+    """A named value's expression: the chosen reading, or, without ``choices``, each reading
+    under a test of ``ch``."""
+    if let.value is not None or choices is not None:
+        return gen.expr(let.chosen(choices or {}).node, lets, frozenset())
+    code = "None"
+    for choice, case in reversed(let.cases):
+        value = gen.expr(case.node, lets, frozenset())
+        code = f"({value} if ch[{let.by!r}] == {choice!r} else {code})"
+    return code
 
 
 def rule_code(
@@ -62,9 +84,12 @@ def rule_code(
     """The one generator of a rule's code, with a trace switch: the statements deciding
     ``rule``, as the closures decide it (``decide``).
 
-    * ``trace=False`` (answers only): set ``target`` to the (status, outcome id). With
-      ``choices``, specialised to them: each choice-dependent value is the chosen reading only,
-      and values no outcome needs are left out. Without, the choice is read from ``ch``.
+    * ``trace=False`` (answers only): set ``target`` to the (status, outcome id). Each named
+      value is computed just before the first outcome's condition that needs it, so a value
+      only a later outcome reads is not computed where an earlier one holds; an each that is
+      always evaluated is a loop (``Generator.lowered``). With ``choices``, specialised to
+      them: each choice-dependent value is the chosen reading only. Without, the choice is
+      read from ``ch``.
     * ``trace=True``: ``return`` the index of the outcome that holds (-1 where the rule does not
       apply), the answer's ``values`` and ``reasons`` for it, the dates computed with their
       explanations (``DT``, as the closures record them), and the citations of its
@@ -72,49 +97,39 @@ def rule_code(
       reports them all. The reasons are in ``lang``, as the spec words them.
 
     Either way an unknown fact raises ``Unknown`` (a condition's too): the closures decide
-    what a rule over unknown facts gives."""
+    what a rule over unknown facts gives. Computing fewer values, or computing them later, can
+    only raise it less often: where the closures reach an outcome, every value its condition
+    and the conditions before it read is known."""
     if rule.spec.undetermined is not None:
         assert not trace  # noqa: S101 - a traced answer of an unknown wording is planned
         return [f"{target} = ('undetermined', None)"]
+    if not trace:
+        outer, gen.pre = gen.pre, []
+        try:
+            return _answer_code(rule, gen, choices, target)
+        finally:
+            gen.pre = outer
     lines: list[str] = []
     pad = ""
     if rule.applies is not None:
         applies = gen.expr(rule.applies.node, frozenset(), frozenset())
-        not_applying = "return (-1, None, None, None, ())" if trace else f"{target} = NA"
-        lines += [f"if not {applies}:", f"    {not_applying}", "else:"]
+        lines += [f"if not {applies}:", "    return (-1, None, None, None, ())", "else:"]
         pad = "    "
     lets: frozenset[str] = frozenset()
-    if trace or choices is not None:
-        used = {let.name for let in rule.lets} if trace else _lets_used(rule, choices or {})
-    else:
-        used = {let.name for let in rule.lets}
     for let in rule.lets:
-        if let.name not in used:
-            continue
-        if let.value is not None or choices is not None:
-            code = gen.expr(let.chosen(choices or {}).node, lets, frozenset())
-        else:
-            code = "None"
-            for choice, case in reversed(let.cases):
-                value = gen.expr(case.node, lets, frozenset())
-                code = f"({value} if ch[{let.by!r}] == {choice!r} else {code})"
-        lines.append(f"{pad}{gen.let_name(let.name)} = {code}")
+        lines.append(f"{pad}{gen.let_name(let.name)} = {_let_code(let, gen, choices, lets)}")
         lets = lets | {let.name}
-    if trace:
-        lines.append(f"{pad}A1 = ()")  # the citations that apply when a condition holds
-        for cond, ids in rule.cite_when:
-            lines += [
-                f"{pad}if {gen.expr(cond.node, lets, frozenset())}:",
-                f"{pad}    A1 = A1 + {ids!r}",
-            ]
+    lines.append(f"{pad}A1 = ()")  # the citations that apply when a condition holds
+    for cond, ids in rule.cite_when:
+        lines += [
+            f"{pad}if {gen.expr(cond.node, lets, frozenset())}:",
+            f"{pad}    A1 = A1 + {ids!r}",
+        ]
     keyword = "if"
     for k, (outcome, when) in enumerate(rule.outcomes):
         node = when.node if when is not None else None
-        if trace:
-            setup, values, reasons = _rendering(rule, outcome, gen, lang)
-            result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
-        else:
-            result = [f"{target} = ({outcome.status!r}, {outcome.id!r})"]
+        setup, values, reasons = _rendering(rule, outcome, gen, lang)
+        result = [*setup, f"return ({k}, {values}, {reasons}, DT, A1)"]
         if node is None:  # the last outcome, which always holds
             if keyword == "elif":
                 lines.append(f"{pad}else:")
@@ -128,6 +143,46 @@ def rule_code(
     else:
         raise AssertionError(f"{rule.spec.id}: the last outcome always holds")  # pragma: no cover
     return lines
+
+
+def _answer_code(
+    rule: CompiledRule, gen: Generator, choices: Mapping[str, str] | None, target: str
+) -> list[str]:
+    """``rule_code``'s answers-only statements (``gen.pre`` collects the loops of each)."""
+    lines: list[str] = []
+    pad = ""
+    if rule.applies is not None:
+        applies = gen.expr(rule.applies.node, frozenset(), frozenset())
+        lines += [*gen.flush(), f"if not {applies}:", f"    {target} = NA", "else:"]
+        pad = "    "
+    in_scope = {
+        let.name: frozenset(x.name for x in rule.lets[:i]) for i, let in enumerate(rule.lets)
+    }
+    every = frozenset(in_scope)
+    done: set[str] = set()
+    chain = False  # an if/elif chain is open at ``pad``
+    for outcome, when in rule.outcomes:
+        result = f"{target} = ({outcome.status!r}, {outcome.id!r})"
+        if when is None:  # the last outcome, which always holds
+            lines += [f"{pad}else:", f"{pad}    {result}"] if chain else [f"{pad}{result}"]
+            return lines
+        need = _needed(rule, choices, when.node) - done
+        before: list[str] = []
+        for let in rule.lets:
+            if let.name in need:
+                code = _let_code(let, gen, choices, in_scope[let.name])
+                before += [*gen.flush(), f"{gen.let_name(let.name)} = {code}"]
+                done.add(let.name)
+        test = gen.expr(when.node, every, frozenset())
+        before += gen.flush()
+        if before and chain:  # statements before this test: the chain goes on inside an else
+            lines.append(f"{pad}else:")
+            pad += "    "
+        lines += [f"{pad}{line}" for line in before]
+        keyword = "elif" if chain and not before else "if"
+        lines += [f"{pad}{keyword} {test}:", f"{pad}    {result}"]
+        chain = True
+    raise AssertionError(f"{rule.spec.id}: the last outcome always holds")  # pragma: no cover
 
 
 def trace_source(

@@ -89,7 +89,7 @@ _PARAMS = ("f", "ch", "cal", "rd")
 # versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
 _NAME = re.compile(
-    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|DT)$"
+    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|W|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|DT)$"
 )
 _FUNCTIONS = ("rule", "event", "events", "gates", "case")  # what generated code may define
 _CALLABLE = re.compile(r"^[PQ]\d+$|^S$")
@@ -100,6 +100,8 @@ _ALLOWED_NODES = (
     ast.arg,
     ast.Return,
     ast.If,
+    ast.For,
+    ast.Break,
     ast.Assign,
     ast.Compare,
     ast.BoolOp,
@@ -160,6 +162,13 @@ class Generator:
         # hoisted out of its test, each (name, code)
         self._hoisted: tuple[frozenset[str], list[tuple[str, str]]] | None = None
         self.let_prefix = "L_"  # one per rule where several rules share a function
+        # answers only: statements to run before the one being generated, where an each that
+        # is always evaluated becomes a loop (see ``lowered``); None where it stays an
+        # expression
+        self.pre: list[str] | None = None
+        self._branch = (
+            0  # > 0 inside a part that may not be evaluated (an if's arms, and/or's right)
+        )
 
     def _date_function(self, name: str, term: Term) -> str:
         """A constant ``P<n>``: the date ``name(day, term)`` under the bound choices and
@@ -212,12 +221,22 @@ class Generator:
         if op == "neg":
             return f"(-{self.expr(args[0], lets, each)})"
         if op in ("and", "or"):
-            return f"({self.expr(args[0], lets, each)} {op} {self.expr(args[1], lets, each)})"
+            left = self.expr(args[0], lets, each)
+            return f"({left} {op} {self._guarded(args[1], lets, each)})"
         if op == "if":
-            cond, then, other = (self.expr(a, lets, each) for a in args)
+            cond = self.expr(args[0], lets, each)
+            then, other = (self._guarded(a, lets, each) for a in args[1:])
             return f"({then} if {cond} else {other})"
         if op == "each":
             func, var, source, cond = args
+            if (
+                self.pre is not None
+                and not self.trace
+                and not self._branch
+                and not self._iterable
+                and self._hoisted is None
+            ):
+                return self.lowered(func, var, source, cond, lets)
             loop, test = self.loop(var, source, cond, lets, each)
             if func == "count":  # a list is counted faster than a generator is summed
                 return f"len([1 {loop} if {test}])"
@@ -240,6 +259,53 @@ class Generator:
         if op in _CMP or op in ("+", "-", "*"):
             return f"({left} {op} {right})"
         raise CodegenError(f"no code for operator {op!r}")
+
+    def _guarded(self, node: Node, lets: frozenset[str], each: frozenset[str]) -> str:
+        """``node`` where it is evaluated only under a condition: an each in it stays an
+        expression (a loop before the statement would run it always)."""
+        self._branch += 1
+        try:
+            return self.expr(node, lets, each)
+        finally:
+            self._branch -= 1
+
+    def lowered(self, func: str, var: str, source: Node, cond: Node, lets: frozenset[str]) -> str:
+        """An each that is always evaluated, as a ``for`` loop among ``pre``'s statements
+        (answers only): a comprehension or a generator is a function of its own, called at
+        every evaluation, which costs more than the loop over a handful of items. Its value is
+        a name ``W<n>``. ``any`` and ``all`` stop at the first item that decides them, as the
+        builtins do; an unknown fact met in the loop raises ``Unknown`` as it would in the
+        expression."""
+        assert self.pre is not None  # noqa: S101 - only called where statements are collected
+        self._counter += 1
+        name = f"W{self._counter}"
+        source_code = self._iterable_expr(source, lets, frozenset())
+        outer, self._hoisted = self._hoisted, (frozenset({var}), [])
+        try:
+            test = self.expr(cond, lets, frozenset({var}))
+            sets = self._hoisted[1]
+        finally:
+            self._hoisted = outer
+        head = [f"{n} = {code}" for n, code in sets] + [f"for E_{var} in {source_code}:"]
+        if func == "count":
+            body = [f"{name} = 0", *head, f"    if {test}:", f"        {name} = {name} + 1"]
+        elif func == "any":
+            body = [f"{name} = False", *head, f"    if {test}:", f"        {name} = True"]
+            body.append("        break")
+        elif func == "all":
+            body = [f"{name} = True", *head, f"    if not {test}:", f"        {name} = False"]
+            body.append("        break")
+        else:
+            raise CodegenError(f"no code for {func}(each ...)")
+        self.pre += body
+        return name
+
+    def flush(self) -> list[str]:
+        """The statements collected for the one just generated, and an empty list for the next
+        (answers only)."""
+        assert self.pre is not None  # noqa: S101
+        out, self.pre = self.pre, []
+        return out
 
     def loop(
         self,
@@ -441,6 +507,8 @@ _CHECK_TYPES = (
         ast.Subscript,
         ast.Try,
         ast.ExceptHandler,
+        ast.For,
+        ast.Break,
         ast.Tuple,
         ast.List,
         ast.GeneratorExp,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
 from typing import Literal
 
 from attest_rules.errors import AttestRulesError, DocPath, SpecIssue
@@ -118,7 +119,10 @@ class LoadedSpec:
             i.id: i for i in document.interpretations
         }
         self.restorations: tuple[Restoration, ...] = tuple(document.restorations)
-        self.defaults: dict[str, str] = {i.id: i.default.id for i in document.interpretations}
+        # read-only: an evaluator keeps what it compiled for the defaults
+        self.defaults: Mapping[str, str] = MappingProxyType(
+            {i.id: i.default.id for i in document.interpretations}
+        )
         self.bindings = bindings or Bindings(document.interpretations)
 
     @property
