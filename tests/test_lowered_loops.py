@@ -1,6 +1,7 @@
-"""The answers-only code computes a rule's named values lazily and runs an ``each`` that is
-always evaluated as a ``for`` loop (``rule_code``, ``Generator.lowered``): held to the
-reference closures on generated rules.
+"""The forms of the answers-only code, held to the reference closures on generated rules: a
+rule's named values are computed lazily, an ``each`` that is always evaluated runs as a ``for``
+loop (``rule_code``, ``Generator.lowered``), and a legal-time date is read from the days its
+function remembers (``Generator._dated_call``).
 
 The vote rule of the bundled spec gets generated named values (numbers and truth values, each
 may use those before it, with ``count``, ``any`` and ``all`` over the votes and the members
@@ -12,9 +13,11 @@ closures' status and outcome.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +26,10 @@ from attest_rules import Regulation
 from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.fastpath import rule_code
 from attest_rules.errors import FactsError, SpecError
+from attest_rules.lang import codegen
 from attest_rules.lang.codegen import Generator
+from attest_rules.lang.syntax import parse as parse_expr
+from attest_rules.legal_time import Term, deadline, kz_calendar
 
 from .conftest import SPEC
 from .strategies import cases
@@ -185,3 +191,27 @@ def test_an_each_always_evaluated_is_a_loop_and_one_under_a_condition_is_not(
     assert "len([" not in code  # the counts are loops
     # chair_vote's second any() is in the else arm of an if: still an expression
     assert re.search(r"else \('against' if any\(", code)
+
+
+def test_a_date_function_remembers_a_bounded_number_of_days(
+    reg: Regulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers only, a legal-time date is read from the day's remembered date before its
+    function is called (``Generator._dated_call``); the days kept start again past the bound,
+    and a date computed again is the same."""
+    monkeypatch.setattr(codegen, "REMEMBERED_DAYS", 5)
+    readings, calendar = reg.bindings.readings(reg.defaults), kz_calendar()
+    gen = Generator(reg.rulebook.facts, (readings, calendar))
+    code = gen.expr(parse_expr("deadline(session.date, 3 working days)"), frozenset(), frozenset())
+    assert re.fullmatch(r"\(C(\d+)\[_d\] if \(_d := .*\) in C\1 else P\1\(_d\)\)", code), code
+    (name,) = [n for n in gen.consts if n.startswith("P")]
+    function, days = gen.consts[name], gen.consts["C" + name[1:]]
+    first = dt.date(2025, 1, 6)
+    dates = [function(first + dt.timedelta(days=i)) for i in range(12)]
+    assert 0 < len(days) <= 5
+    assert dates == [function(first + dt.timedelta(days=i)) for i in range(12)]
+    term = Term.parse("3 working days")
+    assert dates == [
+        deadline(first + dt.timedelta(days=i), term, readings=readings, calendar=calendar).date
+        for i in range(12)
+    ]

@@ -358,13 +358,21 @@ def case_source(
         else:
             gate = gen.expr(selector.applies.node, frozenset(), frozenset())
             lines.append(f"            {answer} = {slow} if {gate} else NA")
-        for i, (vid, table) in enumerate(book.by_version.items()):
+        # the versions that keep a question's rule unchanged share one branch; where every
+        # version does, it is taken whenever a version is in force (its id is not '')
+        kept: dict[int, tuple[CompiledRule, list[str]]] = {}
+        for vid, table in book.by_version.items():
             version_rule = table.get(q)
             if version_rule is not None:
-                gen.let_prefix = f"L{n}v{i}_"  # each rule's values apart from the others'
-                lines.append(f"        elif V{ev} == {vid!r}:")
-                body = rule_code(version_rule, gen, choices, trace=False, target=answer)
-                lines += ["            " + line for line in body]
+                kept.setdefault(id(version_rule), (version_rule, []))[1].append(vid)
+        for i, (version_rule, vids) in enumerate(kept.values()):
+            gen.let_prefix = f"L{n}v{i}_"  # each rule's values apart from the others'
+            if len(vids) == len(book.by_version):
+                lines.append(f"        elif V{ev}:")
+            else:
+                lines.append(f"        elif {' or '.join(f'V{ev} == {v!r}' for v in vids)}:")
+            body = rule_code(version_rule, gen, choices, trace=False, target=answer)
+            lines += ["            " + line for line in body]
         lines += [
             "        else:",
             f"            {answer} = NA",

@@ -89,10 +89,13 @@ _PARAMS = ("f", "ch", "cal", "rd")
 # versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
 _NAME = re.compile(
-    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|W|P|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|DT)$"
+    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|W|P|C|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|_d|DT)$"
 )
 _FUNCTIONS = ("rule", "event", "events", "gates", "case")  # what generated code may define
 _CALLABLE = re.compile(r"^[PQ]\d+$|^S$")
+_BY_DAY = re.compile(r"^V$|^C\d+$")
+REMEMBERED_DAYS = 1 << 12
+"""Days a generated date function remembers, answers only: past this many, it starts again."""
 _ALLOWED_NODES = (
     ast.Module,
     ast.FunctionDef,
@@ -173,22 +176,41 @@ class Generator:
     def _date_function(self, name: str, term: Term) -> str:
         """A constant ``P<n>``: the date ``name(day, term)`` under the bound choices and
         calendar, as a function of the day alone, remembered per day (bounded). Traced, a
-        ``Q<n>`` giving the date with its explanation."""
+        ``Q<n>`` giving the date with its explanation. Answers only, ``C<n>`` is ``P<n>``'s
+        dict of the days it remembers, which the code reads before calling it (``_dated_call``):
+        a dict lookup in line costs less than a call through ``functools.lru_cache``."""
         key = (name, term, self.trace)
         if key not in self._date_functions:
             assert self.bound is not None  # noqa: S101 - only called when bound
             rd, cal = self.bound
+            if self.trace:
 
-            def computed(day: dt.date) -> Any:
-                return _dated(name, day, term, rd, cal)
+                def computed(day: dt.date) -> Any:
+                    return _dated(name, day, term, rd, cal)
 
-            def date_of(day: dt.date) -> dt.date:
-                return _dated(name, day, term, rd, cal).date
+                cached = functools.lru_cache(maxsize=1 << 12)(computed)
+                self._date_functions[key] = self._const("Q", cached)
+            else:
+                remembered: dict[dt.date, dt.date] = {}
 
-            prefix, function = ("Q", computed) if self.trace else ("P", date_of)
-            cached = functools.lru_cache(maxsize=1 << 12)(function)
-            self._date_functions[key] = self._const(prefix, cached)
+                def date_of(day: dt.date) -> dt.date:
+                    if len(remembered) >= REMEMBERED_DAYS:  # a long batch in constant memory
+                        remembered.clear()
+                    found = remembered[day] = _dated(name, day, term, rd, cal).date
+                    return found
+
+                function = self._const("P", date_of)
+                self.consts[f"C{function[1:]}"] = remembered
+                self._date_functions[key] = function
         return self._date_functions[key]
+
+    def _dated_call(self, function: str, day: str) -> str:
+        """``function(day)``, answers only: the day's date read from ``C<n>`` when remembered
+        (no call), where an assignment expression is allowed."""
+        if self.trace or self._iterable:
+            return f"{function}({day})"
+        days = f"C{function[1:]}"
+        return f"({days}[_d] if (_d := {day}) in {days} else {function}(_d))"
 
     def let_name(self, name: str) -> str:
         return f"{self.let_prefix}{name}"
@@ -397,7 +419,7 @@ class Generator:
         if name in ("earliest", "deadline", "deadline_on_receipt", "validity_end"):
             term = arg_nodes[1]
             if self.bound is not None and term.op == "lit":  # a function of the day alone
-                code = f"{self._date_function(name, term.args[0])}({args[0]})"
+                code = self._dated_call(self._date_function(name, term.args[0]), args[0])
             else:
                 helper = "_cd" if self.trace else "_day"
                 code = f"{helper}({name!r}, {args[0]}, {args[1]}, rd, cal)"
@@ -450,7 +472,8 @@ def check_source(source: str) -> ast.Module:
                 names_ok.add(node.id)
         elif isinstance(node, ast.Subscript):
             by_name = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
-            by_day = isinstance(node.value, ast.Name) and node.value.id == "V"  # the driver's
+            # by day: the driver's versions (V), a date function's remembered days (C<n>)
+            by_day = isinstance(node.value, ast.Name) and _BY_DAY.match(node.value.id) is not None
             if not (by_name or by_day):
                 raise CodegenError("generated code indexes with something other than a fact name")
         elif isinstance(node, ast.Call):
