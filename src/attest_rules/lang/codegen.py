@@ -169,9 +169,10 @@ class Generator:
         # is always evaluated becomes a loop (see ``lowered``); None where it stays an
         # expression
         self.pre: list[str] | None = None
-        self._branch = (
-            0  # > 0 inside a part that may not be evaluated (an if's arms, and/or's right)
-        )
+        # > 0 inside a part that may not be evaluated (an if's arms, and/or's right side)
+        self._branch = 0
+        # fact paths read into names before the expression (``read_first``): path → name
+        self._read: dict[tuple[str, ...], str] = {}
 
     def _date_function(self, name: str, term: Term) -> str:
         """A constant ``P<n>``: the date ``name(day, term)`` under the bound choices and
@@ -361,8 +362,44 @@ class Generator:
                 return False
         return True
 
+    def read_first(self, node: Node) -> tuple[list[tuple[str, str]], str] | None:
+        """``node`` as an expression over its facts read first, each into a name that is None
+        where the fact is unknown (``optional``): (name, reading) for each fact, and the
+        expression, to be evaluated only where none of them is None. For a three-valued check
+        where an unknown fact is common (a constraint's part): testing for None costs less
+        than raising ``Unknown`` and catching it. None where ``node`` reads a fact only under a
+        condition (an ``if``, ``and``, ``or``), which an unknown would not always leave
+        unknown; an each's items are read in its loop as before (its source first)."""
+        paths: list[tuple[str, ...]] = []
+
+        def visit(n: Node) -> bool:
+            if n.op in ("if", "and", "or"):
+                return False
+            if n.op == "path":
+                if n.args not in paths:
+                    paths.append(n.args)
+                return True
+            if n.op == "each":
+                return visit(n.args[2])  # the items are read in the loop
+            if n.op == "call":
+                name, args = n.args
+                return name in ("known", "happened") or all(visit(a) for a in args)
+            return all(visit(a) for a in n.args if isinstance(a, Node))
+
+        if not visit(node) or not paths:
+            return None
+        reads = [(f"S_f{self._counter + i + 1}", self._optional(p)) for i, p in enumerate(paths)]
+        self._counter += len(paths)
+        outer, self._read = self._read, {p: name for p, (name, _) in zip(paths, reads, strict=True)}
+        try:
+            return reads, self.expr(node, frozenset(), frozenset())
+        finally:
+            self._read = outer
+
     def _path(self, names: tuple[str, ...], lets: frozenset[str], each: frozenset[str]) -> str:
         head, rest = names[0], names[1:]
+        if self._read and head not in each and head not in lets and names in self._read:
+            return self._read[names]  # read first, and known here (see read_first)
         if head in each:
             code = f"E_{head}"
         elif head in lets:
@@ -379,7 +416,10 @@ class Generator:
     def optional(self, node: Node) -> str:
         """A fact path as an expression that is ``None`` where the fact is unknown (where
         ``expr`` would raise): for the events, whose absence is common and decided here."""
-        head, *rest = node.args
+        return self._optional(node.args)
+
+    def _optional(self, names: tuple[str, ...]) -> str:
+        head, *rest = names
         code = f"R_{head}" if self.hoisted else f"f[{head!r}]"
         for name in rest:
             code = f"(None if (_t := {code}) is None else _t[{name!r}])"

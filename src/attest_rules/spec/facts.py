@@ -747,10 +747,14 @@ def _ordering(c: _Constraint) -> tuple[str, str] | None:
 def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable[..., Any] | None:
     """One generated function checking every constraint: the indices of those it cannot show
     to hold, for the closures to decide. A constraint's and/or/not are decided three-valued
-    here as the closures decide them (True, False, or None for unknown), each other part as
-    generated code that raises ``Unknown`` on a fact not given (None); whatever it decides the
-    closures would decide alike, and what it leaves (None, or False) they decide. A strict
-    constraint that is unknown holds without them."""
+    here as the closures decide them (True, False, or None for unknown). Each other part reads
+    its facts first and is None where one is not given (``Generator.read_first``: most cases
+    leave some fact a constraint reads unknown, and a test costs less than raising and catching
+    ``Unknown``), or, where it reads a fact only under a condition, is generated code that
+    raises ``Unknown`` on it. An ``each`` constraint checks its items in a loop that stops at
+    the first that fails. Whatever it decides the closures would decide alike, and what it
+    leaves (None, or False) they decide. A strict constraint that is unknown holds without
+    them."""
     if not constraints:
         return None
     gen = Generator(record)
@@ -775,10 +779,13 @@ def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable
             lines += [f"    if {keep}:", f"        A0 = A0 + ({i},)"]
             continue
         assert c.source is not None  # noqa: S101 - a var comes with each
-        loop, test = gen.loop(c.var, c.source.node, node)
+        gen.pre = []  # the items checked in a loop, which stops at the first that fails
+        every = gen.lowered("all", c.var, c.source.node, node, frozenset())
+        loop, gen.pre = gen.pre, None
         lines += [
             "    try:",
-            f"        if not all([{test} {loop}]):",
+            *(f"        {line}" for line in loop),
+            f"        if not {every}:",
             f"            A0 = A0 + ({i},)",
             "    except Unknown:",
             f"        A0 = A0 + ({i},)",
@@ -805,8 +812,22 @@ def _three_valued(node: Node, var: str, gen: Generator, names: Iterator[int]) ->
         a = f"A{next(names)}"
         lines = _three_valued(node.args[0], a, gen, names)
         return [*lines, f"{var} = None if {a} is None else (not {a})"]
-    code = gen.expr(node, frozenset(), frozenset())
-    return ["try:", f"    {var} = {code}", "except Unknown:", f"    {var} = None"]
+    first = gen.read_first(node)
+    if first is None:
+        code = gen.expr(node, frozenset(), frozenset())
+        return ["try:", f"    {var} = {code}", "except Unknown:", f"    {var} = None"]
+    reads, code = first
+    unknown = " or ".join(f"{name} is None" for name, _ in reads)
+    return [
+        *(f"{name} = {reading}" for name, reading in reads),
+        f"if {unknown}:",
+        f"    {var} = None",
+        "else:",
+        "    try:",  # an each's item, or a division by zero, may still be unknown
+        f"        {var} = {code}",
+        "    except Unknown:",
+        f"        {var} = None",
+    ]
 
 
 def walk_facts(facts: Mapping[str, FactSpec], prefix: str = "") -> Iterator[tuple[str, FactSpec]]:
