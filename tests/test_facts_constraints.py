@@ -93,3 +93,32 @@ def test_the_generated_check_equals_the_closures_on_contradicting_facts(
 def test_the_generated_check_equals_the_closures_on_consistent_cases(data: dict[str, Any]) -> None:
     _agree(data)
     assert REG.facts.problems(REG.facts.model.model_validate(data).model_dump()) == []
+
+
+@given(contradicting())
+def test_an_item_given_twice_is_named_where_it_is_given_again(data: dict[str, Any]) -> None:
+    """The spec's ``unique`` lists (the commission's members) and ``unique_by`` lists (the
+    votes, by member): each known value given again is named at its second place, with the
+    spec's wording, and nothing else is (an unknown value is never a repeat)."""
+    try:
+        facts = REG.facts.model.model_validate(data).model_dump()
+    except ValidationError:
+        return
+    expected = []
+    for section, name, by, said in [
+        ("commission", "members", None, "is listed twice"),
+        ("session", "votes", "member", "voted twice"),
+    ]:
+        items = (facts.get(section) or {}).get(name) or []
+        seen: set[Any] = set()
+        for i, item in enumerate(items):
+            value = item if by is None else item.get(by)
+            if value is None:
+                continue
+            if value in seen:
+                where = f"{section}.{name}[{i}]" + (f".{by}" if by else "")
+                expected.append((where, f"{value!r} {said}"))
+            seen.add(value)
+    event("a repeat" if expected else "no repeat")
+    repeats = [p for p in REG.facts.problems(facts) if "twice" in p[1]]
+    assert repeats == expected

@@ -270,10 +270,11 @@ class FactsModel:
             if not isinstance(items, list):
                 continue
             by = unique.by
-            known = [
-                v for v in (items if by is None else [x.get(by) for x in items]) if v is not None
-            ]
-            if len(set(known)) == len(known):  # none twice (most cases): nothing to say
+            values = items if by is None else [x.get(by) for x in items]
+            if len(set(values)) == len(values):  # all distinct (most cases): nothing to say
+                continue
+            known = [v for v in values if v is not None]
+            if len(set(known)) == len(known):  # none known twice: nothing to say
                 continue
             seen: set[Any] = set()
             where = ".".join(unique.path)
