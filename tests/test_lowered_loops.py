@@ -186,11 +186,21 @@ def test_an_each_always_evaluated_is_a_loop_and_one_under_a_condition_is_not(
     reg: Regulation,
 ) -> None:
     code = _vote_code(reg)
-    assert "for E_v in _k(R_session['votes']):" not in code  # not hoisted: the driver's names
     assert re.search(r"^ *for E_v in _k\(f\['session'\]\['votes'\]\):$", code, re.M)
-    assert "len([" not in code  # the counts are loops
-    # chair_vote's second any() is in the else arm of an if: still an expression
-    assert re.search(r"else \('against' if any\(", code)
+    assert "len([" not in code and "any(" not in code  # the counts and the anys are loops
+    # chair_vote ("for" if any(...) else ("against" if any(...) else "none")) is an if
+    # statement, each arm setting it, the second any a loop in the arm that needs it
+    assert re.search(r"^( *)if W\d+:\n\1    L_chair_vote = 'for'\n\1else:\n", code, re.M)
+    # an each on the right of and: an expression, evaluated only where the left holds
+    lets = (
+        "                      b0: 'votes_for > 0 and any(each v in session.votes where "
+        'v.vote == "for")\'\n'
+    )
+    whens = ["adopted or b0", *(w.split("when: ")[1].strip() for w in WHENS_AT[1:])]
+    variant = _load(lets, whens)
+    assert isinstance(variant, Regulation), variant
+    code = _vote_code(variant)
+    assert re.search(r"^ *L_b0 = \(\(L_votes_for > 0\) and any\(", code, re.M), code
 
 
 def test_a_date_function_remembers_a_bounded_number_of_days(

@@ -87,7 +87,8 @@ def rule_code(
     * ``trace=False`` (answers only): set ``target`` to the (status, outcome id). Each named
       value is computed just before the first outcome's condition that needs it, so a value
       only a later outcome reads is not computed where an earlier one holds; an each that is
-      always evaluated is a loop (``Generator.lowered``). With ``choices``, specialised to
+      always evaluated is a loop (``Generator.lowered``), and a value ``A if C else B`` is an
+      ``if`` statement, so an each in an arm is a loop there. With ``choices``, specialised to
       them: each choice-dependent value is the chosen reading only. Without, the choice is
       read from ``ch``.
     * ``trace=True``: ``return`` the index of the outcome that holds (-1 where the rule does not
@@ -145,6 +146,34 @@ def rule_code(
     return lines
 
 
+def _let_lines(
+    let: Let, gen: Generator, choices: Mapping[str, str] | None, lets: frozenset[str]
+) -> list[str]:
+    """Statements setting a named value, answers only (``gen.pre`` collects the loops): a
+    value that is ``A if C else B`` is an ``if`` statement, each arm setting it, so an each in
+    an arm is a loop there (run only where that arm is taken) rather than a generator."""
+    target = gen.let_name(let.name)
+    if let.value is None and choices is None:  # the choice read at run time: one expression
+        return [*gen.flush(), f"{target} = {_let_code(let, gen, choices, lets)}"]
+
+    def assign(node: Node) -> list[str]:
+        if node.op != "if":
+            code = gen.expr(node, lets, frozenset())
+            return [*gen.flush(), f"{target} = {code}"]
+        cond = gen.expr(node.args[0], lets, frozenset())
+        before = gen.flush()
+        then, other = assign(node.args[1]), assign(node.args[2])
+        return [
+            *before,
+            f"if {cond}:",
+            *(f"    {line}" for line in then),
+            "else:",
+            *(f"    {line}" for line in other),
+        ]
+
+    return assign(let.chosen(choices or {}).node)
+
+
 def _answer_code(
     rule: CompiledRule, gen: Generator, choices: Mapping[str, str] | None, target: str
 ) -> list[str]:
@@ -170,8 +199,7 @@ def _answer_code(
         before: list[str] = []
         for let in rule.lets:
             if let.name in need:
-                code = _let_code(let, gen, choices, in_scope[let.name])
-                before += [*gen.flush(), f"{gen.let_name(let.name)} = {code}"]
+                before += _let_lines(let, gen, choices, in_scope[let.name])
                 done.add(let.name)
         test = gen.expr(when.node, every, frozenset())
         before += gen.flush()
