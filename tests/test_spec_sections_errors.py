@@ -57,6 +57,15 @@ def test_a_bad_pattern_an_enum_label_and_a_missing_provision_are_all_reported() 
     assert all(e.file == "variant.yaml" and e.line > 1 for e in found)
 
 
+def test_unique_on_a_list_of_records_is_refused_for_unique_by() -> None:
+    """A list of records given ``unique: true`` loaded and then failed on the first case that
+    gave it (its items cannot be compared as values): it is refused where it is written."""
+    old = "      books:\n        type: list\n"
+    (e,) = errors((old, old + "        unique: true\n"))
+    assert (e.line, e.path) == (line_of(old) + 2, "facts.loan.fields.books.unique")
+    assert "name the field that must differ with unique_by" in e.message
+
+
 def test_a_constraint_that_does_not_type_check() -> None:
     (e,) = errors(("require: loan.returned_on >= loan.issued_on", "require: loan.returned_on >= 3"))
     assert e.path == "constraints[0].require"

@@ -460,6 +460,12 @@ class _Builder:
                 self.problem(
                     (*path, "unique"), "unique is not supported on a list inside a list's items"
                 )
+            elif spec.unique and isinstance(item_type, Record | ListOf):
+                self.problem(
+                    (*path, "unique"),
+                    "unique compares the items themselves, and these are not single values: "
+                    "name the field that must differ with unique_by",
+                )
             elif spec.unique or spec.unique_by:
                 self.uniques.append(
                     _Unique(where, spec.unique_by, spec.duplicate or "is listed twice")
