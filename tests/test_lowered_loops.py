@@ -225,3 +225,49 @@ def test_a_date_function_remembers_a_bounded_number_of_days(
         deadline(first + dt.timedelta(days=i), term, readings=readings, calendar=calendar).date
         for i in range(12)
     ]
+
+
+def _deep_variant() -> Regulation:
+    """The vote rule with 60 more outcomes before its last, each reading a value of its own,
+    and a value of 40 nested ``if``s: the answers-only code nests its blocks only so deep
+    (``fastpath.NESTING``), where Python refuses blocks nested 100 deep."""
+    lets = "".join(
+        f"                      k{i}: 'count(each v in session.votes where "
+        f'v.vote == "for") + {i}\'\n'
+        for i in range(60)
+    )
+    nested = "0"
+    for i in range(40):
+        nested = f"({i} if votes_for > {i} else {nested})"
+    lets += f"                      deep: '{nested}'\n"
+    reason = "                        reason: {en: x, kk: x, ru: x}\n"
+    outcomes = "".join(
+        f"                      - id: extra-{i}\n                        status: violated\n"
+        f"                        when: {when}\n{reason}"
+        for i, when in [*((str(i), f"k{i} > 1000 + {i}") for i in range(60)), ("deep", "deep > 39")]
+    )
+    last = "                      - id: rejected\n"
+    text = TEXT.replace(LET_AT, LET_AT + lets)
+    assert text.count(last) == 1
+    return attest_rules.load_bytes(text.replace(last, outcomes + last).encode(), "deep.yaml")
+
+
+_DEEP: list[tuple[Regulation, Evaluator, Evaluator]] = []
+
+
+@settings(max_examples=20)
+@given(st.lists(partial_cases(), min_size=3, max_size=3))
+def test_a_rule_of_many_outcomes_and_deep_values_compiles_and_answers_as_the_closures(
+    facts: list[dict[str, Any]],
+) -> None:
+    if not _DEEP:
+        reg = _deep_variant()
+        _DEEP.append((reg, Evaluator(reg), Evaluator(reg, reference=True)))
+    reg, fast, reference = _DEEP[0]
+    for case in facts:
+        try:
+            parsed = reg.parse_case(case)
+        except FactsError:
+            continue
+        expected = {a.question: (a.status, a.outcome) for a in reference.evaluate(parsed).answers}
+        assert fast.decide_all(parsed.model_dump()) == expected

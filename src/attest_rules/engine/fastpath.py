@@ -146,6 +146,12 @@ def rule_code(
     return lines
 
 
+NESTING = 8
+"""How deep the answers-only code nests a value's ``if`` statements, and the ``else`` blocks a
+rule's outcomes go on inside, before it writes the rest as expressions: Python refuses blocks
+nested 100 deep, and a spec's expressions may be 48 deep."""
+
+
 def _let_lines(
     let: Let, gen: Generator, choices: Mapping[str, str] | None, lets: frozenset[str]
 ) -> list[str]:
@@ -156,13 +162,13 @@ def _let_lines(
     if let.value is None and choices is None:  # the choice read at run time: one expression
         return [*gen.flush(), f"{target} = {_let_code(let, gen, choices, lets)}"]
 
-    def assign(node: Node) -> list[str]:
-        if node.op != "if":
+    def assign(node: Node, depth: int) -> list[str]:
+        if node.op != "if" or depth >= NESTING:  # deeper: one expression
             code = gen.expr(node, lets, frozenset())
             return [*gen.flush(), f"{target} = {code}"]
         cond = gen.expr(node.args[0], lets, frozenset())
         before = gen.flush()
-        then, other = assign(node.args[1]), assign(node.args[2])
+        then, other = assign(node.args[1], depth + 1), assign(node.args[2], depth + 1)
         return [
             *before,
             f"if {cond}:",
@@ -171,7 +177,7 @@ def _let_lines(
             *(f"    {line}" for line in other),
         ]
 
-    return assign(let.chosen(choices or {}).node)
+    return assign(let.chosen(choices or {}).node, 0)
 
 
 def _answer_code(
@@ -190,22 +196,34 @@ def _answer_code(
     every = frozenset(in_scope)
     done: set[str] = set()
     chain = False  # an if/elif chain is open at ``pad``
-    for outcome, when in rule.outcomes:
+    nested = 0  # the elses the chain has gone on inside
+    for k, (outcome, when) in enumerate(rule.outcomes):
         result = f"{target} = ({outcome.status!r}, {outcome.id!r})"
         if when is None:  # the last outcome, which always holds
             lines += [f"{pad}else:", f"{pad}    {result}"] if chain else [f"{pad}{result}"]
             return lines
         need = _needed(rule, choices, when.node) - done
+        deep = nested >= NESTING  # Python's blocks nest 100 deep at most: the rest at once
+        if deep and need:
+            for _, later in rule.outcomes[k + 1 :]:
+                need |= _needed(rule, choices, later.node if later is not None else None)
+            need -= done
         before: list[str] = []
         for let in rule.lets:
             if let.name in need:
                 before += _let_lines(let, gen, choices, in_scope[let.name])
                 done.add(let.name)
-        test = gen.expr(when.node, every, frozenset())
-        before += gen.flush()
+        if deep:  # the condition's eaches as expressions: no statements between the elifs
+            held, gen.pre = gen.pre, None
+            test = gen.expr(when.node, every, frozenset())
+            gen.pre = held
+        else:
+            test = gen.expr(when.node, every, frozenset())
+            before += gen.flush()
         if before and chain:  # statements before this test: the chain goes on inside an else
             lines.append(f"{pad}else:")
             pad += "    "
+            nested += 1
         lines += [f"{pad}{line}" for line in before]
         keyword = "elif" if chain and not before else "if"
         lines += [f"{pad}{keyword} {test}:", f"{pad}    {result}"]
