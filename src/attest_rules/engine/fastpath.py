@@ -39,12 +39,19 @@ def _refs(rule: CompiledRule, node: Node | None) -> set[str]:
     return {n.args[0] for n in node.walk() if n.op == "path" and n.args[0] in names}
 
 
+def _chosen(let: Let, choices: Mapping[str, str] | None) -> Node | None:
+    """A named value's expression under ``choices`` (its only one where it has no choice);
+    None where the choice is read at run time (no ``choices``)."""
+    if let.value is not None or choices is not None:
+        return let.chosen(choices or {}).node
+    return None
+
+
 def _let_nodes(let: Let, choices: Mapping[str, str] | None) -> list[Node]:
     """What a named value's code evaluates: the chosen reading, or every reading where the
     choice is read at run time."""
-    if let.value is not None or choices is not None:
-        return [let.chosen(choices or {}).node]
-    return [case.node for _, case in let.cases]
+    node = _chosen(let, choices)
+    return [node] if node is not None else [case.node for _, case in let.cases]
 
 
 def _needed(rule: CompiledRule, choices: Mapping[str, str] | None, node: Node | None) -> set[str]:
@@ -63,8 +70,9 @@ def _let_code(
 ) -> str:
     """A named value's expression: the chosen reading, or, without ``choices``, each reading
     under a test of ``ch``."""
-    if let.value is not None or choices is not None:
-        return gen.expr(let.chosen(choices or {}).node, lets, frozenset())
+    node = _chosen(let, choices)
+    if node is not None:
+        return gen.expr(node, lets, frozenset())
     code = "None"
     for choice, case in reversed(let.cases):
         value = gen.expr(case.node, lets, frozenset())
@@ -105,11 +113,8 @@ def rule_code(
         assert not trace  # noqa: S101 - a traced answer of an unknown wording is planned
         return [f"{target} = ('undetermined', None)"]
     if not trace:
-        outer, gen.pre = gen.pre, []
-        try:
+        with gen.statements():
             return _answer_code(rule, gen, choices, target)
-        finally:
-            gen.pre = outer
     lines: list[str] = []
     pad = ""
     if rule.applies is not None:
@@ -155,11 +160,12 @@ nested 100 deep, and a spec's expressions may be 48 deep."""
 def _let_lines(
     let: Let, gen: Generator, choices: Mapping[str, str] | None, lets: frozenset[str]
 ) -> list[str]:
-    """Statements setting a named value, answers only (``gen.pre`` collects the loops): a
+    """Statements setting a named value, answers only (within ``gen.statements``): a
     value that is ``A if C else B`` is an ``if`` statement, each arm setting it, so an each in
     an arm is a loop there (run only where that arm is taken) rather than a generator."""
     target = gen.let_name(let.name)
-    if let.value is None and choices is None:  # the choice read at run time: one expression
+    chosen = _chosen(let, choices)
+    if chosen is None:  # the choice read at run time: one expression
         return [*gen.flush(), f"{target} = {_let_code(let, gen, choices, lets)}"]
 
     def assign(node: Node, depth: int) -> list[str]:
@@ -177,13 +183,14 @@ def _let_lines(
             *(f"    {line}" for line in other),
         ]
 
-    return assign(let.chosen(choices or {}).node, 0)
+    return assign(chosen, 0)
 
 
 def _answer_code(
     rule: CompiledRule, gen: Generator, choices: Mapping[str, str] | None, target: str
 ) -> list[str]:
-    """``rule_code``'s answers-only statements (``gen.pre`` collects the loops of each)."""
+    """``rule_code``'s answers-only statements (within ``gen.statements``: each statement's
+    loops are flushed before it)."""
     lines: list[str] = []
     pad = ""
     if rule.applies is not None:
@@ -214,9 +221,8 @@ def _answer_code(
                 before += _let_lines(let, gen, choices, in_scope[let.name])
                 done.add(let.name)
         if deep:  # the condition's eaches as expressions: no statements between the elifs
-            held, gen.pre = gen.pre, None
-            test = gen.expr(when.node, every, frozenset())
-            gen.pre = held
+            with gen.statements(lowering=False):
+                test = gen.expr(when.node, every, frozenset())
         else:
             test = gen.expr(when.node, every, frozenset())
             before += gen.flush()

@@ -1,4 +1,5 @@
-"""Straight-line Python for a rule, generated from its checked AST, for the answers-only path.
+"""Python for a rule, generated from its checked AST: straight-line but for the ``for`` loop of
+an each, for the answers-only path.
 
 The closures of ``compiler`` carry three-valued logic for unknown facts. When every fact a
 rule touches is known, plain Python logic gives the same answer, much faster: each rule gets a
@@ -17,6 +18,7 @@ no builtins but ``sum``, ``any``, ``all``, ``max``, ``min`` and ``len``.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -166,8 +168,8 @@ class Generator:
         self._hoisted: tuple[frozenset[str], list[tuple[str, str]]] | None = None
         self.let_prefix = "L_"  # one per rule where several rules share a function
         # answers only: statements to run before the one being generated, where an each that
-        # is always evaluated becomes a loop (see ``lowered``); None where it stays an
-        # expression
+        # is always evaluated becomes a loop (see ``lowered``, ``statements``); None where it
+        # stays an expression
         self.pre: list[str] | None = None
         # > 0 inside a part that may not be evaluated (an if's arms, and/or's right side)
         self._branch = 0
@@ -329,6 +331,17 @@ class Generator:
         assert self.pre is not None  # noqa: S101
         out, self.pre = self.pre, []
         return out
+
+    @contextlib.contextmanager
+    def statements(self, lowering: bool = True) -> Iterator[None]:
+        """Within, an each that is always evaluated becomes a loop among ``pre``'s statements
+        (``flush`` gives them), or, with ``lowering`` off, stays an expression; as before,
+        after."""
+        outer, self.pre = self.pre, ([] if lowering else None)
+        try:
+            yield
+        finally:
+            self.pre = outer
 
     def loop(
         self,

@@ -786,9 +786,9 @@ def _generated(constraints: tuple[_Constraint, ...], record: Record) -> Callable
             lines += [f"    if {keep}:", f"        A0 = A0 + ({i},)"]
             continue
         assert c.source is not None  # noqa: S101 - a var comes with each
-        gen.pre = []  # the items checked in a loop, which stops at the first that fails
-        every = gen.lowered("all", c.var, c.source.node, node, frozenset())
-        loop, gen.pre = gen.pre, None
+        with gen.statements():  # its items checked in a loop that stops at the first failing
+            every = gen.lowered("all", c.var, c.source.node, node, frozenset())
+            loop = gen.flush()
         lines += [
             "    try:",
             *(f"        {line}" for line in loop),
