@@ -28,6 +28,7 @@ from openapi_spec_validator import validate
 import attest_rules
 from attest_rules.cli.app import main
 from attest_rules.messages import LANGS
+from attest_rules.service import queries
 from attest_rules.service.app import Limits, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +114,100 @@ def test_evaluate_answers_what_the_cli_answers(
         "--interpretation",
         "quorum.composition=members-and-secretary",
     )
+
+
+def test_answers_only_are_the_batch_s_for_json_and_yaml(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Answers only, a JSON case is checked as a batch line is (without its model) and a YAML
+    case as every case is: both answer what the command line's batch writes, and a JSON case
+    that the quick check leaves to the model is refused as the model says."""
+    batch = tmp_path / "cases.jsonl"
+    bodies = []
+    for example in EXAMPLES:
+        case = REG.parse_case(attest_rules.load_case(example).model_dump(mode="json"))
+        bodies.append((example, json.dumps(case.model_dump(mode="json", exclude_none=True))))
+    batch.write_text("".join(body + "\n" for _, body in bodies), encoding="utf-8")
+    main(["evaluate", "--jsonl", str(batch), "-", "--answers-only"])
+    expected = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(expected) == len(EXAMPLES)
+    for (example, body), want in zip(bodies, expected, strict=True):
+        params = {"answers_only": "true"}
+        as_json = client.post("/evaluate", content=body, params=params)
+        assert as_json.headers["content-type"] == "application/json"
+        assert as_json.json() == want
+        as_yaml = client.post(
+            "/evaluate",
+            content=example.read_bytes(),
+            params=params,
+            headers={"content-type": "application/yaml"},
+        )
+        assert as_yaml.json() == want
+    unknown = client.post(
+        "/evaluate", content=b'{"session": {"hour": 9}}', params={"answers_only": "yes"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["code"] == "facts_error"
+    assert unknown.json()["location"][0]["field"].startswith("session.hour")
+
+
+def test_query_parameters_are_read_as_declared(client: httpx.Client) -> None:
+    """The evaluating endpoints read their query as their OpenAPI document declares it:
+    the same names, each value refused by name where it is not valid (all at once)."""
+    document = client.get("/openapi.json").json()
+    for path, declared in (("/evaluate", queries.EVALUATE), ("/evaluate/batch", queries.BATCH)):
+        parameters = document["paths"][path]["post"]["parameters"]
+        assert [p["name"] for p in parameters] == [p.name for p in declared]
+    bad = client.post(
+        "/evaluate",
+        content=b"{}",
+        params={"answers_only": "maybe", "on": "2025-02-30", "lang": "de", "explain": "1"},
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "bad_request")
+    assert [p["field"] for p in bad.json()["location"]] == [
+        "query.on",
+        "query.answers_only",
+        "query.lang",
+    ]
+    batch = client.post("/evaluate/batch", content=b"{}", params={"citations": "some"})
+    assert (batch.status_code, batch.json()["location"][0]["field"]) == (422, "query.citations")
+    every = client.post(
+        "/evaluate",
+        content=b'{"id": "q"}',
+        params=[
+            ("interpretation", "quorum.composition=members-and-secretary"),
+            ("on", "2024-06-03"),
+            ("on", "2025-01-06"),  # given twice: the last counts
+            ("answers_only", "Off"),
+            ("explain", "no"),
+            ("lang", "ru"),
+            ("citations", "full"),
+        ],
+    )
+    record = every.json()
+    assert every.status_code == 200 and record["format"] == 1
+    assert record["inputs"]["on"] == "2025-01-06" and record["inputs"]["lang"] == "ru"
+    assert record["overridden"] == ["quorum.composition"]
+
+
+def test_read_query_defaults_and_repeats() -> None:
+    got = queries.read_query(b"interpretation=a%3Db&interpretation=c=d&x=1", queries.EVALUATE)
+    assert got == {
+        "interpretation": ["a=b", "c=d"],
+        "on": None,
+        "answers_only": False,
+        "explain": False,
+        "lang": "kk",
+        "citations": "ids",
+    }
+    for text, value in (("TRUE", True), ("y", True), ("0", False), ("off", False)):
+        assert queries.read_query(f"answers_only={text}", queries.BATCH)["answers_only"] is value
+    with pytest.raises(queries.QueryError) as raised:
+        queries.read_query("on=20250101&answers_only=&lang=KK", queries.BATCH)
+    assert [p["field"] for p in raised.value.location] == [
+        "query.on",
+        "query.answers_only",
+        "query.lang",
+    ]
 
 
 def test_the_batch_streams_what_the_cli_writes(

@@ -159,6 +159,19 @@ def record_json(ev: Evaluation, signer: Signer | None = None, citations: Citatio
         return json.dumps(data, ensure_ascii=False)
 
 
+def record_bytes(
+    ev: Evaluation, signer: Signer | None = None, citations: Citations = "ids"
+) -> bytes:
+    """``ev`` sealed (``seal``), as JSON bytes to send: UTF-8 by orjson, or ASCII by the
+    standard library where orjson cannot write it (an integer past 64 bits, a lone surrogate
+    a JSON input may hold, which only an escape keeps valid UTF-8)."""
+    data = seal(ev, signer, citations)
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return json.dumps(data).encode("ascii")
+
+
 @dataclass(frozen=True)
 class Verification:
     """What ``verify`` found: ``ok`` when the record carries a digest that matches and,

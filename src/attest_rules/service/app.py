@@ -21,9 +21,8 @@ import datetime as dt
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast, get_args
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -41,16 +40,18 @@ from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import case_data, case_from_json
 from attest_rules.engine.records import (
     as_record,
+    record_bytes,
     record_data,
     replay,
-    seal,
     verify,
 )
 from attest_rules.engine.regulation import Regulation, load
-from attest_rules.engine.results import CITATIONS, Citations, Lang
+from attest_rules.engine.results import Lang
 from attest_rules.errors import AttestRulesError
 from attest_rules.legal_time import CalendarError, TermError, kz_calendar
 from attest_rules.located.lines import MAX_LINE
+from attest_rules.service import queries
+from attest_rules.service.queries import QueryError, read_query
 from attest_rules.spec.facts import CaseModel
 from attest_rules.tools.messages import page_words
 from attest_rules.tools.payloads import (
@@ -62,6 +63,7 @@ from attest_rules.tools.payloads import (
     error_json,
     interpretations_json,
     parse_choice,
+    quick_answers_only,
     regulation_json,
     replay_json,
     verify_json,
@@ -126,6 +128,8 @@ def problem(
 
 
 def _problem_of(exc: BaseException) -> JSONResponse:
+    if isinstance(exc, QueryError):
+        return problem(422, "bad_request", str(exc), exc.location)
     if isinstance(exc, TooLarge):
         return problem(413, "too_large", str(exc))
     if isinstance(exc, TimedOut):
@@ -176,29 +180,6 @@ class BodyLimit:
 # ---- the application --------------------------------------------------------------------------
 
 
-def _lang(text: str) -> Lang:
-    """A language of the library's wording, from a query parameter."""
-    for lang in get_args(Lang):
-        if text == lang:
-            return cast(Lang, lang)
-    raise AttestRulesError(f"lang must be one of kk, ru, en, not {text!r}")
-
-
-def _citations(text: str) -> Citations:
-    """How a record cites its clauses, from a query parameter."""
-    for form in CITATIONS:
-        if text == form:
-            return form
-    raise AttestRulesError(f"citations must be ids or full, not {text!r}")
-
-
-CitationsQuery = Annotated[
-    Citations,
-    Query(
-        description="ids: each cited clause held once in the record's clauses, cited by id "
-        "(format 2); full: each citation the clause itself (format 1)"
-    ),
-]
 LangQuery = Annotated[Lang, Query(description="the language of the answer's wording")]
 Interpretations = Annotated[
     list[str],
@@ -229,7 +210,6 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(BodyLimit, limits=limits)
-    evaluator = Evaluator(reg)  # answers only; a batch has one of its own
 
     async def within(func: Callable[..., T], *args: Any) -> T:
         """``func(*args)`` in a worker thread, abandoned (its answer dropped) past the limit."""
@@ -267,22 +247,6 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     async def body(request: Request) -> bytes:
         return await request.body()
 
-    def parsed_case(raw: bytes, content_type: str) -> CaseModel:
-        kind = content_type.split(";")[0].strip().lower()
-        if kind in JSON_TYPES:
-            return case_from_json(reg.facts, raw, "the request body")
-        # YAML, or not said: read as YAML, which JSON also is
-        return reg.facts.parse(case_data(raw, "the request body"), "the request body")
-
-    case_body = {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
-                "application/yaml": {"schema": {"type": "string"}},
-            },
-        }
-    }
     record_body = {
         "requestBody": {
             "required": True,
@@ -291,12 +255,6 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
             },
         }
     }
-
-    def answered(ref: str) -> dict[Any, Any]:
-        return {
-            200: {"content": {"application/json": {"schema": {"$ref": ref}}}},
-            "4XX": {"content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-        }
 
     @app.get("/health", summary="The service is up, and which spec it answers for")
     def health() -> dict[str, Any]:
@@ -308,38 +266,10 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
             "library_version": __version__,
         }
 
-    @app.post(
-        "/evaluate",
-        summary="Every question answered for one case (JSON or YAML): the decision record, as "
-        "evaluate --format json gives it",
-        openapi_extra=case_body,
-        responses=answered("#/components/schemas/Evaluation"),
-    )
-    async def evaluate(
-        request: Request,
-        interpretation: Interpretations = [],  # noqa: B006 - FastAPI copies defaults
-        on: Day = None,
-        answers_only: Annotated[
-            bool, Query(description="only each question's status and outcome")
-        ] = False,
-        explain: Annotated[
-            bool, Query(description="for each undetermined answer, what would decide it")
-        ] = False,
-        lang: Annotated[
-            Lang, Query(description="the language of titles, reasons and date steps")
-        ] = "kk",
-        citations: CitationsQuery = "ids",
-    ) -> Response:
-        raw = await body(request)
-        case = parsed_case(raw, request.headers.get("content-type", ""))
-        choices = _choices(interpretation)
-        if answers_only:
-            chosen = reg.choices(choices)
-            answers = await within(evaluator.decide_all, reg.facts.facts_of(case), on, chosen)
-            return _json(answers_only_json(case.id, answers))
-        ev = await within(partial(reg.evaluate, case, on, choices, explain=explain, lang=lang))
-        return _json(seal(ev, None, citations))
-
+    # the one-case endpoint is the service's hot path: a plain ASGI endpoint (its parameters
+    # read by ``queries``, as declared in its OpenAPI path), not FastAPI's resolution of six
+    # query parameters for each request
+    app.router.routes.insert(0, Route("/evaluate", _Evaluate(reg, within), methods=["POST"]))
     # the batch reads its body while it writes its answers, a line at a time, in constant
     # memory: a plain ASGI endpoint (a streamed response's own listener would take the body)
     app.router.routes.insert(0, Route("/evaluate/batch", _Batch(reg, within), methods=["POST"]))
@@ -446,6 +376,7 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
             for name, schema_name in (("Evaluation", "result"), ("Case", "case")):
                 _lift(schema(schema_name, reg), name, components)
             components["Problem"] = PROBLEM_SCHEMA
+            document["paths"]["/evaluate"] = EVALUATE_PATH
             document["paths"]["/evaluate/batch"] = BATCH_PATH
             for path, (method, name) in DOCUMENTS.items():  # the committed schemas, reused
                 title = "".join(part.capitalize() for part in name.split("-")) + "Document"
@@ -521,6 +452,115 @@ def _lift(document: dict[str, Any], name: str, components: dict[str, Any]) -> No
     components[name] = point(document)
 
 
+class _Evaluate:
+    """``POST /evaluate``: one case (JSON or YAML) answered, the decision record or answers
+    only. The case is read, answered and written in the worker thread that ``within`` gives
+    (abandoned past the time limit): a large YAML body does not hold the server up either.
+    A JSON case answered only is checked as the batch checks a line (``quick_answers_only``)."""
+
+    def __init__(self, reg: Regulation, within: Callable[..., Any]) -> None:
+        self.reg = reg
+        self.within = within
+        self.evaluator = Evaluator(reg)  # answers only
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            query = read_query(scope["query_string"], queries.EVALUATE)
+            raw = await _body(receive)
+            if raw is None:  # the client went away
+                return
+            kind = b""
+            for name, value in scope["headers"]:
+                if name == b"content-type":
+                    kind = value
+            as_json = kind.split(b";")[0].strip().lower().decode("latin-1") in JSON_TYPES
+            out = await self.within(self.answer, raw, as_json, query)
+        except (AttestRulesError, TermError, CalendarError) as exc:
+            await _problem_of(exc)(scope, receive, send)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(out)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": out})
+
+    def answer(self, raw: bytes, as_json: bool, query: dict[str, Any]) -> bytes:
+        """The answer's JSON for a body: every way it can be bad is an ``AttestRulesError``."""
+        reg, on = self.reg, query["on"]
+        choices = _choices(query["interpretation"])
+        if query["answers_only"]:
+            chosen = reg.choices(choices)
+            if as_json:
+                quick = quick_answers_only(self.evaluator, raw, on, chosen)
+                if quick is not None:
+                    return quick
+            case = _case(reg, raw, as_json)
+            answers = self.evaluator.decide_all(reg.facts.facts_of(case), on, chosen)
+            return orjson.dumps(answers_only_json(case.id, answers))
+        case = _case(reg, raw, as_json)
+        ev = reg.evaluate(case, on, choices, explain=query["explain"], lang=query["lang"])
+        return record_bytes(ev, None, query["citations"])
+
+
+def _case(reg: Regulation, raw: bytes, as_json: bool) -> CaseModel:
+    if as_json:
+        return case_from_json(reg.facts, raw, "the request body")
+    # YAML, or not said: read as YAML, which JSON also is
+    return reg.facts.parse(case_data(raw, "the request body"), "the request body")
+
+
+async def _body(receive: Receive) -> bytes | None:
+    """A request's whole body (``None``: the client went away before it was sent)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _answered(ref: str, description: str) -> dict[str, Any]:
+    return {
+        "200": {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": ref}}},
+        },
+        "4XX": {
+            "description": "A case or a parameter that is not valid, or a body too large",
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    }
+
+
+EVALUATE_PATH: dict[str, Any] = {
+    "post": {
+        "summary": "Every question answered for one case (JSON or YAML): the decision record, "
+        "as evaluate --format json gives it",
+        "operationId": "evaluate",
+        "parameters": [param.openapi() for param in queries.EVALUATE],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        },
+        "responses": _answered(
+            "#/components/schemas/Evaluation",
+            "The decision record (answers only: each question's status and outcome)",
+        ),
+    }
+}
+
+
 class _Batch:
     """``POST /evaluate/batch``: a case per JSON line in, an answer per line out, each written
     as soon as it is found, in input order; a bad line is an error line and the others go on
@@ -533,14 +573,13 @@ class _Batch:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         try:
-            query = request.query_params
-            on = query.get("on")
+            query = read_query(scope["query_string"], queries.BATCH)
             options = BatchOptions(
-                on=dt.date.fromisoformat(on) if on else None,
-                interpretations=_choices(query.getlist("interpretation")),
-                answers_only=query.get("answers_only", "false").lower() in ("true", "1", "yes"),
-                lang=_lang(query.get("lang", "kk")),
-                citations=_citations(query.get("citations", "ids")),
+                on=query["on"],
+                interpretations=_choices(query["interpretation"]),
+                answers_only=query["answers_only"],
+                lang=query["lang"],
+                citations=query["citations"],
             )
             batch = Batch(self.reg, options)  # an unknown choice: refused before any answer
         except (AttestRulesError, ValueError) as exc:
@@ -576,42 +615,7 @@ BATCH_PATH: dict[str, Any] = {
         "summary": "A case per JSON line in, an answer per line out, streamed in input order; "
         "a bad line gives an error line and the others go on",
         "operationId": "evaluate_batch",
-        "parameters": [
-            {
-                "name": "interpretation",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "array", "items": {"type": "string"}},
-                "description": "ID=CHOICE, an interpretation switched for this call",
-            },
-            {
-                "name": "on",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "format": "date"},
-            },
-            {
-                "name": "answers_only",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "boolean"},
-            },
-            {
-                "name": "lang",
-                "in": "query",
-                "required": False,
-                "schema": {"enum": ["kk", "ru", "en"], "default": "kk"},
-                "description": "the language of titles, reasons and date steps",
-            },
-            {
-                "name": "citations",
-                "in": "query",
-                "required": False,
-                "schema": {"enum": ["ids", "full"], "default": "ids"},
-                "description": "ids: each cited clause held once in a record's clauses, cited "
-                "by id (format 2); full: each citation the clause itself (format 1)",
-            },
-        ],
+        "parameters": [param.openapi() for param in queries.BATCH],
         "requestBody": {
             "required": True,
             "content": {"application/x-ndjson": {"schema": {"type": "string"}}},

@@ -230,6 +230,23 @@ def working_days_json(
     }
 
 
+def quick_answers_only(
+    evaluator: Evaluator, raw: bytes | None, on: dt.date | None, chosen: Mapping[str, str]
+) -> bytes | None:
+    """A JSON case's answers-only JSON (``answers_only_json``, compact) where its facts are
+    plainly valid (``quick_line_facts``: checked without building its model, as it would
+    check them) and it is answered without error; ``None`` for any other case, to be read as
+    every case is, which says what is wrong with it. ``chosen``: ``Regulation.choices``."""
+    facts = quick_line_facts(evaluator.reg.facts, raw)
+    if facts is None:
+        return None
+    try:
+        answers = evaluator.decide_all(facts, on, chosen)
+    except (ValueError, AttestRulesError):
+        return None  # read again as every case is, and answered or refused as it says
+    return orjson.dumps(answers_only_json(facts[CASE_ID], answers))
+
+
 @dataclass(frozen=True)
 class BatchOptions:
     """How each line of a batch is answered (``evaluate --jsonl``, ``POST /evaluate/batch``)."""
@@ -260,12 +277,9 @@ class Batch:
         (``FactsModel.quick_facts``), as they would be by it; any other line is read as
         every case is (``case_line``), which says what is wrong with it."""
         if self.options.answers_only:
-            facts = quick_line_facts(self.reg.facts, raw)
-            if facts is not None:
-                try:
-                    return self._answers_only(facts[CASE_ID], facts), True
-                except (ValueError, AttestRulesError):
-                    pass  # read again as every case is, and answered or refused as it says
+            quick = quick_answers_only(self.evaluator, raw, self.options.on, self.choices)
+            if quick is not None:
+                return quick.decode(), True
         return self.line(number, case_line(self.reg.facts, number, raw, name))
 
     def _answers_only(self, case_id: str | None, facts: Mapping[str, Any]) -> str:
