@@ -32,6 +32,7 @@ from attest_rules.service import queries
 from attest_rules.service.app import Limits, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
+JSON = {"content-type": "application/json"}
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 REG = attest_rules.load()
 
@@ -133,7 +134,7 @@ def test_answers_only_are_the_batch_s_for_json_and_yaml(
     assert len(expected) == len(EXAMPLES)
     for (example, body), want in zip(bodies, expected, strict=True):
         params = {"answers_only": "true"}
-        as_json = client.post("/evaluate", content=body, params=params)
+        as_json = client.post("/evaluate", content=body, params=params, headers=JSON)
         assert as_json.headers["content-type"] == "application/json"
         assert as_json.json() == want
         as_yaml = client.post(
@@ -144,7 +145,10 @@ def test_answers_only_are_the_batch_s_for_json_and_yaml(
         )
         assert as_yaml.json() == want
     unknown = client.post(
-        "/evaluate", content=b'{"session": {"hour": 9}}', params={"answers_only": "yes"}
+        "/evaluate",
+        content=b'{"session": {"hour": 9}}',
+        params={"answers_only": "yes"},
+        headers=JSON,
     )
     assert unknown.status_code == 422 and unknown.json()["code"] == "facts_error"
     assert unknown.json()["location"][0]["field"].startswith("session.hour")
@@ -397,6 +401,25 @@ def test_the_limits_hold() -> None:
             slow = c.post("/evaluate", json=partial, params={"explain": "true"})
             assert (slow.status_code, slow.json()["code"]) == (503, "timed_out")
             assert c.get("/health").status_code == 200  # the server goes on
+    finally:
+        served.stop()
+
+
+def test_a_case_answered_on_the_event_loop_keeps_the_time_limit() -> None:
+    """A small JSON case is answered on the event loop (no thread's hand-over): past the
+    limit its answer is dropped all the same (503), and the server goes on; a larger one goes
+    to a worker thread, as a YAML case does."""
+    served = Served(Limits(timeout=1e-9, inline_body=4000))
+    small = json.dumps({"id": "small", "session": {"date": "2025-03-03"}})
+    larger = json.dumps({"id": "larger", "commission": {"members": [f"m{n}" for n in range(900)]}})
+    assert len(small) < 4000 < len(larger)
+    try:
+        with httpx.Client(base_url=served.url, timeout=30) as c:
+            for body in (small, larger):
+                for params in ({}, {"answers_only": "true"}):
+                    got = c.post("/evaluate", content=body, params=params, headers=JSON)
+                    assert (got.status_code, got.json()["code"]) == (503, "timed_out")
+            assert c.get("/health").status_code == 200
     finally:
         served.stop()
 
