@@ -63,12 +63,14 @@ def test_the_command_line_writes_the_same_file_with_two_workers(tmp_path: Path) 
     assert len(one.read_bytes().splitlines()) == 599  # every non-blank line answered
 
 
-def test_workers_are_refused_outside_a_batch_and_out_of_range(
+def test_workers_and_answers_only_are_refused_outside_a_batch_and_out_of_range(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     example = str(ROOT / "examples" / "quorate-session-2025.yaml")
     assert main(["evaluate", example, "--workers", "2"]) == 1
     assert "--workers is for a batch" in capsys.readouterr().err
+    assert main(["evaluate", example, "--answers-only"]) == 1  # not a record left unsaid
+    assert "--answers-only is for a batch" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["evaluate", "--jsonl", "-", "-", "--workers", "0"])
     assert exc.value.code == 2

@@ -168,6 +168,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise AttestRulesError("--answers-only leaves out what --explain adds: choose one")
     if args.workers != 1 and not args.jsonl:
         raise AttestRulesError("--workers is for a batch (--jsonl IN OUT)")
+    if args.answers_only and not args.jsonl:  # a case file's answer is its whole record
+        raise AttestRulesError("--answers-only is for a batch (--jsonl IN OUT)")
     reg = load(args.spec)
     if args.jsonl:
         src_name, out_name = args.jsonl
