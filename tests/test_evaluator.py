@@ -172,3 +172,26 @@ def test_the_facts_parse_made_are_the_case_s_and_no_other_s(reg: Regulation) -> 
     assert reg.facts.facts_of(b) is reg.facts.facts_of(b)  # kept
     assert reg.facts.facts_of(a) == a.model_dump() != reg.facts.facts_of(b)
     assert reg.facts.facts_of(a)["id"] == "a"
+
+
+def test_one_case_generates_no_code_and_the_second_answers_alike() -> None:
+    """The first case an evaluator answers goes through the closures (``WARM_UP``): no traced
+    rule is generated for it, nor the constraints' check for its facts; the second is answered
+    by generated code, and the two records are the same, field by field."""
+    from attest_rules import load
+    from attest_rules.engine.evaluator import Evaluator
+
+    reg = load()  # its own facts model, none of its code generated yet
+    evaluator = Evaluator(reg)
+    case = load_case(EXAMPLES / "quorate-session-2025.yaml", reg)
+    first = evaluator.evaluate(case)
+    assert not evaluator._specialised and reg.facts._fast is None
+    assert evaluator._closures is not None and evaluator._closures.reference
+    second = evaluator.evaluate(case)
+    (made,) = evaluator._specialised.values()
+    assert any(plans for plans in made.plans)  # traced rules generated now
+    assert reg.facts._fast is None  # one case parsed: its check still the closures'
+    reg.parse_case(case.model_dump(mode="json"))
+    assert reg.facts._fast is not None
+    assert first.model_dump() == second.model_dump()
+    assert Evaluator(reg, warm_up=0).evaluate(case).model_dump() == first.model_dump()

@@ -81,7 +81,7 @@ def test_apply_is_a_deep_copy_with_the_values_set(
 # ---- the search's completions, checked by the generated constraints -----------------------
 
 REG = attest_rules.load()
-EVALUATOR = Evaluator(REG)
+EVALUATOR = Evaluator(REG, warm_up=0)
 
 
 def _leaves(record: Record, prefix: str = "") -> list[str]:

@@ -157,7 +157,7 @@ def test_lazy_values_and_loops_answer_as_the_closures_do(
         assert all(re.match(r"^variant\.yaml:\d+:\d+: ", str(e)) for e in reg.errors)
         return
     event("loaded")
-    fast, reference = Evaluator(reg), Evaluator(reg, reference=True)
+    fast, reference = Evaluator(reg, warm_up=0), Evaluator(reg, reference=True)
     for case in facts:
         try:
             parsed = reg.parse_case(case)
@@ -262,7 +262,7 @@ def test_a_rule_of_many_outcomes_and_deep_values_compiles_and_answers_as_the_clo
 ) -> None:
     if not _DEEP:
         reg = _deep_variant()
-        _DEEP.append((reg, Evaluator(reg), Evaluator(reg, reference=True)))
+        _DEEP.append((reg, Evaluator(reg, warm_up=0), Evaluator(reg, reference=True)))
     reg, fast, reference = _DEEP[0]
     for case in facts:
         try:

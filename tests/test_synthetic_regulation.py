@@ -215,7 +215,7 @@ CHOICES = st.fixed_dictionaries(
     },
 )
 REFERENCE = Evaluator(LIB, reference=True)
-FAST = Evaluator(LIB)
+FAST = Evaluator(LIB, warm_up=0)
 
 
 @given(loans(), CHOICES, st.one_of(st.none(), DAYS))

@@ -488,6 +488,14 @@ class Generator:
         raise CodegenError(f"no code for function {name!r}")
 
 
+WARM_UP = 1
+"""Uses answered through the three-valued closures before code is generated for them: a case's
+traced rules (``Evaluator``) and its constraints' check (``FactsModel.problems``). Generating,
+checking and compiling a case's rules costs more than one case through the closures (16
+against 1 ms), and the two answer alike (the property tests hold them to each other), so a
+command answering one case generates nothing; a batch or a service generates from its second
+case on."""
+
 _ALLOWED_TYPES = frozenset(_ALLOWED_NODES)  # concrete classes: the exact type is what is tested
 
 

@@ -37,7 +37,7 @@ from pydantic import (
 )
 
 from attest_rules.errors import DocPath, FactsError
-from attest_rules.lang.codegen import Generator, build
+from attest_rules.lang.codegen import WARM_UP, Generator, build
 from attest_rules.lang.display import shown
 from attest_rules.lang.interpreter import Compiled, Env, Expr, Missing, checked, compile_expr
 from attest_rules.lang.syntax import MAX_INT, MAX_ITEMS, NONE, ExprSyntaxError, Node, parse
@@ -142,7 +142,10 @@ class FactsModel:
         self._uniques = uniques
         self._constraints = constraints
         self.sections = sections  # the top-level records that are always there (maybe empty)
-        self._fast = _generated(constraints, record)
+        # the constraints' generated check, made on the second case checked (``problems``):
+        # one case is checked by the closures sooner than its code is generated (7 ms)
+        self._fast: Callable[..., Any] | None = None
+        self._checked = 0
         # (later, earlier): fact paths a constraint orders, ``later >= earlier`` (a strict
         # order read as not strict: weaker, so still true of every consistent completion)
         self.orderings: tuple[tuple[str, str], ...] = tuple(
@@ -258,6 +261,18 @@ class FactsModel:
             return last[1]
         return case.model_dump()
 
+    def _generated_check(self) -> Callable[..., Any] | None:
+        """The constraints' generated check (``_generated``), or None while the closures check
+        (the first case: ``WARM_UP``) and where there are no constraints. Made once; two
+        threads making it at once make the same function."""
+        fast = self._fast
+        if fast is None and self._constraints:
+            if self._checked < WARM_UP:
+                self._checked += 1
+                return None
+            fast = self._fast = _generated(self._constraints, self.record)
+        return fast
+
     def problems(
         self, facts: Mapping[str, Any], *, reference: bool = False
     ) -> list[tuple[str, str]]:
@@ -286,10 +301,11 @@ class FactsModel:
                     field = f"{where}[{i}]" + (f".{unique.by}" if unique.by else "")
                     out.append((field, f"{value!r} {unique.duplicate}"))
                 seen.add(value)
-        if reference or self._fast is None:
+        fast = None if reference else self._generated_check()
+        if fast is None:
             doubtful: tuple[int, ...] = tuple(range(len(self._constraints)))
         else:  # the generated check: the constraints it cannot show to hold
-            doubtful = self._fast(facts, None, None, None)
+            doubtful = fast(facts, None, None, None)
         if not doubtful:
             return out
         env = Env(facts, {}, kz_calendar())
