@@ -552,38 +552,51 @@ async def _body(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _answered(ref: str, description: str) -> dict[str, Any]:
+def _posted(
+    summary: str,
+    operation: str,
+    params: tuple[queries.Param, ...],
+    body: dict[str, Any],
+    answer: tuple[str, str, dict[str, Any]],
+    refused: str,
+) -> dict[str, Any]:
+    """An OpenAPI path item of a POST endpoint: its parameters from their declarations
+    (``queries``), its body's media types, its answer (description, media type, schema) and
+    the problems it answers with."""
+    described, media, schema = answer
     return {
-        "200": {
-            "description": description,
-            "content": {"application/json": {"schema": {"$ref": ref}}},
-        },
-        "4XX": {
-            "description": "A case or a parameter that is not valid, or a body too large",
-            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        },
-    }
-
-
-EVALUATE_PATH: dict[str, Any] = {
-    "post": {
-        "summary": "Every question answered for one case (JSON or YAML): the decision record, "
-        "as evaluate --format json gives it",
-        "operationId": "evaluate",
-        "parameters": [param.openapi() for param in queries.EVALUATE],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
-                "application/yaml": {"schema": {"type": "string"}},
+        "post": {
+            "summary": summary,
+            "operationId": operation,
+            "parameters": [param.openapi() for param in params],
+            "requestBody": {"required": True, "content": body},
+            "responses": {
+                "200": {"description": described, "content": {media: {"schema": schema}}},
+                "4XX": {
+                    "description": refused,
+                    "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                },
             },
-        },
-        "responses": _answered(
-            "#/components/schemas/Evaluation",
-            "The decision record (answers only: each question's status and outcome)",
-        ),
+        }
     }
-}
+
+
+EVALUATE_PATH = _posted(
+    "Every question answered for one case (JSON or YAML): the decision record, as evaluate "
+    "--format json gives it",
+    "evaluate",
+    queries.EVALUATE,
+    {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
+        "application/yaml": {"schema": {"type": "string"}},
+    },
+    (
+        "The decision record (answers only: each question's status and outcome)",
+        "application/json",
+        {"$ref": "#/components/schemas/Evaluation"},
+    ),
+    "A case or a parameter that is not valid, or a body too large",
+)
 
 
 class _Batch:
@@ -635,28 +648,19 @@ class _Batch:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-BATCH_PATH: dict[str, Any] = {
-    "post": {
-        "summary": "A case per JSON line in, an answer per line out, streamed in input order; "
-        "a bad line gives an error line and the others go on",
-        "operationId": "evaluate_batch",
-        "parameters": [param.openapi() for param in queries.BATCH],
-        "requestBody": {
-            "required": True,
-            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
-        },
-        "responses": {
-            "200": {
-                "description": "A record (or, answers only, statuses) per line, or an error line",
-                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
-            },
-            "4XX": {
-                "description": "A parameter that is not valid",
-                "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-            },
-        },
-    }
-}
+BATCH_PATH = _posted(
+    "A case per JSON line in, an answer per line out, streamed in input order; a bad line "
+    "gives an error line and the others go on",
+    "evaluate_batch",
+    queries.BATCH,
+    {"application/x-ndjson": {"schema": {"type": "string"}}},
+    (
+        "A record (or, answers only, statuses) per line, or an error line",
+        "application/x-ndjson",
+        {"type": "string"},
+    ),
+    "A parameter that is not valid",
+)
 
 
 def _batch_one(batch: Batch, number: int, raw: bytes | None) -> str:

@@ -101,20 +101,14 @@ ON = Param(
     "each under the text in force on its own event's date)",
     _date,
 )
-ANSWERS_ONLY = Param(
-    "answers_only",
-    {"type": "boolean", "default": False},
-    "only each question's status and outcome",
-    _boolean,
-    default=False,
-)
-EXPLAIN = Param(
-    "explain",
-    {"type": "boolean", "default": False},
-    "for each undetermined answer, what would decide it",
-    _boolean,
-    default=False,
-)
+
+
+def _flag(name: str, description: str) -> Param:
+    return Param(name, {"type": "boolean", "default": False}, description, _boolean, default=False)
+
+
+ANSWERS_ONLY = _flag("answers_only", "only each question's status and outcome")
+EXPLAIN = _flag("explain", "for each undetermined answer, what would decide it")
 LANG = Param(
     "lang",
     {"type": "string", "enum": list(LANGS), "default": "kk"},
