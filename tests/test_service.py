@@ -172,6 +172,8 @@ def test_query_parameters_are_read_as_declared(client: httpx.Client) -> None:
         "query.answers_only",
         "query.lang",
     ]
+    both = client.post("/evaluate", content=b"{}", params={"answers_only": "1", "explain": "1"})
+    assert (both.status_code, both.json()["location"][0]["field"]) == (422, "query.explain")
     batch = client.post("/evaluate/batch", content=b"{}", params={"citations": "some"})
     assert (batch.status_code, batch.json()["location"][0]["field"]) == (422, "query.citations")
     every = client.post(

@@ -488,6 +488,9 @@ class _Evaluate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             query = read_query(scope["query_string"], queries.EVALUATE)
+            if query["answers_only"] and query["explain"]:  # as the command line refuses it
+                why = "answers_only leaves out what explain adds: choose one"
+                raise QueryError([{"field": "query.explain", "message": why}])
             raw = await _body(receive)
             if raw is None:  # the client went away
                 return
