@@ -186,3 +186,66 @@ def test_a_command_imports_only_what_it_needs(
     _, code, *heavy = line.split(" ")
     assert code == "0", done.stderr
     assert set(heavy) - allowed == set(), f"imported: {sorted(set(heavy) - allowed)}"
+
+
+def test_the_command_leaves_without_teardown_and_nothing_is_lost(tmp_path: Path) -> None:
+    """``attest-rules`` exits without the interpreter's teardown (``leave``): its whole output
+    arrives, its exit code is kept, a reader that goes away early is no error, and a thread of
+    the command's still at work is waited for, as Python always does."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    command = [sys.executable, "-m", "attest_rules"]
+    example = "examples/quorate-session-2025.yaml"
+    # buffered output, as a pipe has it by default (not PYTHONUNBUFFERED, as some shells set)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [*command, "show", "--format", "json"], cwd=ROOT, env=env, capture_output=True, check=False
+    )
+    as_always = subprocess.run(  # the same command, torn down as Python always does
+        [
+            sys.executable,
+            "-c",
+            "import sys; from attest_rules.cli.app import main; sys.exit(main(sys.argv[1:]))",
+            "show",
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)
+    assert done.stdout == as_always.stdout  # every byte of a large output, the last line's too
+    bad = subprocess.run(
+        [*command, "evaluate", "nowhere.yaml"], cwd=ROOT, capture_output=True, check=False
+    )
+    assert bad.returncode == 1 and b"nowhere.yaml" in bad.stderr
+    with subprocess.Popen(
+        [*command, "evaluate", example, "--format", "json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as reader_gone:
+        assert reader_gone.stdout is not None and reader_gone.stderr is not None
+        reader_gone.stdout.read(10)
+        reader_gone.stdout.close()  # the reader goes away before the record is written out
+        said = reader_gone.stderr.read()
+    assert reader_gone.returncode == 0 and b"Traceback" not in said, said
+    marker = tmp_path / "written"
+    script = (
+        "import threading, time\n"
+        "from attest_rules.cli.app import leave\n"
+        "def late():\n"
+        "    time.sleep(0.3)\n"
+        f"    open({str(marker)!r}, 'w').write('done')\n"
+        "threading.Thread(target=late).start()\n"
+        "leave(3)\n"
+    )
+    waited = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=False)
+    assert waited.returncode == 3 and marker.read_text() == "done"
