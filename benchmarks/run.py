@@ -61,18 +61,21 @@ def batch_peak_rss_mb(cases: int, seed: int, workers: int = 1) -> tuple[float, f
         # The CLI in a fresh process that reports its own peak RSS: VmHWM, its own memory's
         # high-water mark (ru_maxrss would carry this benchmark's own peak across the exec,
         # and RUSAGE_CHILDREN is the maximum over every child so far).
+        # It runs the command as its console script does (``cli.run``): ``main``, then out
+        # without the interpreter's teardown (``leave``), its peak read in between.
         probe = (
-            "import resource, runpy, sys\n"
+            "import resource, sys\n"
             f"sys.argv = ['attest-rules', 'evaluate', '--jsonl', {str(source)!r}, '-', "
             f"'--answers-only', '--workers', '{workers}']\n"
-            "try:\n    runpy.run_module('attest_rules.cli.app', run_name='__main__')\n"
-            "except SystemExit as exc:\n    code = exc.code\n"
+            "from attest_rules.cli.app import leave, main\n"
+            "code = main()\n"
             "try:\n"
             "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
             "    peak = int(hwm[0].split()[1])\n"
             "except (OSError, IndexError):\n"
             "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "print(peak, file=sys.stderr)\n"
+            "leave(code)\n"
         )
         started = time.perf_counter()
         with open(os.devnull, "w") as sink:
