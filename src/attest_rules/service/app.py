@@ -59,7 +59,7 @@ from attest_rules.tools.payloads import (
     Batch,
     BatchOptions,
     add_working_days_json,
-    answers_only_json,
+    answers_only_line,
     diff_json,
     error_json,
     interpretations_json,
@@ -529,8 +529,7 @@ class _Evaluate:
                 if quick is not None:
                     return quick
             case = _case(reg, raw, as_json)
-            answers = self.evaluator.decide_all(reg.facts.facts_of(case), on, chosen)
-            return orjson.dumps(answers_only_json(case.id, answers))
+            return answers_only_line(self.evaluator, case.id, reg.facts.facts_of(case), on, chosen)
         case = _case(reg, raw, as_json)
         ev = reg.evaluate(case, on, choices, explain=query["explain"], lang=query["lang"])
         return record_bytes(ev, None, query["citations"])

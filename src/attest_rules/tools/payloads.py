@@ -230,6 +230,18 @@ def working_days_json(
     }
 
 
+def answers_only_line(
+    evaluator: Evaluator,
+    case_id: str | None,
+    facts: Mapping[str, Any],
+    on: dt.date | None,
+    chosen: Mapping[str, str],
+) -> bytes:
+    """A case's answers-only JSON (``answers_only_json``) from its facts: compact, as a
+    record's line is (orjson writes it without a dict of str first)."""
+    return orjson.dumps(answers_only_json(case_id, evaluator.decide_all(facts, on, chosen)))
+
+
 def quick_answers_only(
     evaluator: Evaluator, raw: bytes | None, on: dt.date | None, chosen: Mapping[str, str]
 ) -> bytes | None:
@@ -241,10 +253,9 @@ def quick_answers_only(
     if facts is None:
         return None
     try:
-        answers = evaluator.decide_all(facts, on, chosen)
+        return answers_only_line(evaluator, facts[CASE_ID], facts, on, chosen)
     except (ValueError, AttestRulesError):
         return None  # read again as every case is, and answered or refused as it says
-    return orjson.dumps(answers_only_json(facts[CASE_ID], answers))
 
 
 @dataclass(frozen=True)
@@ -283,10 +294,10 @@ class Batch:
         return self.line(number, case_line(self.reg.facts, number, raw, name))
 
     def _answers_only(self, case_id: str | None, facts: Mapping[str, Any]) -> str:
-        """A case's answers-only line: compact, as a record's line is (orjson writes it
-        without a dict of str first)."""
-        answers = self.evaluator.decide_all(facts, self.options.on, self.choices)
-        return orjson.dumps(answers_only_json(case_id, answers)).decode()
+        """A case's answers-only line (``answers_only_line``)."""
+        return answers_only_line(
+            self.evaluator, case_id, facts, self.options.on, self.choices
+        ).decode()
 
     def line(self, number: int, case: CaseModel | FactsError) -> tuple[str, bool]:
         """The output line for input line ``number`` (a case, or why it was refused) and
