@@ -6,7 +6,7 @@ Each check yields ``(path, message, severity)``; the loader locates them in the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from attest_rules.errors import DocPath, Severity, format_path
 from attest_rules.spec.bindings import PARAMETERS
@@ -61,12 +61,13 @@ def _id_problems(p: Placed, list_index: int) -> Iterator[Problem]:
 def check_document(doc: SpecDocument) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.append
+    placed = tuple(placed_provisions(doc))  # walked once: the checks below each go over it
 
     # Provision ids: unique within the base text and within each amendment's new wording.
     known: set[str] = set()
     seen: dict[tuple[str, DocPath], DocPath] = {}  # (id, its text: base or one change) → path
     list_counts: dict[int, int] = {}
-    for p in placed_provisions(doc):
+    for p in placed:
         known.add(p.spec.id)
         scope = p.path[:1] if p.path[0] == "provisions" else p.path[:4]
         first = seen.setdefault((p.spec.id, scope), p.path)
@@ -125,7 +126,7 @@ def check_document(doc: SpecDocument) -> list[Problem]:
                     )
                 )
 
-    for p in placed_provisions(doc):
+    for p in placed:
         for j, inference in enumerate(p.spec.inferred):
             for k, ref in enumerate(inference.basis):
                 if ref not in known:
@@ -155,7 +156,7 @@ def check_document(doc: SpecDocument) -> list[Problem]:
                 )
             )
     _check_version_order(doc, add)
-    _check_translations(doc, add)
+    _check_translations(placed, add)
 
     # Restorations.
     seen_restorations: set[str] = set()
@@ -163,7 +164,7 @@ def check_document(doc: SpecDocument) -> list[Problem]:
         if r.id in seen_restorations:
             add((("restorations", i, "id"), f"duplicate restoration id {r.id!r}", "error"))
         seen_restorations.add(r.id)
-        texts = restoration_fields(doc, r.provision, r.field)
+        texts = restoration_fields(doc, r.provision, r.field, placed)
         if not texts:
             add(
                 (
@@ -173,7 +174,7 @@ def check_document(doc: SpecDocument) -> list[Problem]:
                 )
             )
         elif r.moved_to is not None and not any(
-            _fold(r.moved) in _fold(t) for t in restoration_fields(doc, r.moved_to, "text")
+            _fold(r.moved) in _fold(t) for t in restoration_fields(doc, r.moved_to, "text", placed)
         ):
             add(
                 (
@@ -216,11 +217,11 @@ def check_document(doc: SpecDocument) -> list[Problem]:
     return problems
 
 
-def _check_translations(doc: SpecDocument, push: Callable[[Problem], None]) -> None:
+def _check_translations(placed: Sequence[Placed], push: Callable[[Problem], None]) -> None:
     """A spec that words its titles and reasons in more than English words them all so: a text
     left in English alone is shown in English to a Kazakh or Russian reader (a warning)."""
     texts: list[tuple[DocPath, str | LibraryWording]] = []
-    for p in placed_provisions(doc):
+    for p in placed:
         for i, rule in enumerate(p.spec.rules):
             path: DocPath = (*p.path, "rules", i)
             texts.append(((*path, "question"), rule.question))
@@ -303,8 +304,11 @@ def _check_version_order(doc: SpecDocument, push: Callable[[Problem], None]) -> 
         previous = start
 
 
-def restoration_fields(doc: SpecDocument, pid: str, field: str) -> list[str]:
-    """Every Kazakh text held for ``field`` of provision ``pid`` (base and amendments)."""
+def restoration_fields(
+    doc: SpecDocument, pid: str, field: str, placed: Sequence[Placed] | None = None
+) -> list[str]:
+    """Every Kazakh text held for ``field`` of provision ``pid`` (base and amendments);
+    ``placed``: the document's ``placed_provisions``, where the caller has them already."""
     out: list[str] = []
     if field == "note":
         for version in doc.versions:
@@ -313,7 +317,7 @@ def restoration_fields(doc: SpecDocument, pid: str, field: str) -> list[str]:
                 if target == pid and op.note is not None:
                     out.append(op.note.kk)
         return out
-    for p in placed_provisions(doc):
+    for p in placed_provisions(doc) if placed is None else placed:
         if p.spec.id != pid:
             continue
         value = getattr(p.spec, field)
