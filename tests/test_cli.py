@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from attest_rules.cli.app import main
+from attest_rules.cli.app import _parser_for, build_parser, main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -249,3 +250,42 @@ def test_the_command_leaves_without_teardown_and_nothing_is_lost(tmp_path: Path)
     )
     waited = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=False)
     assert waited.returncode == 3 and marker.read_text() == "done"
+
+
+def _shape(parser: argparse.ArgumentParser) -> list[tuple[object, ...]]:
+    """What a parser reads: each argument's options, destination, default, choices, count."""
+    return [
+        (tuple(a.option_strings), a.dest, repr(a.default), repr(a.choices), a.nargs, a.required)
+        for a in parser._actions
+    ]
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    raise AssertionError("no subcommands")
+
+
+def test_each_command_alone_is_parsed_as_in_the_whole_parser() -> None:
+    """A command's start builds its own parser alone; it reads its arguments as the whole
+    parser does, and no other command's parser is built."""
+    whole = _commands(build_parser())
+    assert len(whole) > 15
+    for name, full in whole.items():
+        alone = _commands(build_parser(only=name))
+        assert list(alone) == [name]
+        assert _shape(alone[name]) == _shape(full), name
+        assert alone[name].get_default("func") is full.get_default("func"), name
+
+
+@pytest.mark.parametrize(
+    ("argv", "wanted"),
+    [(["evaluate", "x.yaml"], "evaluate"), (["-h"], None), (["annex-1", "c.yaml"], "form")],
+)
+def test_the_parser_of_the_named_command(argv: list[str], wanted: str | None) -> None:
+    commands = _commands(_parser_for(argv))
+    if wanted is None:  # help: every command
+        assert commands.keys() == _commands(build_parser()).keys()
+    else:  # a word that is no command names a form
+        assert list(commands) == [wanted]
