@@ -176,16 +176,24 @@ def test_nodes_the_parser_would_never_build_are_refused(nodes: Any) -> None:
 # ---- the holidays table ----------------------------------------------------------------------
 
 
-def test_the_holidays_table_is_the_package_s_day_by_day() -> None:
+def test_the_holidays_table_is_the_package_s_day_by_day(folder: Path) -> None:
     """Every day from 1991 to 2100: working or not, and its holidays' names, as the holidays
-    package says; and the table read back from its JSON is the same."""
+    package says; and the table read back from its JSON is the same. A file edited or cut
+    short is not read; names found damaged when first read are the package's again."""
     import datetime as dt
+    import importlib.metadata
 
     import holidays
 
-    from attest_rules.legal_time.calendar import FIRST_YEAR, LAST_YEAR, HolidayTable
+    from attest_rules.legal_time.calendar import (
+        FIRST_YEAR,
+        LAST_YEAR,
+        HolidayTable,
+        _holidays_version,
+    )
 
     version = holidays.__version__  # type: ignore[attr-defined]
+    assert _holidays_version() == version == importlib.metadata.version("holidays")
     table = HolidayTable.from_package(version)
     years = range(FIRST_YEAR, LAST_YEAR + 1)
     days = holidays.country_holidays("KZ", years=years)
@@ -198,18 +206,31 @@ def test_the_holidays_table_is_the_package_s_day_by_day() -> None:
         assert table.names.get(day, ()) == tuple(days.get_list(day)), day
         assert table.names_in["kk"].get(day, ()) == tuple(kk.get_list(day)), day
         day += dt.timedelta(days=1)
-    assert HolidayTable.from_json(table.as_json().encode(), version) == table
+    joined = {day: "; ".join(names) for day, names in table.names.items()}
+    assert table.estimated == {d: n for d, n in joined.items() if "estimated" in n}
+    assert table.estimated  # the package estimates some (religious holidays' dates)
+    read = HolidayTable.from_json(table.as_json().encode(), version)
+    assert read == table
+    assert read is not None and (read.names, read.names_in) == (table.names, table.names_in)
     assert HolidayTable.from_json(table.as_json().encode(), "0.0-other") is None
     cut = table.as_json().replace('"1991": "0', '"1991": "2', 1).encode()
     assert HolidayTable.from_json(cut, version) is None
-    first = next(iter(table.names))  # a day's names not a list of texts
+    first = next(iter(table.names)).isoformat()  # a day's names not a list of texts
     for edited in ([7], "New Year", [None], {"a": 1}):
-        data = json.loads(table.as_json())
-        data["names"][first.isoformat()] = edited
-        assert HolidayTable.from_json(json.dumps(data).encode(), version) is None, edited
-        data = json.loads(table.as_json())
-        data["names_in"]["kk"][first.isoformat()] = edited
-        assert HolidayTable.from_json(json.dumps(data).encode(), version) is None, edited
+        for where in ("en", "kk"):
+            data = json.loads(table.as_json())
+            named = json.loads(data["named"][where])
+            named[first] = edited
+            data["named"][where] = json.dumps(named)
+            damaged = HolidayTable.from_json(json.dumps(data).encode(), version)
+            assert damaged is not None  # its names are read when first asked for ...
+            assert damaged.names_in == table.names_in, (edited, where)  # ... the package's
+            assert damaged.names == table.names, (edited, where)
+            rewritten = (folder / f"calendar-kz-holidays-{version}.json").read_bytes()
+            assert HolidayTable.from_json(rewritten, version) == table  # and kept anew
+    data = json.loads(table.as_json())
+    data["named"]["kk"] = {"a": []}  # not a JSON text
+    assert HolidayTable.from_json(json.dumps(data).encode(), version) is None
 
 
 def test_an_entry_nested_past_any_reader_is_ignored(folder: Path) -> None:

@@ -11,12 +11,14 @@ flag per day and a running count of working days, so that ``add_working_days`` a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
+import os
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,7 @@ class HolidayNames(str):
         return text
 
     def localised(self, lang: str) -> str:
-        spoken = holiday_table().names_in.get(lang)
+        spoken = None if lang == "en" else holiday_table().names_in_language(lang)
         if spoken is not None:  # the package's own names in this language
             return "; ".join(spoken.get(self.day, ()))
         return "; ".join(_holiday_name(name, lang) for name in self.names)
@@ -92,6 +94,10 @@ _NAMES = (  # the holidays package's English names for Kazakhstan, for the Russi
 )
 
 
+Names = dict[dt.date, tuple[str, ...]]
+"""A day's holiday names, for each day that has any."""
+
+
 @dataclass(frozen=True)
 class HolidayTable:
     """What the holidays package says of Kazakhstan from 1991 to 2100, before this library's
@@ -101,14 +107,22 @@ class HolidayTable:
     the library's, so that a process reads it instead of importing the package's 200 countries
     and populating 110 years (about 250 ms of a command's start). The values are the
     package's, stored, not worked out again: a test holds the table to the package day by
-    day."""
+    day.
+
+    The names are kept as a JSON text for each language (``named``), each read when first
+    asked for: a command that only counts days reads none, one that explains a day in Kazakh
+    reads the English and the Kazakh (of 5,900 days in three languages, 5 ms of every start
+    when all were read). A text found damaged then is not trusted: the names are taken from
+    the package again, and the cache written anew."""
 
     version: str  # the holidays package's
     flags: dict[int, bytes]  # per year, one byte per day: 1 a working day
-    names: dict[dt.date, tuple[str, ...]]
     transfers_known_through: int
-    # the names in each other language the package names them in (kk...): language → day → names
-    names_in: dict[str, dict[dt.date, tuple[str, ...]]]
+    named: dict[str, str]  # language ("en": the package's English) → JSON: day → names
+    # the days whose holidays' dates the package estimates (religious holidays): day → names,
+    # as the package joins them; a dated term's warnings name them, for the year it ends in
+    estimated: dict[dt.date, str]
+    _read: dict[str, Names] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_package(cls, version: str) -> HolidayTable:
@@ -134,20 +148,52 @@ class HolidayTable:
                 "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language=lang
             )
             names_in[lang] = {day: tuple(spoken.get_list(day)) for day in sorted(spoken)}
-        return cls(version, flags, names, through, names_in)
+        named = {
+            lang: json.dumps(_as_lists(days), ensure_ascii=False)
+            for lang, days in {"en": names, **names_in}.items()
+        }
+        joined = {day: "; ".join(n) for day, n in names.items()}  # as the package joins them
+        estimated = {day: name for day, name in joined.items() if "estimated" in name}
+        return cls(version, flags, through, named, estimated)
+
+    def names_in_language(self, lang: str) -> Names | None:
+        """The holidays' names in ``lang`` where the package names them in it (English: the
+        ``names``), else ``None``."""
+        read = self._read.get(lang)
+        if read is None:
+            text = self.named.get(lang)
+            if text is None:
+                return None
+            try:
+                read = _names(orjson.loads(text))
+            except (ValueError, TypeError, AttributeError, RecursionError):
+                fresh = HolidayTable.from_package(self.version)  # damaged: the package's again
+                write_cache_file(_table_name(self.version), fresh.as_json())
+                read = fresh.names_in_language(lang) or {}
+            self._read[lang] = read
+        return read
+
+    @property
+    def names(self) -> Names:
+        """Each holiday's English names, by day."""
+        return self.names_in_language("en") or {}
+
+    @property
+    def names_in(self) -> dict[str, Names]:
+        """The names in each other language the package names them in (kk...): language →
+        day → names (each language read, ``names_in_language``)."""
+        return {lang: self.names_in_language(lang) or {} for lang in self.named if lang != "en"}
 
     def as_json(self) -> str:
+        flags = {str(y): f.translate(_AS_TEXT).decode() for y, f in self.flags.items()}
         return json.dumps(
             {
                 "library_version": __version__,
                 "holidays_version": self.version,
-                "flags": {str(y): f.translate(_AS_TEXT).decode() for y, f in self.flags.items()},
-                "names": {d.isoformat(): list(n) for d, n in self.names.items()},
+                "flags": flags,
                 "transfers_known_through": self.transfers_known_through,
-                "names_in": {
-                    lang: {d.isoformat(): list(n) for d, n in days.items()}
-                    for lang, days in self.names_in.items()
-                },
+                "named": self.named,
+                "estimated": {d.isoformat(): n for d, n in self.estimated.items()},
             },
             ensure_ascii=False,
         )
@@ -155,7 +201,8 @@ class HolidayTable:
     @classmethod
     def from_json(cls, raw: bytes, version: str) -> HolidayTable | None:
         """The table as ``as_json`` wrote it for the package's ``version``; ``None`` for
-        anything else (another version, an edited or cut short file)."""
+        anything else (another version, an edited or cut short file). Its names are checked
+        when first read (``names``)."""
         try:
             data: Any = orjson.loads(raw)
             if data["library_version"] != __version__ or data["holidays_version"] != version:
@@ -163,18 +210,28 @@ class HolidayTable:
             flags = {int(y): _flags(int(y), f) for y, f in data["flags"].items()}
             if sorted(flags) != list(range(FIRST_YEAR, LAST_YEAR + 1)):
                 return None
-            names = _names(data["names"])
-            names_in = {str(lang): _names(days) for lang, days in data["names_in"].items()}
             through = int(data["transfers_known_through"])
+            named = data["named"]
+            if type(named) is not dict or any(type(t) is not str for t in named.values()):
+                return None
+            estimated = {}
+            for d, n in data["estimated"].items():
+                if type(n) is not str:
+                    return None
+                estimated[dt.date.fromisoformat(d)] = n
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
-        return cls(version, flags, names, through, names_in)
+        return cls(version, flags, through, named, estimated)
 
 
-def _names(days: Any) -> dict[dt.date, tuple[str, ...]]:
+def _as_lists(days: Names) -> dict[str, list[str]]:
+    return {d.isoformat(): list(n) for d, n in days.items()}
+
+
+def _names(days: Any) -> Names:
     """A day's holiday names as ``as_json`` wrote them (a list of texts); anything else is a
     ``ValueError`` (checked by exact type, one loop: 5,900 days at every start)."""
-    out: dict[dt.date, tuple[str, ...]] = {}
+    out: Names = {}
     day = dt.date.fromisoformat
     for d, n in days.items():
         if type(n) is not list:
@@ -198,16 +255,37 @@ def _flags(year: int, text: str) -> bytes:
 
 
 def _holidays_version() -> str:
-    from importlib.metadata import version  # the package's, without importing it
+    """The installed holidays package's version, without importing the package: from the name
+    of the metadata folder installed beside it (``holidays-<version>.dist-info``, as a wheel
+    names it), else as ``importlib.metadata`` reads it from that metadata (1.5 ms more of
+    every start)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is not None and spec.origin is not None:
+        beside = Path(spec.origin).parent.parent
+        with contextlib.suppress(OSError):
+            found = [
+                n[len("holidays-") : -len(".dist-info")]
+                for n in os.listdir(beside)
+                if n.startswith("holidays-") and n.endswith(".dist-info")
+            ]
+            if len(found) == 1:
+                return found[0]
+    from importlib.metadata import version
 
     return version("holidays")
+
+
+def _table_name(version: str) -> str:
+    return f"calendar-kz-holidays-{version}.json"
 
 
 @functools.cache
 def holiday_table() -> HolidayTable:
     """The holidays package's Kazakhstan, from the cache where it holds this version's."""
     version = _holidays_version()
-    name = f"calendar-kz-holidays-{version}.json"
+    name = _table_name(version)
     raw = read_cache_file(name)
     table = HolidayTable.from_json(raw, version) if raw is not None else None
     if table is None:
@@ -255,15 +333,20 @@ class WorkingCalendar:
         self._workdays = array("l")  # ordinals of working days, ascending
         table = holiday_table()
         self._holidays = table
-        self._estimated: dict[int, list[Message]] = {}
-        for day, names in table.names.items():
-            name = "; ".join(names)  # as the package gives a day's holidays
-            if "estimated" in name:
-                self._estimated.setdefault(day.year, []).append(
-                    msg("{name} ({day})", name=HolidayNames(day, (name,)), day=day.isoformat())
-                )
+        self._estimated: dict[int, list[Message]] | None = None  # made when first asked for
         self._warnings: dict[int, tuple[Message, ...]] = {}  # few: the English kept
         self.transfers_known_through = table.transfers_known_through
+
+    def _estimated_in(self) -> dict[int, list[Message]]:
+        """The holidays whose dates the package estimates, by year (religious holidays)."""
+        if self._estimated is None:
+            estimated: dict[int, list[Message]] = {}
+            for day, name in self._holidays.estimated.items():
+                estimated.setdefault(day.year, []).append(
+                    msg("{name} ({day})", name=HolidayNames(day, (name,)), day=day.isoformat())
+                )
+            self._estimated = estimated
+        return self._estimated
 
     # ---- per-year data -------------------------------------------------------------------
 
@@ -410,7 +493,7 @@ class WorkingCalendar:
                     through=self.transfers_known_through,
                 )
             )
-        estimated = self._estimated.get(year)
+        estimated = self._estimated_in().get(year)
         if estimated:
             out.append(
                 msg(
