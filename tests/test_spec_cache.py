@@ -190,6 +190,7 @@ def test_the_holidays_table_is_the_package_s_day_by_day(folder: Path) -> None:
         LAST_YEAR,
         HolidayTable,
         _holidays_version,
+        _table_name,
     )
 
     version = holidays.__version__  # type: ignore[attr-defined]
@@ -226,7 +227,7 @@ def test_the_holidays_table_is_the_package_s_day_by_day(folder: Path) -> None:
             assert damaged is not None  # its names are read when first asked for ...
             assert damaged.names_in == table.names_in, (edited, where)  # ... the package's
             assert damaged.names == table.names, (edited, where)
-            rewritten = (folder / f"calendar-kz-holidays-{version}.json").read_bytes()
+            rewritten = (folder / _table_name(version)).read_bytes()
             assert HolidayTable.from_json(rewritten, version) == table  # and kept anew
     data = json.loads(table.as_json())
     data["named"]["kk"] = {"a": []}  # not a JSON text

@@ -277,8 +277,16 @@ def _holidays_version() -> str:
     return version("holidays")
 
 
+_TABLE_FORMAT = 2
+"""The table file's own format (2: the names a JSON text for each language, read when asked
+for)."""
+
+
 def _table_name(version: str) -> str:
-    return f"calendar-kz-holidays-{version}.json"
+    """The table's file for the holidays package's ``version``, of this library's version and
+    format: two installations of the library sharing a cache folder each keep their own,
+    where one file for both was written anew by each in turn (the other's refused)."""
+    return f"calendar-kz-holidays-{version}-{__version__}-{_TABLE_FORMAT}.json"
 
 
 @functools.cache
