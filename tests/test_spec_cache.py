@@ -216,21 +216,28 @@ def test_the_holidays_table_is_the_package_s_day_by_day(folder: Path) -> None:
     assert HolidayTable.from_json(table.as_json().encode(), "0.0-other") is None
     cut = table.as_json().replace('"1991": "0', '"1991": "2', 1).encode()
     assert HolidayTable.from_json(cut, version) is None
-    first = next(iter(table.names)).isoformat()  # a day's names not a list of texts
+    first = next(iter(table.names))  # a day's names not a list of texts
+    assert table.names_on(first) == table.names[first]
+    assert table.names_on(first, "kk") == table.names_in["kk"][first]
+    assert table.names_on(dt.date(2001, 1, 9)) == ()  # a day of none
+    assert table.names_on(first, "ru") is None  # a language the package names them not in
     for edited in ([7], "New Year", [None], {"a": 1}):
         for where in ("en", "kk"):
             data = json.loads(table.as_json())
-            named = json.loads(data["named"][where])
-            named[first] = edited
-            data["named"][where] = json.dumps(named)
+            year = data["named"][where][str(first.year)]
+            named = json.loads(year)
+            named[first.isoformat()] = edited
+            data["named"][where][str(first.year)] = json.dumps(named)
             damaged = HolidayTable.from_json(json.dumps(data).encode(), version)
             assert damaged is not None  # its names are read when first asked for ...
-            assert damaged.names_in == table.names_in, (edited, where)  # ... the package's
+            said = damaged.names_on(first, where)  # ... the package's
+            assert said == table.names_on(first, where), (edited, where)
+            assert damaged.names_in == table.names_in, (edited, where)
             assert damaged.names == table.names, (edited, where)
             rewritten = (folder / _table_name(version)).read_bytes()
             assert HolidayTable.from_json(rewritten, version) == table  # and kept anew
     data = json.loads(table.as_json())
-    data["named"]["kk"] = {"a": []}  # not a JSON text
+    data["named"]["kk"]["2001"] = {"a": []}  # not a JSON text
     assert HolidayTable.from_json(json.dumps(data).encode(), version) is None
 
 

@@ -68,9 +68,9 @@ class HolidayNames(str):
         return text
 
     def localised(self, lang: str) -> str:
-        spoken = None if lang == "en" else holiday_table().names_in_language(lang)
+        spoken = None if lang == "en" else holiday_table().names_on(self.day, lang)
         if spoken is not None:  # the package's own names in this language
-            return "; ".join(spoken.get(self.day, ()))
+            return "; ".join(spoken)
         return "; ".join(_holiday_name(name, lang) for name in self.names)
 
 
@@ -109,20 +109,21 @@ class HolidayTable:
     package's, stored, not worked out again: a test holds the table to the package day by
     day.
 
-    The names are kept as a JSON text for each language (``named``), each read when first
-    asked for: a command that only counts days reads none, one that explains a day in Kazakh
-    reads the English and the Kazakh (of 5,900 days in three languages, 5 ms of every start
-    when all were read). A text found damaged then is not trusted: the names are taken from
-    the package again, and the cache written anew."""
+    The names are kept as a JSON text for each language and year (``named``), each read when
+    first asked for (``names_on``): a command that only counts days reads none, one that
+    explains a day in Kazakh reads that year's in English and in Kazakh (all 5,900 days in
+    three languages took 5 ms of every start when read at once). A text found damaged then is
+    not trusted: the names are taken from the package again, and the cache written anew."""
 
     version: str  # the holidays package's
     flags: dict[int, bytes]  # per year, one byte per day: 1 a working day
     transfers_known_through: int
-    named: dict[str, str]  # language ("en": the package's English) → JSON: day → names
+    # language ("en": the package's English) → year → JSON: day → names
+    named: dict[str, dict[int, str]]
     # the days whose holidays' dates the package estimates (religious holidays): day → names,
     # as the package joins them; a dated term's warnings name them, for the year it ends in
     estimated: dict[dt.date, str]
-    _read: dict[str, Names] = field(default_factory=dict, compare=False, repr=False)
+    _read: dict[tuple[str, int], Names] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_package(cls, version: str) -> HolidayTable:
@@ -148,41 +149,50 @@ class HolidayTable:
                 "KZ", years=range(FIRST_YEAR, LAST_YEAR + 1), language=lang
             )
             names_in[lang] = {day: tuple(spoken.get_list(day)) for day in sorted(spoken)}
-        named = {
-            lang: json.dumps(_as_lists(days), ensure_ascii=False)
-            for lang, days in {"en": names, **names_in}.items()
-        }
+        named = {lang: _by_year(days) for lang, days in {"en": names, **names_in}.items()}
         joined = {day: "; ".join(n) for day, n in names.items()}  # as the package joins them
         estimated = {day: name for day, name in joined.items() if "estimated" in name}
         return cls(version, flags, through, named, estimated)
 
-    def names_in_language(self, lang: str) -> Names | None:
-        """The holidays' names in ``lang`` where the package names them in it (English: the
-        ``names``), else ``None``."""
-        read = self._read.get(lang)
+    def names_on(self, day: dt.date, lang: str = "en") -> tuple[str, ...] | None:
+        """The names of ``day``'s holidays (none: empty) in ``lang``, where the package names
+        them in it (English always), else ``None``."""
+        if lang not in self.named:
+            return None
+        return self._year(lang, day.year).get(day, ())
+
+    def _year(self, lang: str, year: int) -> Names:
+        """The names of ``year``'s holidays in ``lang`` (a language of ``named``), each year
+        read once."""
+        read = self._read.get((lang, year))
         if read is None:
-            text = self.named.get(lang)
-            if text is None:
-                return None
-            try:
-                read = _names(orjson.loads(text))
-            except (ValueError, TypeError, AttributeError, RecursionError):
-                fresh = HolidayTable.from_package(self.version)  # damaged: the package's again
-                write_cache_file(_table_name(self.version), fresh.as_json())
-                read = fresh.names_in_language(lang) or {}
-            self._read[lang] = read
+            read = self._read[(lang, year)] = self._read_year(lang, year)
         return read
 
-    @property
-    def names(self) -> Names:
-        """Each holiday's English names, by day."""
-        return self.names_in_language("en") or {}
+    def _read_year(self, lang: str, year: int) -> Names:
+        text = self.named[lang].get(year)
+        if text is None:
+            return {}
+        try:
+            return _names(orjson.loads(text))
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            fresh = HolidayTable.from_package(self.version)  # damaged: the package's again
+            write_cache_file(_table_name(self.version), fresh.as_json())
+            return fresh._read_year(lang, year)
 
-    @property
+    def _all(self, lang: str) -> Names:
+        return {d: n for year in self.named[lang] for d, n in self._year(lang, year).items()}
+
+    @functools.cached_property
+    def names(self) -> Names:
+        """Each holiday's English names, by day (every year read: ``names_on`` reads one)."""
+        return self._all("en")
+
+    @functools.cached_property
     def names_in(self) -> dict[str, Names]:
         """The names in each other language the package names them in (kk...): language →
-        day → names (each language read, ``names_in_language``)."""
-        return {lang: self.names_in_language(lang) or {} for lang in self.named if lang != "en"}
+        day → names (every year read)."""
+        return {lang: self._all(lang) for lang in self.named if lang != "en"}
 
     def as_json(self) -> str:
         flags = {str(y): f.translate(_AS_TEXT).decode() for y, f in self.flags.items()}
@@ -192,7 +202,10 @@ class HolidayTable:
                 "holidays_version": self.version,
                 "flags": flags,
                 "transfers_known_through": self.transfers_known_through,
-                "named": self.named,
+                "named": {
+                    lang: {str(y): text for y, text in years.items()}
+                    for lang, years in self.named.items()
+                },
                 "estimated": {d.isoformat(): n for d, n in self.estimated.items()},
             },
             ensure_ascii=False,
@@ -211,9 +224,11 @@ class HolidayTable:
             if sorted(flags) != list(range(FIRST_YEAR, LAST_YEAR + 1)):
                 return None
             through = int(data["transfers_known_through"])
-            named = data["named"]
-            if type(named) is not dict or any(type(t) is not str for t in named.values()):
-                return None
+            named: dict[str, dict[int, str]] = {}
+            for lang, years in data["named"].items():
+                named[lang] = {int(y): text for y, text in years.items()}
+                if any(type(text) is not str for text in named[lang].values()):
+                    return None
             estimated = {}
             for d, n in data["estimated"].items():
                 if type(n) is not str:
@@ -224,8 +239,12 @@ class HolidayTable:
         return cls(version, flags, through, named, estimated)
 
 
-def _as_lists(days: Names) -> dict[str, list[str]]:
-    return {d.isoformat(): list(n) for d, n in days.items()}
+def _by_year(days: Names) -> dict[int, str]:
+    """Each year's names as JSON (ISO day → names), for ``named``."""
+    years: dict[int, dict[str, list[str]]] = {}
+    for d, n in days.items():
+        years.setdefault(d.year, {})[d.isoformat()] = list(n)
+    return {y: json.dumps(v, ensure_ascii=False) for y, v in years.items()}
 
 
 def _names(days: Any) -> Names:
@@ -277,9 +296,9 @@ def _holidays_version() -> str:
     return version("holidays")
 
 
-_TABLE_FORMAT = 2
-"""The table file's own format (2: the names a JSON text for each language, read when asked
-for)."""
+_TABLE_FORMAT = 3
+"""The table file's own format (3: the names a JSON text for each language and year, read
+when asked for)."""
 
 
 def _table_name(version: str) -> str:
@@ -441,7 +460,7 @@ class WorkingCalendar:
             if correction.working:
                 return DayInfo(day, working, msg("a working day by correction: {why}", why=why))
             return DayInfo(day, working, msg("a day off by correction: {why}", why=why))
-        names = self._holidays.names.get(day, ())
+        names = self._holidays.names_on(day) or ()
         weekday = Weekday(day)
         if names:
             held = HolidayNames(day, tuple(names))
