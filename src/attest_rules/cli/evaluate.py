@@ -127,9 +127,11 @@ def _value(value: Any, lang: str) -> str:
 
 
 def _signer(args: argparse.Namespace) -> Signer | None:
+    if not getattr(args, "sign", None):
+        return None
     from attest_rules.engine.signing import Signer
 
-    return Signer.from_pem(args.sign) if getattr(args, "sign", None) else None
+    return Signer.from_pem(args.sign)
 
 
 def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from attest_rules.engine.facts import CaseSource, batch_lines
 from attest_rules.engine.regulation import load
-from attest_rules.engine.signing import Signer
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.lines import blocks
 
@@ -65,6 +64,7 @@ _judge: Judge | None = None  # a worker of an impact
 
 def _start(job: BatchJob) -> None:
     global _worker
+    from attest_rules.engine.signing import Signer
     from attest_rules.tools.payloads import Batch
 
     reg = load(job.spec)
