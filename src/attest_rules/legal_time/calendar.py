@@ -215,7 +215,7 @@ class HolidayTable:
     def from_json(cls, raw: bytes, version: str) -> HolidayTable | None:
         """The table as ``as_json`` wrote it for the package's ``version``; ``None`` for
         anything else (another version, an edited or cut short file). Its names are checked
-        when first read (``names``)."""
+        when first read (``names_on``)."""
         try:
             data: Any = orjson.loads(raw)
             if data["library_version"] != __version__ or data["holidays_version"] != version:
@@ -248,8 +248,8 @@ def _by_year(days: Names) -> dict[int, str]:
 
 
 def _names(days: Any) -> Names:
-    """A day's holiday names as ``as_json`` wrote them (a list of texts); anything else is a
-    ``ValueError`` (checked by exact type, one loop: 5,900 days at every start)."""
+    """Days' holiday names as ``as_json`` wrote them (a list of texts for each ISO day);
+    anything else is a ``ValueError`` (checked by exact type, in one loop)."""
     out: Names = {}
     day = dt.date.fromisoformat
     for d, n in days.items():
