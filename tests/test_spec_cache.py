@@ -259,6 +259,39 @@ def test_the_cache_keeps_the_latest_entries_only(
     assert _entry(folder, raw + b"\n# edit 3\n").exists()
 
 
+def test_the_holidays_table_and_the_cldr_s_names_keep_the_latest_files_only(
+    folder: Path,
+) -> None:
+    """An upgrade of the library or of a package, or another environment, writes its own file
+    beside the others; past a few, the oldest written go, and the one in use stays."""
+    import os
+
+    from attest_rules.legal_time import calendar, cldr
+
+    folder.mkdir(parents=True)
+    left = [folder / f"calendar-kz-holidays-0.{n}-older.json" for n in range(6)]
+    left += [folder / f"cldr-weekdays-kk-{n:032x}.json" for n in range(6)]
+    for age, file in enumerate(left):
+        file.write_text("{}", encoding="utf-8")
+        os.utime(file, ns=(age * 10**9, age * 10**9))  # written in turn, long ago
+    calendar.holiday_table.cache_clear()
+    cldr.weekday_names.cache_clear()
+    try:
+        table = calendar.holiday_table()  # none of these is its own: computed and written
+        assert cldr.weekday_names("kk")[0]
+    finally:
+        calendar.holiday_table.cache_clear()
+        cldr.weekday_names.cache_clear()
+    tables = sorted(p.name for p in folder.glob("calendar-kz-holidays-*.json"))
+    own = calendar._table_name(table.version)
+    assert len(tables) == calendar.KEEP_TABLES and own in tables
+    assert tables.count("calendar-kz-holidays-0.5-older.json") == 1  # the latest of the others
+    assert not (folder / "calendar-kz-holidays-0.0-older.json").exists()
+    names = list(folder.glob("cldr-weekdays-kk-*.json"))
+    assert len(names) == cldr.KEEP
+    assert not (folder / f"cldr-weekdays-kk-{0:032x}.json").exists()
+
+
 def test_the_collector_runs_again_after_a_load_good_or_bad(folder: Path) -> None:
     import gc
 

@@ -88,6 +88,20 @@ def atomic_text(
         os.fsync(out.fileno())
 
 
+def prune_cache(pattern: str, keep: int) -> None:
+    """The files of the cache folder matching ``pattern`` (a glob) removed but the ``keep``
+    written last: what an upgrade, another spec or another installation left there, which no
+    command reads again, does not pile up. Silently nothing where the cache is off or its
+    folder cannot be read (another process pruning at the same time: its work)."""
+    where = cache_folder()
+    if where is None:
+        return
+    with contextlib.suppress(OSError):
+        files = sorted(where.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[: max(len(files) - keep, 0)]:
+            old.unlink(missing_ok=True)
+
+
 def write_cache_file(name: str, text: str) -> None:
     """Keep ``text`` as the file ``name`` of the cache folder (``resources.cache_folder``),
     written atomically as every output is; silently not where the cache is off or its folder

@@ -28,7 +28,7 @@ from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.cldr import weekday_name
 from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
 from attest_rules.messages import Joined, Message, msg, tr, words
-from attest_rules.outputs import write_cache_file
+from attest_rules.outputs import prune_cache, write_cache_file
 from attest_rules.resources import read_cache_file
 from attest_rules.version import __version__
 
@@ -296,6 +296,9 @@ def _holidays_version() -> str:
     return version("holidays")
 
 
+KEEP_TABLES = 4
+"""Holiday tables kept in the cache folder, the latest written: one for each version of the
+library and of the holidays package in use (an upgrade leaves the old one, 400 KB)."""
 _TABLE_FORMAT = 3
 """The table file's own format (3: the names a JSON text for each language and year, read
 when asked for)."""
@@ -318,6 +321,7 @@ def holiday_table() -> HolidayTable:
     if table is None:
         table = HolidayTable.from_package(version)
         write_cache_file(name, table.as_json())
+        prune_cache("calendar-kz-holidays-*.json", KEEP_TABLES)
     return table
 
 

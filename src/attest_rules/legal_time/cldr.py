@@ -24,11 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from attest_rules.outputs import write_cache_file
+from attest_rules.outputs import prune_cache, write_cache_file
 from attest_rules.resources import read_cache_file
 from attest_rules.version import __version__
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+KEEP = 4
+"""Files of the CLDR's names kept in the cache folder for each kind and language, the latest
+written: one for each installation of Babel and of the library in use (each is keyed by where
+Babel's data is, so a new environment writes its own)."""
 """An ISO 639 code as a language fact takes it: two or three small letters. A locale of this
 form (kk, ru, en) has its data in its own file over root's, which is what ``_key`` keys."""
 
@@ -94,6 +98,7 @@ def _kept(
             return kept
     found = compute()
     write_cache_file(name, json.dumps({"library_version": __version__, "values": found}))
+    prune_cache(f"cldr-{kind}-{locale}-*.json", KEEP)
     return found
 
 

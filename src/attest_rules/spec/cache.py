@@ -33,7 +33,7 @@ import orjson
 from attest_rules.errors import AttestRulesError, DocPath
 from attest_rules.lang.syntax import Node, from_data, to_data
 from attest_rules.located.reader import Located, Mark
-from attest_rules.outputs import write_cache_file
+from attest_rules.outputs import prune_cache, write_cache_file
 from attest_rules.resources import cache_folder, read_cache_file
 from attest_rules.version import __version__
 
@@ -193,12 +193,4 @@ def write(digest: str, entry: Entry) -> None:
 
 def _prune() -> None:
     """The oldest spec entries removed, past ``KEEP``."""
-    where = folder()
-    if where is None:
-        return
-    try:
-        entries = sorted(where.glob("spec-*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        return  # another process pruning at the same time: its work
+    prune_cache("spec-*.json", KEEP)
