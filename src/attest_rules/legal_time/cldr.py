@@ -29,12 +29,12 @@ from attest_rules.resources import read_cache_file
 from attest_rules.version import __version__
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+"""An ISO 639 code as a language fact takes it: two or three small letters. A locale of this
+form (kk, ru, en) has its data in its own file over root's, which is what ``_key`` keys."""
 KEEP = 4
 """Files of the CLDR's names kept in the cache folder for each kind and language, the latest
 written: one for each installation of Babel and of the library in use (each is keyed by where
 Babel's data is, so a new environment writes its own)."""
-"""An ISO 639 code as a language fact takes it: two or three small letters. A locale of this
-form (kk, ru, en) has its data in its own file over root's, which is what ``_key`` keys."""
 
 
 def language_codes_from_babel() -> frozenset[str]:
