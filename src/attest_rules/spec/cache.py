@@ -188,9 +188,4 @@ def write(digest: str, entry: Entry) -> None:
         "expressions": {text: to_data(node) for text, node in entry.expressions.items()},
     }
     write_cache_file(_name(digest), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    _prune()
-
-
-def _prune() -> None:
-    """The oldest spec entries removed, past ``KEEP``."""
-    prune_cache("spec-*.json", KEEP)
+    prune_cache("spec-*.json", KEEP)  # the oldest entries removed, past ``KEEP``
