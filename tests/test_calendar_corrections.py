@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from attest_rules import SpecError
 from attest_rules.legal_time import deadline, kz_calendar
+from attest_rules.legal_time.corrected_days import (
+    KEEP_ENTRIES,
+    Corrections,
+    DayCorrection,
+    checked_corrections,
+)
 from attest_rules.legal_time.corrections import load_calendar_file
+from attest_rules.version import __version__
 
 GOOD = """format: 1
 country: KZ
@@ -83,3 +91,84 @@ def test_the_bundled_calendar_file_loads() -> None:
     data = load_calendar_file()
     assert [c.date for c in data.corrections] == [dt.date(2024, 6, 17)]
     assert all(c.source.strip() for c in data.corrections)
+
+
+# ---- the checked corrections kept in the cache folder ------------------------------------------
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("ATTEST_RULES_CACHE", str(where))
+    return where
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("calendar-corrections-*.json"))
+
+
+def test_a_checked_file_is_kept_and_read_back_as_checked(folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cal.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    first = checked_corrections(path)
+    (entry,) = _entries(folder)
+    assert Corrections.from_json(entry.read_bytes()) == first  # read back, as checked
+    assert checked_corrections(path) == first == Corrections.of(load_calendar_file(path))
+    assert first.days == {dt.date(2024, 6, 18): DayCorrection(False, "a test day off")}
+    assert first.confirmed_years == {2027}
+
+
+def test_another_content_is_another_entry_and_is_checked(folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cal.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    checked_corrections(path)
+    path.write_text(GOOD.replace("working: false", "working: nope"), encoding="utf-8")
+    with pytest.raises(SpecError, match="valid boolean"):  # never the kept entry's answer
+        checked_corrections(path)
+    path.write_text(GOOD.replace("a test day off", "another day off"), encoding="utf-8")
+    assert checked_corrections(path).days[dt.date(2024, 6, 18)].reason == "another day off"
+    assert len(_entries(folder)) == 2  # the bad file left none
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda t: t[: len(t) // 2],  # cut short
+        lambda t: t.replace("false", '"false"'),  # a text for a flag
+        lambda t: t.replace('"a test day off"', '""'),  # no reason
+        lambda t: t.replace("2024-06-18", "2024-06-31"),  # no such day
+        lambda t: t.replace("[2027]", '["2027"]'),
+        lambda t: t.replace(f'"{__version__}"', '"0.0.0-other"'),  # another version's
+        lambda t: "[]",
+    ],
+)
+def test_a_damaged_entry_is_not_trusted(
+    folder: Path, tmp_path: Path, damage: Callable[[str], str]
+) -> None:
+    path = tmp_path / "cal.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    good = checked_corrections(path)
+    (entry,) = _entries(folder)
+    damaged = damage(entry.read_text(encoding="utf-8"))
+    assert damaged != entry.read_text(encoding="utf-8")
+    entry.write_text(damaged, encoding="utf-8")
+    assert Corrections.from_json(entry.read_bytes()) is None
+    assert checked_corrections(path) == good  # the file checked again, and kept anew
+    assert Corrections.from_json(entry.read_bytes()) == good
+
+
+def test_without_a_cache_folder_the_file_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATTEST_RULES_CACHE", "off")
+    path = tmp_path / "cal.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert checked_corrections(path).confirmed_years == {2027}
+
+
+def test_the_calendar_keeps_four_checked_files(folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cal.yaml"
+    for n in range(6):
+        path.write_text(GOOD.replace("a test day off", f"day off {n}"), encoding="utf-8")
+        checked_corrections(path)
+    assert len(_entries(folder)) == KEEP_ENTRIES

@@ -140,7 +140,8 @@ from attest_rules.cli.app import main
 code = main(sys.argv[1:])
 heavy = ("attest_rules.tools.payloads", "attest_rules.tools.casefiles", "attest_rules.tools.forms",
          "attest_rules.tools.shapes", "attest_rules.tools.impact", "attest_rules.tools.coverage",
-         "attest_rules.engine.records", "attest_rules.engine.signing", "babel")
+         "attest_rules.engine.records", "attest_rules.engine.signing", "babel",
+         "attest_rules.legal_time.corrections")
 print("IMPORTED", code, " ".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
 """
 

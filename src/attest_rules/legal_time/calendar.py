@@ -26,7 +26,7 @@ import orjson
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.cldr import weekday_name
-from attest_rules.legal_time.corrections import CalendarFile, Correction, load_calendar_file
+from attest_rules.legal_time.corrected_days import Corrections, checked_corrections
 from attest_rules.messages import Joined, Message, msg, tr, words
 from attest_rules.outputs import prune_cache, write_cache_file
 from attest_rules.resources import read_cache_file
@@ -350,11 +350,11 @@ class DayInfo:
 class WorkingCalendar:
     """A working-day calendar for Kazakhstan. Build it with ``kz_calendar``."""
 
-    def __init__(self, data: CalendarFile, *, source: str = "holidays KZ") -> None:
-        self.data = data
+    def __init__(self, corrections: Corrections, *, source: str = "holidays KZ") -> None:
+        self.corrections = corrections
         self.source = source
-        self._corrections: dict[dt.date, Correction] = {c.date: c for c in data.corrections}
-        self._confirmed_years = {y.year for y in data.years}
+        self._corrections = corrections.days
+        self._confirmed_years = corrections.confirmed_years
         self._years: dict[int, bytes] = {}
         self._first = 0
         self._last = -1
@@ -540,8 +540,9 @@ class WorkingCalendar:
 
 @functools.cache
 def _cached(path: str | None) -> WorkingCalendar:
-    data = load_calendar_file(path)
-    return WorkingCalendar(data, source=f"holidays {holiday_table().version} (KZ)")
+    return WorkingCalendar(
+        checked_corrections(path), source=f"holidays {holiday_table().version} (KZ)"
+    )
 
 
 def kz_calendar(corrections: str | Path | None = None) -> WorkingCalendar:

@@ -9,12 +9,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from attest_rules.errors import SpecError, SpecIssue
+from attest_rules.legal_time.corrected_days import CALENDAR_NAME
 from attest_rules.located.fields import SpecDate, document_config
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.located.validation import validation_issues
 from attest_rules.resources import bundled_data_path
-
-CALENDAR_NAME = "calendar_kz.yaml"
 
 
 class _Strict(BaseModel):
@@ -56,7 +55,13 @@ def bundled_calendar_path() -> Path:
 def load_calendar_file(path: str | Path | None = None) -> CalendarFile:
     """Read and check a calendar file; errors are located like spec errors."""
     file = Path(path) if path is not None else bundled_calendar_path()
-    located = read_yaml(read_file(file), str(file))
+    return check_calendar_file(read_file(file), str(file))
+
+
+def check_calendar_file(raw: bytes, name: str) -> CalendarFile:
+    """Check the bytes of a calendar file (read from ``name``); errors are located like spec
+    errors."""
+    located = read_yaml(raw, name)
     if located.issues:
         raise SpecError(located.issues)
     try:
