@@ -16,6 +16,8 @@ Public API::
     reg.diff("2024-10-01", "2025-01-01")   # list[Change]
 """
 
+from typing import TYPE_CHECKING, Any
+
 from attest_rules.engine.regulation import Regulation, load, load_bytes, load_case, parse_case
 from attest_rules.errors import (
     AttestRulesError,
@@ -27,9 +29,11 @@ from attest_rules.errors import (
 )
 from attest_rules.resources import bundled_spec_path
 from attest_rules.spec.consolidation import Consolidated, Provision
-from attest_rules.spec.diff import Change
 from attest_rules.spec.regulation import Version
 from attest_rules.version import __version__
+
+if TYPE_CHECKING:
+    from attest_rules.spec.diff import Change
 
 __all__ = [
     "AttestRulesError",
@@ -50,3 +54,13 @@ __all__ = [
     "load_case",
     "parse_case",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Change``, imported when first asked for: only ``diff`` and ``impact`` make one, and
+    every command's start paid for its module (PEP 562)."""
+    if name == "Change":
+        from attest_rules.spec.diff import Change
+
+        return Change
+    raise AttributeError(f"module 'attest_rules' has no attribute {name!r}")

@@ -7,18 +7,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from attest_rules.errors import AttestRulesError, DocPath, SpecIssue
 from attest_rules.legal_time import Term, TermError, term_end
 from attest_rules.messages import msg
 from attest_rules.spec.bindings import AFTER_PUBLICATION, WINDOW, Bindings
 from attest_rules.spec.consolidation import Consolidated, Provision, Tree
-from attest_rules.spec.diff import Change, diff_consolidated
 from attest_rules.spec.events import Events
 from attest_rules.spec.facts import FactsModel
 from attest_rules.spec.model import Act, ChangeOp, Interpretation, Restoration, SpecDocument, Window
 from attest_rules.spec.rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from attest_rules.spec.diff import Change
 
 VersionStatus = Literal["in_force", "not_yet", "uncertain"]
 
@@ -248,6 +250,8 @@ class LoadedSpec:
         interpretations: Mapping[str, str] | None = None,
     ) -> list[Change]:
         """What changed between the text in force on ``d1`` and on ``d2``."""
+        from attest_rules.spec.diff import diff_consolidated  # only `diff` and `impact` ask
+
         return diff_consolidated(self.as_of(d1, interpretations), self.as_of(d2, interpretations))
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attest_rules.engine.regulation import Regulation
 from attest_rules.messages import tr, words
 from attest_rules.spec.bindings import WINDOW
 from attest_rules.spec.consolidation import Consolidated, Provision
-from attest_rules.spec.diff import Change
 from attest_rules.spec.regulation import Version
+
+if TYPE_CHECKING:
+    from attest_rules.spec.diff import Change
 
 _CHANGE_WORDS = {  # a change's kind, as a reader is told it (its id in JSON)
     "replaced": words("replaced"),
