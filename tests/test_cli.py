@@ -141,7 +141,8 @@ code = main(sys.argv[1:])
 heavy = ("attest_rules.tools.payloads", "attest_rules.tools.casefiles", "attest_rules.tools.forms",
          "attest_rules.tools.shapes", "attest_rules.tools.impact", "attest_rules.tools.coverage",
          "attest_rules.engine.records", "attest_rules.engine.signing", "babel",
-         "attest_rules.legal_time.corrections")
+         "attest_rules.legal_time.corrections", "attest_rules.spec.diff",
+         "attest_rules.tools.workers")
 print("IMPORTED", code, " ".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
 """
 

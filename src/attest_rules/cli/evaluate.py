@@ -25,8 +25,8 @@ from attest_rules.errors import AttestRulesError
 from attest_rules.lang.display import shown_plain
 from attest_rules.located.reader import input_name
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
+from attest_rules.tools.limits import MAX_WORKERS
 from attest_rules.tools.messages import LANGS, count, t
-from attest_rules.tools.workers import MAX_WORKERS, BatchJob, answered
 
 if TYPE_CHECKING:  # records, signing, the batch and case files are imported by the commands
     from attest_rules.engine.signing import Signer  # that use them, when they run
@@ -152,6 +152,8 @@ def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Name
     batch = Batch(reg, options)  # an unknown interpretation: refused before any line is read
     gc.freeze()  # the spec lives as long as the batch: no collection walks it again
     if args.workers > 1:
+        from attest_rules.tools.workers import BatchJob, answered  # a batch's own
+
         job = BatchJob(args.spec, replace(options, signer=None), args.sign, "input")
         chunks = answered(job, source, args.workers)
         for text, _, wrong in progress(chunks, "cases", weight=lambda chunk: chunk[1]):

@@ -62,7 +62,7 @@ def terminal_safe(text: str) -> str:
 
 def parse_workers(text: str) -> int:
     """``--workers N``: worker processes, 1 to ``MAX_WORKERS``."""
-    from attest_rules.tools.workers import MAX_WORKERS
+    from attest_rules.tools.limits import MAX_WORKERS
 
     if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
         raise argparse.ArgumentTypeError(f"a number from 1 to {MAX_WORKERS}, not {text!r}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from attest_rules.cli.options import parse_workers
 from attest_rules.errors import AttestRulesError
-from attest_rules.tools.workers import MAX_WORKERS
+from attest_rules.tools.limits import MAX_WORKERS
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

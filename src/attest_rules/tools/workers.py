@@ -23,6 +23,7 @@ from attest_rules.engine.facts import CaseSource, batch_lines
 from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.lines import blocks
+from attest_rules.tools.limits import MAX_WORKERS
 
 if TYPE_CHECKING:  # the work's own modules are imported where a worker starts: a command
     from concurrent.futures import Future  # that only names MAX_WORKERS does not pay for them
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # the work's own modules are imported where a worker starts: 
     from attest_rules.tools.payloads import Batch, BatchOptions
 
 CHUNK = 256  # cases of an impact a worker answers at a time: sending them then costs little
-MAX_WORKERS = 64
 
 BLOCK = 1 << 18  # bytes of a batch a worker answers at a time (about 180 cases of 1.4 KB)
 Block = tuple[int, bytes]  # the number of its first line, and its bytes (whole lines)
