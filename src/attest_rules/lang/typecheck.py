@@ -7,7 +7,6 @@ loaded, never while a case is evaluated.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -72,6 +71,8 @@ def _power(value: int) -> str:
 
 
 def _suggest(name: str, options: list[str]) -> str:
+    import difflib  # only for a spec in error: every start paid 1.1 ms for it
+
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
