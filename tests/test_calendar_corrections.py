@@ -10,13 +10,9 @@ import pytest
 
 from attest_rules import SpecError
 from attest_rules.legal_time import deadline, kz_calendar
-from attest_rules.legal_time.corrected_days import (
-    KEEP_ENTRIES,
-    Corrections,
-    DayCorrection,
-    checked_corrections,
-)
-from attest_rules.legal_time.corrections import load_calendar_file
+from attest_rules.legal_time.calendar import checked_corrections
+from attest_rules.legal_time.corrected_days import KEEP_ENTRIES, Corrections, DayCorrection
+from attest_rules.legal_time.corrections import corrected_days, load_calendar_file
 from attest_rules.version import __version__
 
 GOOD = """format: 1
@@ -113,7 +109,7 @@ def test_a_checked_file_is_kept_and_read_back_as_checked(folder: Path, tmp_path:
     first = checked_corrections(path)
     (entry,) = _entries(folder)
     assert Corrections.from_json(entry.read_bytes()) == first  # read back, as checked
-    assert checked_corrections(path) == first == Corrections.of(load_calendar_file(path))
+    assert checked_corrections(path) == first == corrected_days(load_calendar_file(path))
     assert first.days == {dt.date(2024, 6, 18): DayCorrection(False, "a test day off")}
     assert first.confirmed_years == {2027}
 

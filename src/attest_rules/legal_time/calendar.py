@@ -26,10 +26,16 @@ import orjson
 
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.cldr import weekday_name
-from attest_rules.legal_time.corrected_days import Corrections, checked_corrections
+from attest_rules.legal_time.corrected_days import (
+    CALENDAR_NAME,
+    KEEP_ENTRIES,
+    Corrections,
+    entry_name,
+)
+from attest_rules.located.reader import read_file
 from attest_rules.messages import Joined, Message, msg, tr, words
 from attest_rules.outputs import prune_cache, write_cache_file
-from attest_rules.resources import read_cache_file
+from attest_rules.resources import bundled_data_path, read_cache_file
 from attest_rules.version import __version__
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
@@ -536,6 +542,24 @@ class WorkingCalendar:
             )
         self._warnings[year] = tuple(out)
         return self._warnings[year]
+
+
+def checked_corrections(path: str | Path | None = None) -> Corrections:
+    """The corrections of the calendar file at ``path`` (the bundled one by default), checked
+    by its model where the cache folder does not hold this content's (``corrected_days``);
+    errors are located like spec errors."""
+    file = Path(path) if path is not None else bundled_data_path(CALENDAR_NAME)
+    raw = read_file(file)
+    name = entry_name(raw)
+    cached = read_cache_file(name)
+    corrections = Corrections.from_json(cached) if cached is not None else None
+    if corrections is None:
+        from attest_rules.legal_time.corrections import check_calendar_file, corrected_days
+
+        corrections = corrected_days(check_calendar_file(raw, str(file)))
+        write_cache_file(name, corrections.as_json())
+        prune_cache("calendar-corrections-*.json", KEEP_ENTRIES)
+    return corrections
 
 
 @functools.cache

@@ -2,29 +2,24 @@
 and reason, and the years whose transfers of days off are confirmed.
 
 A file is checked by its model (``corrections.check_calendar_file``, pydantic) once for its
-content: what the check gives is kept in the cache folder under the file's SHA-256 and the
-library's version, and read from there at the next start. Building the file's four model
-classes and checking it took about 5 ms of every command's start, for one correction. A cache
-entry is read as plain JSON of an exact shape; anything else in it (an edited or cut short
-file) is not trusted, and the file is checked again.
+content: what the check gives (``corrections.corrected_days``) is kept in the cache folder
+under the file's SHA-256 and the library's version, and read from there at the next start
+(``calendar.checked_corrections``). Building the file's four model classes and checking it
+took about 5 ms of every command's start, for one correction. A cache entry is read as plain
+JSON of an exact shape; anything else in it (an edited or cut short file) is not trusted, and
+the file is checked again. This module imports no model: a start that reads the entry does
+not build them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 
-from attest_rules.located.reader import read_file
-from attest_rules.outputs import prune_cache, write_cache_file
-from attest_rules.resources import bundled_data_path, read_cache_file
 from attest_rules.version import __version__
-
-if TYPE_CHECKING:
-    from attest_rules.legal_time.corrections import CalendarFile
 
 CALENDAR_NAME = "calendar_kz.yaml"  # the bundled file (``corrections.bundled_calendar_path``)
 
@@ -46,11 +41,6 @@ class Corrections(NamedTuple):
 
     days: dict[dt.date, DayCorrection]
     confirmed_years: frozenset[int]
-
-    @classmethod
-    def of(cls, data: CalendarFile) -> Corrections:
-        days = {c.date: DayCorrection(c.working, c.reason) for c in data.corrections}
-        return cls(days, frozenset(y.year for y in data.years))
 
     def as_json(self) -> str:
         return orjson.dumps(
@@ -82,23 +72,7 @@ class Corrections(NamedTuple):
         return cls(days, frozenset(years))
 
 
-def _entry_name(raw: bytes) -> str:
+def entry_name(raw: bytes) -> str:
+    """The cache folder's file for the calendar file of bytes ``raw``, checked by this
+    library's version."""
     return f"calendar-corrections-{hashlib.sha256(raw).hexdigest()}-{__version__}.json"
-
-
-def checked_corrections(path: str | Path | None = None) -> Corrections:
-    """The corrections of the calendar file at ``path`` (the bundled one by default), checked
-    by its model where the cache folder does not hold this content's; errors are located like
-    spec errors."""
-    file = Path(path) if path is not None else bundled_data_path(CALENDAR_NAME)
-    raw = read_file(file)
-    name = _entry_name(raw)
-    cached = read_cache_file(name)
-    corrections = Corrections.from_json(cached) if cached is not None else None
-    if corrections is None:
-        from attest_rules.legal_time.corrections import check_calendar_file
-
-        corrections = Corrections.of(check_calendar_file(raw, str(file)))
-        write_cache_file(name, corrections.as_json())
-        prune_cache("calendar-corrections-*.json", KEEP_ENTRIES)
-    return corrections

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from attest_rules.errors import SpecError, SpecIssue
-from attest_rules.legal_time.corrected_days import CALENDAR_NAME
+from attest_rules.legal_time.corrected_days import CALENDAR_NAME, Corrections, DayCorrection
 from attest_rules.located.fields import SpecDate, document_config
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.located.validation import validation_issues
@@ -86,3 +86,9 @@ def check_calendar_file(raw: bytes, name: str) -> CalendarFile:
     if issues:
         raise SpecError(issues)
     return data
+
+
+def corrected_days(data: CalendarFile) -> Corrections:
+    """What a checked calendar file tells the working calendar."""
+    days = {c.date: DayCorrection(c.working, c.reason) for c in data.corrections}
+    return Corrections(days, frozenset(y.year for y in data.years))
