@@ -90,12 +90,16 @@ _PARAMS = ("f", "ch", "cal", "rd")
 # (``V[day]``, the one subscript not by a fact's name) and the slow path, and names its events,
 # versions, answers and the rule functions it calls.
 _DRIVER = ("on", "V", "S", "NA", "Unknown")
-_NAME = re.compile(
-    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$|^(T|D|X|W|P|C|Q|K|EV|VEV|A)\d+$|^(rule|event|events|gates|case|_t|_d|DT)$"
+# The checks' patterns are texts, compiled by ``re`` when first matched (and kept in its
+# cache): code is generated after a spec's first case, and a command of one case never does.
+_NAME = (
+    r"^(L[0-9a-z]*_|E_|R_|S_)[a-z_][a-z0-9_]*$"
+    r"|^(T|D|X|W|P|C|Q|K|EV|VEV|A)\d+$"
+    r"|^(rule|event|events|gates|case|_t|_d|DT)$"
 )
 _FUNCTIONS = ("rule", "event", "events", "gates", "case")  # what generated code may define
-_CALLABLE = re.compile(r"^[PQ]\d+$|^S$")
-_BY_DAY = re.compile(r"^V$|^C\d+$")
+_CALLABLE = r"^[PQ]\d+$|^S$"
+_BY_DAY = r"^V$|^C\d+$"
 REMEMBERED_DAYS = 1 << 12
 """Days a generated date function remembers, answers only: past this many, it starts again."""
 _ALLOWED_NODES = (
@@ -528,20 +532,22 @@ def check_source(source: str) -> ast.Module:
             raise CodegenError(f"generated code holds a {kind.__name__}")
         if isinstance(node, ast.Name):
             if node.id not in names_ok:
-                if node.id not in allowed_names and not _NAME.match(node.id):
+                if node.id not in allowed_names and not re.match(_NAME, node.id):
                     raise CodegenError(f"generated code names {node.id!r}")
                 names_ok.add(node.id)
         elif isinstance(node, ast.Subscript):
             by_name = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
             # by day: the driver's versions (V), a date function's remembered days (C<n>)
-            by_day = isinstance(node.value, ast.Name) and _BY_DAY.match(node.value.id) is not None
+            by_day = (
+                isinstance(node.value, ast.Name) and re.match(_BY_DAY, node.value.id) is not None
+            )
             if not (by_name or by_day):
                 raise CodegenError("generated code indexes with something other than a fact name")
         elif isinstance(node, ast.Call):
             func = node.func
             if not (
                 isinstance(func, ast.Name)
-                and (func.id in callable_names or _CALLABLE.match(func.id))
+                and (func.id in callable_names or re.match(_CALLABLE, func.id))
             ):
                 raise CodegenError("generated code calls something that is not whitelisted")
         elif isinstance(node, ast.FunctionDef):
@@ -601,10 +607,8 @@ _CHECK_TYPES = (
         ast.Mult,
     }
 ) | {ast.Expr, ast.Attribute}
-_CHECK_NAME = re.compile(
-    r"^(v|x|y|o\d+|check\d+|K\d+|M|DAYS|_doubt|type|len|str|dict|list|bool|int)$"
-)
-_CHECK_CALLABLE = re.compile(r"^(check\d+|K\d+|_doubt|type|len)$")
+_CHECK_NAME = r"^(v|x|y|o\d+|check\d+|K\d+|M|DAYS|_doubt|type|len|str|dict|list|bool|int)$"
+_CHECK_CALLABLE = r"^(check\d+|K\d+|_doubt|type|len)$"
 _CHECK_METHODS = frozenset({"get", "keys", "isascii", "isprintable"})
 _CHECK_BUILTINS: dict[str, Any] = {
     "type": type,
@@ -626,14 +630,14 @@ def check_checker_source(source: str) -> ast.Module:
     for node in _every_node(tree):
         if type(node) not in _CHECK_TYPES:
             raise CodegenError(f"a generated check holds a {type(node).__name__}")
-        if isinstance(node, ast.Name) and not _CHECK_NAME.match(node.id):
+        if isinstance(node, ast.Name) and not re.match(_CHECK_NAME, node.id):
             raise CodegenError(f"a generated check names {node.id!r}")
         if isinstance(node, ast.Attribute) and node.attr not in _CHECK_METHODS:
             raise CodegenError(f"a generated check reads .{node.attr}")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (str, int, type(None))):
             raise CodegenError("a generated check holds a literal that is not text or a number")
         if isinstance(node, ast.Call) and not (
-            (isinstance(node.func, ast.Name) and _CHECK_CALLABLE.match(node.func.id))
+            (isinstance(node.func, ast.Name) and re.match(_CHECK_CALLABLE, node.func.id))
             or isinstance(node.func, ast.Attribute)
         ):
             raise CodegenError("a generated check calls something that is not whitelisted")
