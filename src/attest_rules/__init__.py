@@ -16,9 +16,9 @@ Public API::
     reg.diff("2024-10-01", "2025-01-01")   # list[Change]
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from attest_rules.engine.regulation import Regulation, load, load_bytes, load_case, parse_case
 from attest_rules.errors import (
     AttestRulesError,
     ExpressionError,
@@ -27,13 +27,20 @@ from attest_rules.errors import (
     SpecError,
     SpecIssue,
 )
-from attest_rules.resources import bundled_spec_path
-from attest_rules.spec.consolidation import Consolidated, Provision
-from attest_rules.spec.regulation import Version
 from attest_rules.version import __version__
 
 if TYPE_CHECKING:
+    from attest_rules.engine.regulation import (
+        Regulation,
+        load,
+        load_bytes,
+        load_case,
+        parse_case,
+    )
+    from attest_rules.resources import bundled_spec_path
+    from attest_rules.spec.consolidation import Consolidated, Provision
     from attest_rules.spec.diff import Change
+    from attest_rules.spec.regulation import Version
 
 __all__ = [
     "AttestRulesError",
@@ -55,12 +62,32 @@ __all__ = [
     "parse_case",
 ]
 
+_LAZY = {
+    "Regulation": "attest_rules.engine.regulation",
+    "load": "attest_rules.engine.regulation",
+    "load_bytes": "attest_rules.engine.regulation",
+    "load_case": "attest_rules.engine.regulation",
+    "parse_case": "attest_rules.engine.regulation",
+    "bundled_spec_path": "attest_rules.resources",
+    "Consolidated": "attest_rules.spec.consolidation",
+    "Provision": "attest_rules.spec.consolidation",
+    "Change": "attest_rules.spec.diff",
+    "Version": "attest_rules.spec.regulation",
+}
+"""The public names whose modules are imported when a name is first asked for (PEP 562): the
+engine, pydantic and the spec's models are most of a start, and a command that reads no spec
+(``calendar``, ``term``, ``--version``) or a program that uses only legal time needs none of
+them."""
+
 
 def __getattr__(name: str) -> Any:
-    """``Change``, imported when first asked for: only ``diff`` and ``impact`` make one, and
-    every command's start paid for its module (PEP 562)."""
-    if name == "Change":
-        from attest_rules.spec.diff import Change
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'attest_rules' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # asked for once
+    return value
 
-        return Change
-    raise AttributeError(f"module 'attest_rules' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
