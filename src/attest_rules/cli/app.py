@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from attest_rules.cli.analyst import register as register_analyst
 from attest_rules.cli.evaluate import register as register_evaluation
@@ -20,14 +20,14 @@ from attest_rules.cli.legaltime import register as register_legal_time
 from attest_rules.cli.monitor import register as register_monitor
 from attest_rules.cli.options import add_interpretation, parse_date, terminal_safe
 from attest_rules.cli.serve import register as register_serve
-from attest_rules.engine.regulation import Regulation, load
 from attest_rules.errors import AttestRulesError, SpecError
-from attest_rules.legal_time import CalendarError, TermError
 from attest_rules.located.reader import stdin_unread
 from attest_rules.messages import LANGS
-from attest_rules.tools.render import render_diff, render_show, render_versions
 from attest_rules.tools.schemas import SCHEMAS
 from attest_rules.version import __version__
+
+if TYPE_CHECKING:  # the engine is imported by the commands that read a spec, when they run:
+    from attest_rules.engine.regulation import Regulation  # the others start without it
 
 
 def _provision_id(reg: Regulation, text: str) -> str:
@@ -41,6 +41,8 @@ def _emit(data: Any) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
+
     reg = load(args.spec)
     if args.format == "json":
         _emit({"ok": True, "file": reg.file, "warnings": [w.as_dict() for w in reg.warnings]})
@@ -57,7 +59,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.payloads import versions_json
+    from attest_rules.tools.render import render_versions
 
     reg = load(args.spec)
     if args.format == "json":
@@ -68,7 +72,9 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.payloads import regulation_json
+    from attest_rules.tools.render import render_show
 
     reg = load(args.spec)
     pid = _provision_id(reg, args.id) if args.id else None
@@ -81,7 +87,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.payloads import diff_json
+    from attest_rules.tools.render import render_diff
 
     reg = load(args.spec)
     choices = dict(args.interpretation)
@@ -102,6 +110,7 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.schemas import schema_text
 
     reg = load(args.spec) if args.name == "case" and args.spec is not None else None
@@ -303,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except SpecError as exc:
         return failed(exc, [*(str(i) for i in exc.errors), f"{len(exc.errors)} error(s)"])
-    except (AttestRulesError, TermError, CalendarError) as exc:
+    except AttestRulesError as exc:  # a legal-time error is one
         return failed(exc, [f"attest-rules: {exc}"])
     except BrokenPipeError:
         return EXIT_OK

@@ -18,18 +18,18 @@ from attest_rules.cli.options import (
     progress,
     terminal_safe,
 )
-from attest_rules.engine.facts import batch_lines
-from attest_rules.engine.regulation import Regulation, load, load_case
-from attest_rules.engine.results import CITATIONS, Answer, Evaluation
+from attest_rules.engine.vocabulary import CITATIONS
 from attest_rules.errors import AttestRulesError
-from attest_rules.lang.display import shown_plain
 from attest_rules.located.reader import input_name
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.limits import MAX_WORKERS
 from attest_rules.tools.messages import LANGS, count, t
 
-if TYPE_CHECKING:  # records, signing, the batch and case files are imported by the commands
-    from attest_rules.engine.signing import Signer  # that use them, when they run
+if TYPE_CHECKING:  # the engine, records, signing, the batch and case files are imported by
+    # the commands that use them, when they run: another command starts without them
+    from attest_rules.engine.regulation import Regulation
+    from attest_rules.engine.results import Answer, Evaluation
+    from attest_rules.engine.signing import Signer
 
 _MARK = {  # a status's mark: a sign, not a word, in every language
     "satisfied": "✓  ",
@@ -122,6 +122,8 @@ def _value(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_value(v, lang)}" for k, v in value.items()) + "}"
     if isinstance(value, bool):
+        from attest_rules.lang.display import shown_plain
+
         return str(value).lower() if lang == "en" else shown_plain(value, lang)
     return str(value)
 
@@ -137,6 +139,7 @@ def _signer(args: argparse.Namespace) -> Signer | None:
 def _batch(reg: Regulation, source: BinaryIO, sink: IO[str], args: argparse.Namespace) -> int:
     """One case (JSON) per input line → one evaluation (JSON) per output line; a bad line gives
     an error line and the batch goes on. Constant memory: nothing is kept between lines."""
+    from attest_rules.engine.facts import batch_lines
     from attest_rules.tools.payloads import Batch, BatchOptions
 
     bad = 0
@@ -174,6 +177,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise AttestRulesError("--workers is for a batch (--jsonl IN OUT)")
     if args.answers_only and not args.jsonl:  # a case file's answer is its whole record
         raise AttestRulesError("--answers-only is for a batch (--jsonl IN OUT)")
+    from attest_rules.engine.regulation import load, load_case
+
     reg = load(args.spec)
     if args.jsonl:
         src_name, out_name = args.jsonl
@@ -236,6 +241,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from attest_rules.engine.records import as_record, read_record_data, render_replay, replay
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.payloads import replay_json
 
     reg = load(args.spec, cached=False)  # an audit: the spec's YAML alone, not the cache folder
@@ -291,6 +297,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.casefiles import run_files
 
     reg = load(args.spec)

@@ -15,13 +15,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from attest_rules.cli.options import add_interpretation, parse_date, progress
-from attest_rules.engine.facts import input_files, read_cases
-from attest_rules.engine.regulation import Regulation, load, load_case
 from attest_rules.errors import AttestRulesError
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.messages import LANGS, t
 
-if TYPE_CHECKING:  # the forms' tools are imported when a form is filled, not at every start
+if TYPE_CHECKING:  # the engine and the forms' tools are imported when a form is filled, not
+    from attest_rules.engine.regulation import Regulation  # at every start
     from attest_rules.tools.forms import FilledField, Form, Table
 
 
@@ -53,6 +52,7 @@ def render_document(reg: Regulation, form_id: str, form: Form, lang: str) -> str
 
 
 def _document(args: argparse.Namespace, reg: Regulation) -> int:
+    from attest_rules.engine.regulation import load_case
     from attest_rules.tools.forms import document
 
     if len(args.cases) != 1:
@@ -72,6 +72,7 @@ def _document(args: argparse.Namespace, reg: Regulation) -> int:
 
 
 def cmd_form(args: argparse.Namespace) -> int:
+    from attest_rules.engine.regulation import load
     from attest_rules.tools.forms import form_of
 
     reg = load(args.spec)
@@ -179,6 +180,7 @@ def write_xlsx(table: Table, lang: str, path: str) -> None:
 
 
 def _table(args: argparse.Namespace, reg: Regulation) -> int:
+    from attest_rules.engine.facts import input_files, read_cases
     from attest_rules.tools.forms import table
 
     fmt = "csv" if args.format == "text" else args.format

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from attest_rules.cli.options import add_interpretation, parse_date
-from attest_rules.engine.regulation import load
 from attest_rules.legal_time import (
     CHOICES,
     ComputedDate,
@@ -34,7 +33,7 @@ def _warned(lang: str, warnings: list[str]) -> list[str]:
 
 
 def cmd_is_working_day(args: argparse.Namespace) -> int:
-    from attest_rules.tools.payloads import working_day_json
+    from attest_rules.tools.calendar_json import working_day_json
 
     lang = args.lang
     data = working_day_json(kz_calendar(args.corrections), args.date, lang)
@@ -46,7 +45,7 @@ def cmd_is_working_day(args: argparse.Namespace) -> int:
 
 
 def cmd_add_working_days(args: argparse.Namespace) -> int:
-    from attest_rules.tools.payloads import add_working_days_json
+    from attest_rules.tools.calendar_json import add_working_days_json
 
     lang = args.lang
     data = add_working_days_json(kz_calendar(args.corrections), args.date, args.n, lang)
@@ -64,7 +63,7 @@ def cmd_add_working_days(args: argparse.Namespace) -> int:
 
 
 def cmd_working_days(args: argparse.Namespace) -> int:
-    from attest_rules.tools.payloads import working_days_json
+    from attest_rules.tools.calendar_json import working_days_json
 
     lang = args.lang
     data = working_days_json(kz_calendar(args.corrections), args.date_from, args.date_to, lang)
@@ -84,6 +83,8 @@ def cmd_term(args: argparse.Namespace) -> int:
     choices: dict[str, str] | None = None
     reg = None
     if args.interpretation:  # a spec's interpretations, through what each of them binds
+        from attest_rules.engine.regulation import load
+
         reg = load(args.spec)
         choices = reg.choices(dict(args.interpretation))
         readings = reg.bindings.readings(choices).with_(**dict(args.reading))

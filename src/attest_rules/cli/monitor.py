@@ -9,7 +9,6 @@ import sys
 from typing import Any
 
 from attest_rules.durable import MAX_OPEN, durable_available
-from attest_rules.engine.regulation import load
 from attest_rules.errors import AttestRulesError
 from attest_rules.located.lines import bounded_lines
 from attest_rules.outputs import refuse_inputs
@@ -25,6 +24,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     from attest_rules.durable.monitor import (
         Monitor,  # the optional extra: imported only when asked for
     )
+    from attest_rules.engine.regulation import load
 
     reg = load(args.spec)
     monitor = Monitor(reg, max_open=args.max_open)

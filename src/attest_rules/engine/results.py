@@ -32,21 +32,25 @@ from pydantic import (
     with_config,
 )
 
+from attest_rules.engine.vocabulary import CITATIONS, STATUS_WORDS, Citations, Lang, Status
 from attest_rules.located.fields import document_config
-from attest_rules.messages import words
 
-Status = Literal["satisfied", "violated", "undetermined", "not_applicable"]
-Lang = Literal["kk", "ru", "en"]  # the languages of the library's wording
-Citations = Literal["ids", "full"]
-"""How a record cites its clauses: each clause's text once, answers citing it by id (format
-2), or in full in each answer (format 1, ``--citations full``)."""
-CITATIONS: tuple[Citations, ...] = ("ids", "full")
-STATUS_WORDS: dict[str, str] = {  # a status as a reader is told it (``tr`` says it in a language)
-    "satisfied": words("satisfied"),
-    "violated": words("violated"),
-    "undetermined": words("undetermined"),
-    "not_applicable": words("not applicable"),
-}
+__all__ = [  # the vocabulary's names, as they were imported from here
+    "CITATIONS",
+    "STATUS_WORDS",
+    "Answer",
+    "Citation",
+    "Citations",
+    "DateReason",
+    "Evaluation",
+    "Explanation",
+    "Inputs",
+    "Integrity",
+    "Lang",
+    "Status",
+    "Witness",
+]
+
 # written records always carry every field, defaults included: required in their schema
 _STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 

@@ -54,11 +54,15 @@ from attest_rules.located.lines import MAX_LINE
 from attest_rules.service import queries
 from attest_rules.service.queries import QueryError, read_query
 from attest_rules.spec.facts import CaseModel
+from attest_rules.tools.calendar_json import (
+    add_working_days_json,
+    working_day_json,
+    working_days_json,
+)
 from attest_rules.tools.messages import page_words
 from attest_rules.tools.payloads import (
     Batch,
     BatchOptions,
-    add_working_days_json,
     answers_only_line,
     diff_json,
     error_json,
@@ -69,8 +73,6 @@ from attest_rules.tools.payloads import (
     replay_json,
     verify_json,
     versions_json,
-    working_day_json,
-    working_days_json,
 )
 from attest_rules.tools.schemas import schema
 from attest_rules.version import __version__

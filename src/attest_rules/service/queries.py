@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from attest_rules.engine.results import CITATIONS
+from attest_rules.engine.vocabulary import CITATIONS
 from attest_rules.errors import AttestRulesError
 from attest_rules.messages import LANGS
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attest_rules.engine.results import STATUS_WORDS
+from attest_rules.engine.vocabulary import STATUS_WORDS
 from attest_rules.messages import LANGS, ntr, nwords, tr, words
 
 __all__ = ["LANGS", "count", "page_words", "t"]
