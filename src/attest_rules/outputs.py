@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -44,7 +43,7 @@ def _temporary_beside(path: Path, target: str | Path) -> Path:
     umask, as ``open`` gives; ``mkstemp``'s 0600 would leave a new output unreadable to others)."""
     folder = path.parent or Path(".")
     for _ in range(100):
-        tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        tmp = folder / f".{path.name}.{os.urandom(6).hex()}.tmp"  # as secrets.token_hex(6)
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
