@@ -11,9 +11,11 @@ BUNDLED_NAME = "regulation_210.yaml"
 def bundled_spec_path() -> Path:
     """The spec shipped with the package (in a wheel), or the repository's ``spec/`` folder when
     running from a source checkout."""
-    here = Path(__file__).resolve().parent  # the package's folder, as the library runs from
-    packaged = here / "data" / BUNDLED_NAME  # one (importlib.resources gave the same path, and
-    if packaged.is_file():  # took 4.6 ms of every start to import)
+    # the package's own folder, as the library runs from one: importlib.resources gave the same
+    # path (turned into a Path here already), and took 4.6 ms of every start to import
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / BUNDLED_NAME
+    if packaged.is_file():
         return packaged
     checkout = here.parents[1] / "spec" / BUNDLED_NAME
     if checkout.is_file():

@@ -35,7 +35,7 @@ from pydantic import (
 from attest_rules.engine.vocabulary import CITATIONS, STATUS_WORDS, Citations, Lang, Status
 from attest_rules.located.fields import document_config
 
-__all__ = [  # the vocabulary's names, as they were imported from here
+__all__ = [  # the results, and the vocabulary's names (imported from here before they moved)
     "CITATIONS",
     "STATUS_WORDS",
     "Answer",
