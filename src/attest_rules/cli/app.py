@@ -26,8 +26,10 @@ from attest_rules.messages import LANGS
 from attest_rules.tools.schemas import SCHEMAS
 from attest_rules.version import __version__
 
-if TYPE_CHECKING:  # the engine is imported by the commands that read a spec, when they run:
-    from attest_rules.engine.regulation import Regulation  # the others start without it
+# the engine is imported by the commands that read a spec, when they run: the others (legal
+# time, --version, help) start without it
+if TYPE_CHECKING:
+    from attest_rules.engine.regulation import Regulation
 
 
 def _provision_id(reg: Regulation, text: str) -> str:

@@ -19,8 +19,9 @@ from attest_rules.errors import AttestRulesError
 from attest_rules.outputs import atomic_path, atomic_text, refuse_inputs
 from attest_rules.tools.messages import LANGS, t
 
-if TYPE_CHECKING:  # the engine and the forms' tools are imported when a form is filled, not
-    from attest_rules.engine.regulation import Regulation  # at every start
+# the engine and the forms' tools are imported when a form is filled, not at every start
+if TYPE_CHECKING:
+    from attest_rules.engine.regulation import Regulation
     from attest_rules.tools.forms import FilledField, Form, Table
 
 
