@@ -51,6 +51,7 @@ _BINARY = frozenset(
     {"or", "and", "==", "!=", "<", "<=", ">", ">=", "in", "not in", "+", "-", "*", "//"}
 )
 _UNARY = frozenset({"not", "neg"})
+_ARITY = {"if": 3, **dict.fromkeys(_BINARY, 2), **dict.fromkeys(_UNARY, 1)}  # and "list": any
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _STRING = re.compile(r'[^"\\\n]*')
 
@@ -90,8 +91,7 @@ def from_data(data: Any, depth: int = 1) -> Node:
     if op == "each" and len(rest) == 4 and _is_name(rest[0]) and _is_name(rest[1]):
         parts = (from_data(rest[2], depth + 1), from_data(rest[3], depth + 1))
         return Node(op, (rest[0], rest[1], *parts), pos)
-    arity = {"if": 3, "list": len(rest), **dict.fromkeys(_BINARY, 2), **dict.fromkeys(_UNARY, 1)}
-    if isinstance(op, str) and arity.get(op) == len(rest):
+    if isinstance(op, str) and (op == "list" or _ARITY.get(op) == len(rest)):
         return Node(op, tuple(from_data(a, depth + 1) for a in rest), pos)
     raise ExprSyntaxError("not an expression's nodes", 0)
 
