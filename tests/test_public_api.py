@@ -70,3 +70,26 @@ def test_computing_a_deadline_loads_no_spec() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["2024-03-16", "0"]
+
+
+def test_legal_time_alone_imports_no_engine() -> None:
+    """``import attest_rules`` and legal time import neither the engine nor pydantic: the
+    package's public names are imported when first asked for (PEP 562), and every one of
+    them is there when asked."""
+    probe = (
+        "import datetime as dt, sys\n"
+        "import attest_rules\n"
+        "from attest_rules.legal_time import deadline, kz_calendar\n"
+        "deadline(dt.date(2022, 7, 6), '3 years')\n"
+        "kz_calendar().is_working_day(dt.date(2024, 6, 17))\n"
+        "heavy = ('pydantic', 'attest_rules.engine.regulation', 'attest_rules.spec.model')\n"
+        "print(*sorted(m for m in heavy if m in sys.modules) or ['none'])\n"
+        "print(all(getattr(attest_rules, n) is not None for n in attest_rules.__all__))\n"
+        "print('pydantic' in sys.modules, set(attest_rules.__all__) <= set(dir(attest_rules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["none", "True", "True", "True"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        attest_rules.nothing  # noqa: B018 - the attribute asked for is the test
