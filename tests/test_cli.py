@@ -145,28 +145,32 @@ heavy = ("attest_rules.tools.payloads", "attest_rules.tools.casefiles", "attest_
          "attest_rules.tools.shapes", "attest_rules.tools.impact", "attest_rules.tools.coverage",
          "attest_rules.engine.records", "attest_rules.engine.signing", "babel",
          "attest_rules.legal_time.corrections", "attest_rules.spec.diff",
-         "attest_rules.tools.workers", "attest_rules.engine.regulation", "pydantic")
+         "attest_rules.tools.workers", "attest_rules.engine.regulation", "pydantic",
+         "attest_rules.engine.evaluator")
 print("IMPORTED", code, " ".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
 """
 
 
 _RECORDS = {"attest_rules.engine.records", "attest_rules.engine.signing"}  # verify: its keys
 _ENGINE = {"attest_rules.engine.regulation", "pydantic"}  # a command that reads a spec
+_EVALUATES = {*_ENGINE, "attest_rules.engine.evaluator"}  # and one that answers a case
 
 
 @pytest.mark.parametrize(
     ("argv", "allowed"),
     [
-        (["evaluate", "examples/quorate-session-2025.yaml"], _ENGINE),
-        (["evaluate", "--lang", "ru", "examples/window-2024-absence.yaml"], _ENGINE),
+        (["evaluate", "examples/quorate-session-2025.yaml"], _EVALUATES),
+        (["evaluate", "--lang", "ru", "examples/window-2024-absence.yaml"], _EVALUATES),
         (["check"], _ENGINE),
+        (["versions"], _ENGINE),
+        (["diff", "2024-10-01", "2025-01-01"], {*_ENGINE, "attest_rules.spec.diff"}),
         (["calendar", "is-working-day", "2025-03-08"], set()),
         (["calendar", "working-days", "2025-03-01", "2025-03-31", "--format", "json"], set()),
         (["term", "2024-01-15", "3 years", "--validity"], set()),
         (["--version"], set()),
         (
             ["evaluate", "--format", "json", "examples/quorate-session-2025.yaml"],
-            _RECORDS | _ENGINE,
+            _RECORDS | _EVALUATES,
         ),
     ],
 )
@@ -175,7 +179,8 @@ def test_a_command_imports_only_what_it_needs(
 ) -> None:
     """A command's start does not pay for the tools of the others (the batch, forms, schemas,
     case files, records): each imports its own when it runs, and a command that reads no spec
-    (legal time, ``--version``) imports neither the engine nor pydantic. The CLDR's names come
+    (legal time, ``--version``) imports neither the engine nor pydantic, and one that answers
+    no case (``versions``, ``diff``, ``check``) not the evaluator. The CLDR's names come
     from the cache folder, not from Babel, once they are kept there, and the calendar file's
     checked corrections without its model."""
     import os

@@ -6,14 +6,18 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from attest_rules.engine.evaluator import Evaluator
 from attest_rules.engine.facts import load_case_file
-from attest_rules.engine.results import Evaluation, Lang
 from attest_rules.spec.facts import CaseModel
 from attest_rules.spec.loader import load_spec, load_spec_bytes
 from attest_rules.spec.regulation import LoadedSpec, as_date
+
+# the evaluator (its plans, results and generated code) is imported when a case is first
+# evaluated: a command that reads a spec's text (versions, show, diff, check) starts without it
+if TYPE_CHECKING:
+    from attest_rules.engine.evaluator import Evaluator
+    from attest_rules.engine.results import Evaluation, Lang
 
 
 class Regulation(LoadedSpec):
@@ -36,6 +40,8 @@ class Regulation(LoadedSpec):
         it and two witnesses (``explain``), in ``explanations``. ``lang``: the language of
         titles, reasons and date steps (kk, ru, en: the library's wording, not legal text)."""
         if self._evaluator is None:
+            from attest_rules.engine.evaluator import Evaluator
+
             self._evaluator = Evaluator(self)
         day = as_date(on) if on is not None else None
         result = self._evaluator.evaluate(case, day, interpretations, lang)
