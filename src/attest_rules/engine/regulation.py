@@ -14,7 +14,7 @@ from attest_rules.spec.loader import load_spec, load_spec_bytes
 from attest_rules.spec.regulation import LoadedSpec, as_date
 
 # the evaluator (its plans, results and generated code) is imported when a case is first
-# evaluated: a command that reads a spec's text (versions, show, diff, check) starts without it
+# evaluated: a command that reads a spec's text (versions, diff, check) starts without it
 if TYPE_CHECKING:
     from attest_rules.engine.evaluator import Evaluator
     from attest_rules.engine.results import Evaluation, Lang
