@@ -164,6 +164,12 @@ _EVALUATES = {*_ENGINE, "attest_rules.engine.evaluator"}  # and one that answers
         (["check"], _ENGINE),
         (["versions"], _ENGINE),
         (["diff", "2024-10-01", "2025-01-01"], {*_ENGINE, "attest_rules.spec.diff"}),
+        (
+            ["diff", "2024-10-01", "2025-01-01", "--format", "json"],
+            {*_ENGINE, "attest_rules.spec.diff"},
+        ),
+        (["show", "4", "--on", "2025-01-01", "--format", "json"], _ENGINE),
+        (["versions", "--format", "json"], _ENGINE),
         (["calendar", "is-working-day", "2025-03-08"], set()),
         (["calendar", "working-days", "2025-03-01", "2025-03-31", "--format", "json"], set()),
         (["term", "2024-01-15", "3 years", "--validity"], set()),
@@ -180,7 +186,7 @@ def test_a_command_imports_only_what_it_needs(
     """A command's start does not pay for the tools of the others (the batch, forms, schemas,
     case files, records): each imports its own when it runs, and a command that reads no spec
     (legal time, ``--version``) imports neither the engine nor pydantic, and one that answers
-    no case (``versions``, ``diff``, ``check``) not the evaluator. The CLDR's names come
+    no case (``versions``, ``show``, ``diff``, ``check``) not the evaluator. The CLDR's names come
     from the cache folder, not from Babel, once they are kept there, and the calendar file's
     checked corrections without its model."""
     import os

@@ -63,11 +63,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_versions(args: argparse.Namespace) -> int:
     from attest_rules.engine.regulation import load
     from attest_rules.tools.render import render_versions
+    from attest_rules.tools.text_json import versions_json
 
     reg = load(args.spec)
     if args.format == "json":
-        from attest_rules.tools.payloads import versions_json  # the JSON layer: the engine's
-
         _emit(versions_json(reg))
     else:
         print(render_versions(reg))
@@ -76,8 +75,8 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from attest_rules.engine.regulation import load
-    from attest_rules.tools.payloads import regulation_json
     from attest_rules.tools.render import render_show
+    from attest_rules.tools.text_json import regulation_json
 
     reg = load(args.spec)
     pid = _provision_id(reg, args.id) if args.id else None
@@ -92,12 +91,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from attest_rules.engine.regulation import load
     from attest_rules.tools.render import render_diff
+    from attest_rules.tools.text_json import diff_json
 
     reg = load(args.spec)
     choices = dict(args.interpretation)
     if args.format == "json":
-        from attest_rules.tools.payloads import diff_json  # the JSON layer: the engine's
-
         _emit(diff_json(reg, args.date_from, args.date_to, choices))
         return 0
     a, b = reg.as_of(args.date_from, choices), reg.as_of(args.date_to, choices)

@@ -64,17 +64,19 @@ from attest_rules.tools.payloads import (
     Batch,
     BatchOptions,
     answers_only_line,
-    diff_json,
     error_json,
-    interpretations_json,
     parse_choice,
     quick_answers_only,
-    regulation_json,
     replay_json,
     verify_json,
-    versions_json,
 )
 from attest_rules.tools.schemas import schema
+from attest_rules.tools.text_json import (
+    diff_json,
+    interpretations_json,
+    regulation_json,
+    versions_json,
+)
 from attest_rules.version import __version__
 
 T = TypeVar("T")
