@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from attest_rules.errors import AttestRulesError
-from attest_rules.resources import cache_folder
+from attest_rules.resources import cache_folder, read_cache_file
+
+T = TypeVar("T")
 
 
 class OutputError(AttestRulesError):
@@ -99,6 +101,26 @@ def prune_cache(pattern: str, keep: int) -> None:
         files = sorted(where.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
         for old in files[: max(len(files) - keep, 0)]:
             old.unlink(missing_ok=True)
+
+
+def kept_in_cache(
+    name: str,
+    read: Callable[[bytes], T | None],
+    make: Callable[[], T],
+    text: Callable[[T], str],
+    prune: tuple[str, int],
+) -> T:
+    """What the cache folder keeps as its file ``name``, where ``read`` trusts it (``None``:
+    an entry of another version, cut short, edited); else what ``make`` gives, kept there as
+    ``text`` of it, the files matching ``prune``'s pattern then pruned to its count
+    (``prune_cache``). Without a cache folder, what ``make`` gives."""
+    raw = read_cache_file(name)
+    found = read(raw) if raw is not None else None
+    if found is None:
+        found = make()
+        write_cache_file(name, text(found))
+        prune_cache(*prune)
+    return found
 
 
 def write_cache_file(name: str, text: str) -> None:

@@ -27,15 +27,14 @@ import orjson
 from attest_rules.errors import LegalTimeError
 from attest_rules.legal_time.cldr import weekday_name
 from attest_rules.legal_time.corrected_days import (
-    CALENDAR_NAME,
     KEEP_ENTRIES,
     Corrections,
+    bundled_calendar_path,
     entry_name,
 )
 from attest_rules.located.reader import read_file
 from attest_rules.messages import Joined, Message, msg, tr, words
-from attest_rules.outputs import prune_cache, write_cache_file
-from attest_rules.resources import bundled_data_path, read_cache_file
+from attest_rules.outputs import kept_in_cache, write_cache_file
 from attest_rules.version import __version__
 
 FIRST_YEAR = 1991  # the holidays package's first year for Kazakhstan
@@ -321,14 +320,13 @@ def _table_name(version: str) -> str:
 def holiday_table() -> HolidayTable:
     """The holidays package's Kazakhstan, from the cache where it holds this version's."""
     version = _holidays_version()
-    name = _table_name(version)
-    raw = read_cache_file(name)
-    table = HolidayTable.from_json(raw, version) if raw is not None else None
-    if table is None:
-        table = HolidayTable.from_package(version)
-        write_cache_file(name, table.as_json())
-        prune_cache("calendar-kz-holidays-*.json", KEEP_TABLES)
-    return table
+    return kept_in_cache(
+        _table_name(version),
+        lambda raw: HolidayTable.from_json(raw, version),
+        lambda: HolidayTable.from_package(version),
+        HolidayTable.as_json,
+        ("calendar-kz-holidays-*.json", KEEP_TABLES),
+    )
 
 
 def _holiday_name(name: str, lang: str) -> str:
@@ -548,18 +546,21 @@ def checked_corrections(path: str | Path | None = None) -> Corrections:
     """The corrections of the calendar file at ``path`` (the bundled one by default), checked
     by its model where the cache folder does not hold this content's (``corrected_days``);
     errors are located like spec errors."""
-    file = Path(path) if path is not None else bundled_data_path(CALENDAR_NAME)
+    file = Path(path) if path is not None else bundled_calendar_path()
     raw = read_file(file)
-    name = entry_name(raw)
-    cached = read_cache_file(name)
-    corrections = Corrections.from_json(cached) if cached is not None else None
-    if corrections is None:
+
+    def checked() -> Corrections:
         from attest_rules.legal_time.corrections import check_calendar_file, corrected_days
 
-        corrections = corrected_days(check_calendar_file(raw, str(file)))
-        write_cache_file(name, corrections.as_json())
-        prune_cache("calendar-corrections-*.json", KEEP_ENTRIES)
-    return corrections
+        return corrected_days(check_calendar_file(raw, str(file)))
+
+    return kept_in_cache(
+        entry_name(raw),
+        Corrections.from_json,
+        checked,
+        Corrections.as_json,
+        ("calendar-corrections-*.json", KEEP_ENTRIES),
+    )
 
 
 @functools.cache

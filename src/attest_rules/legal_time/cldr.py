@@ -24,8 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from attest_rules.outputs import prune_cache, write_cache_file
-from attest_rules.resources import read_cache_file
+from attest_rules.outputs import kept_in_cache
 from attest_rules.version import __version__
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -90,16 +89,18 @@ def _kept(
     key = _key(locale)
     if key is None:
         return compute()
-    name = f"cldr-{kind}-{locale}-{key}.json"
-    raw = read_cache_file(name)
-    if raw is not None:
+
+    def trusted(raw: bytes) -> list[str] | None:
         kept = _read(raw)
-        if kept is not None and valid(kept):
-            return kept
-    found = compute()
-    write_cache_file(name, json.dumps({"library_version": __version__, "values": found}))
-    prune_cache(f"cldr-{kind}-{locale}-*.json", KEEP)
-    return found
+        return kept if kept is not None and valid(kept) else None
+
+    return kept_in_cache(
+        f"cldr-{kind}-{locale}-{key}.json",
+        trusted,
+        compute,
+        lambda found: json.dumps({"library_version": __version__, "values": found}),
+        (f"cldr-{kind}-{locale}-*.json", KEEP),
+    )
 
 
 def _read(raw: bytes) -> list[str] | None:

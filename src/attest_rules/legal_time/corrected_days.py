@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
 
+from attest_rules.resources import bundled_data_path
 from attest_rules.version import __version__
 
-CALENDAR_NAME = "calendar_kz.yaml"  # the bundled file (``corrections.bundled_calendar_path``)
+CALENDAR_NAME = "calendar_kz.yaml"  # the bundled file
 
 KEEP_ENTRIES = 4
 """Checked calendar files kept in the cache folder, the latest written: the bundled file of
@@ -70,6 +72,11 @@ class Corrections(NamedTuple):
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
         return cls(days, frozenset(years))
+
+
+def bundled_calendar_path() -> Path:
+    """The calendar file shipped beside the bundled spec."""
+    return bundled_data_path(CALENDAR_NAME)
 
 
 def entry_name(raw: bytes) -> str:

@@ -9,11 +9,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from attest_rules.errors import SpecError, SpecIssue
-from attest_rules.legal_time.corrected_days import CALENDAR_NAME, Corrections, DayCorrection
+from attest_rules.legal_time.corrected_days import (
+    Corrections,
+    DayCorrection,
+    bundled_calendar_path,
+)
 from attest_rules.located.fields import SpecDate, document_config
 from attest_rules.located.reader import read_file, read_yaml
 from attest_rules.located.validation import validation_issues
-from attest_rules.resources import bundled_data_path
 
 
 class _Strict(BaseModel):
@@ -46,10 +49,6 @@ class CalendarFile(_Strict):
     country: Literal["KZ"]
     corrections: list[Correction] = Field(default_factory=list)
     years: list[YearNote] = Field(default_factory=list)
-
-
-def bundled_calendar_path() -> Path:
-    return bundled_data_path(CALENDAR_NAME)
 
 
 def load_calendar_file(path: str | Path | None = None) -> CalendarFile:
