@@ -222,12 +222,19 @@ def create_app(reg: Regulation, limits: Limits | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limits=limits)
 
     async def within(func: Callable[..., T], *args: Any) -> T:
-        """``func(*args)`` in a worker thread, abandoned (its answer dropped) past the limit."""
+        """``func(*args)`` in a worker thread, abandoned (its answer dropped) past the limit.
+        The event loop's timer may fire a tick late (uvloop's clock counts milliseconds, and
+        a thread's answer can arrive first), so an answer that took longer than the limit is
+        dropped on its return as well, as one answered on the event loop is (``inline``)."""
+        started = time.perf_counter()
         try:
             with anyio.fail_after(limits.timeout):
-                return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=True)
+                out = await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=True)
         except TimeoutError:
             raise TimedOut(_took_too_long(limits)) from None
+        if time.perf_counter() - started > limits.timeout:
+            raise TimedOut(_took_too_long(limits))
+        return out
 
     @app.exception_handler(AttestRulesError)
     async def _library(_: Request, exc: AttestRulesError) -> JSONResponse:
