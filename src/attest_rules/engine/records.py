@@ -14,9 +14,10 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from attest_rules.engine.json_view import GUARD, Unsure, View, viewer
 from attest_rules.engine.regulation import Regulation
 from attest_rules.engine.results import Answer, Citations, Evaluation, Integrity
 from attest_rules.engine.signing import Signer, key_id, signature_holds
@@ -136,12 +138,22 @@ def seal(
     """``ev`` as a record (a JSON object) carrying its digest, and its signature by
     ``signer`` where given: in format 2 (each cited clause once, cited by id), or with
     ``citations="full"`` in format 1 (each citation the clause itself)."""
-    data = ev.model_dump(mode="json")
+    return _sealed(ev.model_dump(mode="json"), signer, citations, canonical)
+
+
+def _sealed(
+    data: dict[str, Any],
+    signer: Signer | None,
+    citations: Citations,
+    write_canonical: Callable[[Mapping[str, Any]], bytes],
+) -> dict[str, Any]:
+    """``seal`` of an evaluation dumped as ``data``, its canonical JSON by
+    ``write_canonical``."""
     if citations == "ids":
         compact(data)
     else:
         data["format"], data["clauses"] = 1, None
-    body = canonical(data)
+    body = write_canonical(data)
     integrity: dict[str, Any] = {"digest": "sha256:" + hashlib.sha256(body).hexdigest()}
     if signer is not None:
         integrity.update(signer.sign(body))
@@ -150,8 +162,38 @@ def seal(
     return data
 
 
+def _canonical_viewed(data: Mapping[str, Any]) -> bytes:
+    """``canonical`` of a record's JSON view (``json_view``): orjson refuses what the view
+    leaves to it that pydantic would write otherwise."""
+    body = {k: v for k, v in data.items() if k != INTEGRITY}
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS | GUARD)
+
+
+@functools.cache
+def _evaluation_view() -> View | None:
+    return viewer(Evaluation)
+
+
+def _viewed(ev: Evaluation, signer: Signer | None, citations: Citations) -> bytes | None:
+    """``record_bytes`` of ``ev``, sealed from its JSON view (``json_view.viewer``) rather
+    than pydantic's dump (about 60 µs less a record); None where the view is unsure of it or
+    orjson refuses a value it holds, for pydantic to dump. The same steps as ``seal`` after
+    the dump, so the same bytes (a property test holds the two equal)."""
+    view = _evaluation_view()
+    if view is None:
+        return None
+    try:
+        data = _sealed(view(ev), signer, citations, _canonical_viewed)
+        return orjson.dumps(data, option=GUARD)
+    except (Unsure, orjson.JSONEncodeError):
+        return None
+
+
 def record_json(ev: Evaluation, signer: Signer | None = None, citations: Citations = "ids") -> str:
     """``ev`` sealed (``seal``), as one line of JSON."""
+    viewed = _viewed(ev, signer, citations)
+    if viewed is not None:
+        return viewed.decode()
     data = seal(ev, signer, citations)
     try:
         return orjson.dumps(data).decode()
@@ -165,6 +207,9 @@ def record_bytes(
     """``ev`` sealed (``seal``), as JSON bytes to send: UTF-8 by orjson, or ASCII by the
     standard library where orjson cannot write it (an integer past 64 bits, a lone surrogate
     a JSON input may hold, which only an escape keeps valid UTF-8)."""
+    viewed = _viewed(ev, signer, citations)
+    if viewed is not None:
+        return viewed
     data = seal(ev, signer, citations)
     try:
         return orjson.dumps(data)

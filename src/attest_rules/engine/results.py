@@ -3,11 +3,13 @@
 An ``Evaluation`` is also the decision record: it holds its inputs, the spec's content hash and
 the library version, so ``attest-rules replay`` can evaluate it again and say what changed.
 
-The results are plain dataclasses with slots: the evaluator builds them from values it has
-already checked, about 21 answers per case, and a validating constructor cost more than the
-rest of a traced answer (see docs/performance.md). An evaluation and its answers are built
-fresh for each case and are not frozen (a frozen dataclass cost a quarter of the traced rate);
-citations and date explanations are shared between answers, so they are frozen.
+The results are plain dataclasses: the evaluator builds them from values it has already
+checked, about 21 answers per case, and a validating constructor cost more than the rest of a
+traced answer (see docs/performance.md). An evaluation and its answers are built fresh for
+each case and are not frozen (a frozen dataclass cost a quarter of the traced rate); citations
+and date explanations are shared between answers, so they are frozen. They have no slots: a
+record is written from each object's ``__dict__``, copied at once (``engine.json_view``),
+where pydantic's serializer reads a field at a time (built as fast either way).
 
 Pydantic stays the JSON layer: each class has ``model_validate``/``model_validate_json``
 (which do validate, for a record read back), ``model_dump``/``model_dump_json``,
@@ -107,7 +109,7 @@ class _Record:
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True, frozen=True)  # built once, shared by the answers citing it
+@dataclass(kw_only=True, frozen=True)  # built once, shared by the answers citing it
 class Citation(_Record):
     """The clause an answer rests on, in the wording of the version it comes from."""
 
@@ -127,7 +129,7 @@ class Citation(_Record):
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True, frozen=True)  # built once per date, shared as citations are
+@dataclass(kw_only=True, frozen=True)  # built once per date, shared as citations are
 class DateReason(_Record):
     """A date computed on the way, and how it was reached."""
 
@@ -144,7 +146,7 @@ def _cited_by_id(schema: dict[str, Any]) -> None:
 
 
 @with_config(_STRICT)
-@dataclass(slots=True)  # not kw_only: the evaluator builds ~20 a case, positionally (2x faster)
+@dataclass  # not kw_only: the evaluator builds ~20 a case, positionally (2x faster)
 class Answer(_Record):
     question: str
     title: str
@@ -185,7 +187,7 @@ class Answer(_Record):
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True, frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Integrity(_Record):
     """What makes a record tamper-evident: the digest of its canonical JSON (every field but
     this one; keys sorted, no spaces, UTF-8), and optionally an Ed25519 signature of the same
@@ -211,7 +213,7 @@ def _case_json(case: Any) -> dict[str, Any]:
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Inputs(_Record):
     """What was evaluated. The case is held as validated (a record read back holds it as the
     JSON object it was written as, for the spec to validate again); it is written out as JSON
@@ -241,7 +243,7 @@ class Inputs(_Record):
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Witness(_Record):
     """A completion of an undetermined answer's missing facts, and the answer it gives when
     evaluated: the case's facts with these added."""
@@ -252,7 +254,7 @@ class Witness(_Record):
 
 
 @with_config(_STRICT)
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Explanation(_Record):
     """What would decide an undetermined answer (``evaluate --explain``): the missing facts
     shown to change it, and two witnesses, each evaluated, that give different answers."""
@@ -278,7 +280,7 @@ class Explanation(_Record):
         json_schema_serialization_defaults_required=True,
     )
 )
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Evaluation(_Record):
     """The answers to every question for one case; also the replayable decision record."""
 
