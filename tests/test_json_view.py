@@ -182,6 +182,15 @@ class _ForJsonOnly:
     when: Annotated[dt.date, PlainSerializer(str, when_used="json")]
 
 
+def _with_info(value: Any, info: Any) -> Any:
+    return value
+
+
+@dataclasses.dataclass
+class _InfoSerializer:
+    value: Annotated[Any, PlainSerializer(_with_info, return_type=Any)]
+
+
 @dataclasses.dataclass
 class _OfASet:
     tags: set[str]
@@ -203,6 +212,16 @@ class _Unresolved:
     name: NoSuchType  # type: ignore[name-defined]  # noqa: F821
 
 
+def _named(value: Any) -> Any:
+    return {"named": value or "nothing"}
+
+
+@dataclasses.dataclass
+class _Serialized:
+    label: Annotated[Any, PlainSerializer(_named, return_type=Any)]
+    maybe: Annotated[Any, PlainSerializer(_named, return_type=Any)] | None = None
+
+
 @dataclasses.dataclass
 class _Plain:
     name: str
@@ -212,7 +231,7 @@ class _Plain:
 
 
 @pytest.mark.parametrize(
-    "cls", [_Aliased, _ForJsonOnly, _OfASet, _Configured, _Holding, _Unresolved]
+    "cls", [_Aliased, _ForJsonOnly, _InfoSerializer, _OfASet, _Configured, _Holding, _Unresolved]
 )
 def test_a_field_the_view_does_not_know_leaves_its_class_without_a_view(cls: type) -> None:
     assert viewer(cls) is None
@@ -222,8 +241,14 @@ def test_a_class_the_view_knows_is_viewed_as_pydantic_writes_it() -> None:
     from pydantic import TypeAdapter
 
     leaf = _Plain("b", dt.date(2024, 2, 29))
-    obj = _Plain("a", None, [leaf, leaf], {"x": leaf})
-    view = viewer(_Plain)
-    assert view is not None
-    written = orjson.dumps(TypeAdapter(_Plain).dump_python(obj, mode="json"))
-    assert orjson.dumps(view(obj)) == written
+    cases: list[tuple[type, Any]] = [
+        (_Plain, _Plain("a", None, [leaf, leaf], {"x": leaf})),
+        (_Plain, _Plain("", None, [], {})),
+        (_Serialized, _Serialized("", "")),  # a false value still goes through its serializer
+        (_Serialized, _Serialized(0, None)),
+    ]
+    for cls, obj in cases:
+        view = viewer(cls)
+        assert view is not None
+        written = orjson.dumps(TypeAdapter(cls).dump_python(obj, mode="json"))
+        assert orjson.dumps(view(obj)) == written, obj

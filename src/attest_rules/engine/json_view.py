@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import Any, Literal, cast, get_args, get_origin, get_type_hints
 
 import orjson
 from pydantic import PlainSerializer, WithJsonSchema
@@ -67,10 +68,18 @@ def _date(v: Any) -> Any:
     raise Unsure
 
 
+# conversions that must see every value, a false one too (a field's own serializer, or one
+# holding it): any other conversion leaves a false value as held, which orjson writes as
+# pydantic would (null, an empty list or mapping) or refuses
+_ALWAYS: set[View] = set()
+
+
 def _optional(convert: View) -> View:
     def optional(v: Any) -> Any:
         return None if v is None else convert(v)
 
+    if convert in _ALWAYS:
+        _ALWAYS.add(optional)
     return optional
 
 
@@ -98,7 +107,7 @@ class _Plan:
     def __init__(self, cls: type) -> None:
         self.cls = cls
         self.count = 0
-        self.converted: tuple[tuple[str, View], ...] = ()
+        self.converted: tuple[tuple[str, View, bool], ...] = ()
 
     def derive(self) -> None:
         cls = self.cls
@@ -114,7 +123,7 @@ class _Plan:
         for f in fields:
             convert = _convert(hints[f.name])
             if convert is not None:
-                converted.append((f.name, convert))
+                converted.append((f.name, convert, convert in _ALWAYS))
         self.count = len(fields)
         self.converted = tuple(converted)
 
@@ -128,8 +137,10 @@ class _Plan:
             raise Unsure from None
         if len(d) != self.count:
             raise Unsure
-        for name, convert in self.converted:
-            d[name] = convert(d[name])
+        for name, convert, always in self.converted:
+            v = d[name]
+            if v or always:  # most are null or empty: no call
+                d[name] = convert(v)
         return d
 
 
@@ -162,9 +173,14 @@ def _convert(tp: Any) -> View | None:
                 if not _QUIET_FIELD.issuperset(m._attributes_set):
                     raise _NotDerivable(f"Field({', '.join(sorted(m._attributes_set))})")
             elif isinstance(m, PlainSerializer):
-                if m.when_used != "always" or m.return_type not in (Any, dict[str, Any]):
+                if (
+                    m.when_used != "always"
+                    or m.return_type not in (Any, dict[str, Any])
+                    or len(inspect.signature(m.func).parameters) != 1  # no info passed
+                ):
                     raise _NotDerivable(repr(m))
-                then = m.func  # type: ignore[assignment]  # its result written as held
+                then = cast(View, m.func)  # its result written as held
+                _ALWAYS.add(then)
             elif not isinstance(m, WithJsonSchema):
                 raise _NotDerivable(repr(m))
         return then
