@@ -1,0 +1,66 @@
+"""Where a decision record's time goes: each step of evaluating a case and writing its record,
+timed alone on the same evaluations (the best of five passes), and the record as written
+against the record written from pydantic's dump (``seal``, the reference the JSON view is held
+to).
+
+Usage: python benchmarks/record.py [N]   (N generated cases, 500 by default)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sys
+from pathlib import Path
+
+import orjson
+
+import attest_rules
+from attest_rules.engine.json_view import viewer
+from attest_rules.engine.records import canonical, compact, record_bytes, seal
+from attest_rules.engine.results import Evaluation
+
+sys.path.insert(0, str(Path(__file__).parent))
+from stages import best
+
+from cases import make_case
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    reg = attest_rules.load()
+    rng = random.Random(20230701)
+    cases = [reg.parse_case(make_case(rng, n)) for n in range(count)]
+    evaluations = [reg.evaluate(c) for c in cases]
+    for ev in evaluations:  # the two writings agree before either is timed
+        if record_bytes(ev) != orjson.dumps(seal(ev)):
+            raise SystemExit(f"the record of case {ev.case_id} differs from the reference")
+    compacted = [compact(ev.model_dump(mode="json")) for ev in evaluations]
+    bodies = [canonical(data) for data in compacted]
+    view = viewer(Evaluation)
+    if view is None:
+        raise SystemExit("the evaluation has no JSON view")
+    steps = {
+        "evaluated (traced)": best(reg.evaluate, cases),
+        "dumped by pydantic": best(lambda ev: ev.model_dump(mode="json"), evaluations),
+        "its JSON view instead (json_view)": best(view, evaluations),
+        "the same, its clauses once (compact)": best(
+            lambda ev: compact(ev.model_dump(mode="json")), evaluations
+        ),
+        "canonical JSON": best(canonical, compacted),
+        "its sha256": best(lambda b: hashlib.sha256(b).hexdigest(), bodies),
+        "sealed and written, from pydantic's dump": best(
+            lambda ev: orjson.dumps(seal(ev)), evaluations
+        ),
+        "sealed and written (record_bytes)": best(record_bytes, evaluations),
+    }
+    print(f"{count:,} cases; microseconds a case:")
+    for name, us in steps.items():
+        print(f"  {name:42} {us:7.1f}")
+    size = sum(len(record_bytes(ev)) for ev in evaluations) / len(evaluations) / 1000
+    print(f"  a record as written: {size:.1f} KB")
+    print(orjson.dumps({k: round(v, 1) for k, v in steps.items()}).decode())
+
+
+if __name__ == "__main__":
+    main()
