@@ -60,7 +60,6 @@ _STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required
 class _Record:
     """JSON in and out, and the JSON Schema, through pydantic."""
 
-    __slots__ = ()
     _adapters: ClassVar[dict[type, TypeAdapter[Any]]] = {}
 
     @classmethod
