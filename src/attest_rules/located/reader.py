@@ -39,6 +39,9 @@ FLOW_DEPTH = 2 * MAX_DEPTH  # open brackets refused before parsing
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SCALAR_CONSTRUCTORS: dict[str, Callable[[SafeConstructor, Node], Any]] = {
+    tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_TAGS
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,17 +270,17 @@ class _Walker:
             self.error(node, path, f"nested more than {self.max_depth} levels deep")
             return None
         self.out.values.setdefault(path, _mark_of(node))
+        if type(node) is ScalarNode:  # most nodes: no recursion to guard against
+            return self._scalar(node, path, depth)
         if id(node) in self.active:
             self.error(node, path, "recursive alias: a value contains itself")
             return None
-        builders: dict[type[Node], Callable[[Any, DocPath, int], Any]] = {
-            MappingNode: self._mapping,
-            SequenceNode: self._sequence,
-            ScalarNode: self._scalar,
-        }
         self.active.add(id(node))
         try:
-            return builders[type(node)](node, path, depth)
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path, depth)
+            assert isinstance(node, SequenceNode)  # noqa: S101 - PyYAML has no other node
+            return self._sequence(node, path, depth)
         finally:
             self.active.discard(id(node))
 
@@ -321,7 +324,9 @@ class _Walker:
             self.error(node, path, f"tag {node.tag!r} is not allowed: only plain YAML data")
             return None
         try:
-            value = self.constructor.construct_object(node, deep=True)
+            # the core tag's own constructor, as construct_object would find it (without its
+            # cache of every node built, which a scalar, built once, does not need)
+            value = _SCALAR_CONSTRUCTORS[node.tag](self.constructor, node)
         except (ConstructorError, ValueError, OverflowError) as exc:
             what = "date" if node.tag.endswith("timestamp") else node.tag.rsplit(":", 1)[-1]
             self.error(node, path, f"bad {what} {node.value!r}: {exc}")
