@@ -273,7 +273,7 @@ class _Walker:
             self.error(node, path, f"nested more than {self.max_depth} levels deep")
             return None
         self.out.values.setdefault(path, _mark_of(node))
-        if type(node) is ScalarNode:  # most nodes: no recursion to guard against
+        if isinstance(node, ScalarNode):  # most nodes: no recursion to guard against
             return self._scalar(node, path, depth)
         if id(node) in self.active:
             self.error(node, path, "recursive alias: a value contains itself")
@@ -327,8 +327,9 @@ class _Walker:
             self.error(node, path, f"tag {node.tag!r} is not allowed: only plain YAML data")
             return None
         try:
-            # the core tag's own constructor, as construct_object would find it (without its
-            # cache of every node built, which a scalar, built once, does not need)
+            # the core tag's own constructor, as construct_object would find it, without its
+            # cache of every node built (a scalar's value cannot change, so one built again for
+            # an alias is equal to the first; the aliases' expansion is bounded by max_nodes)
             value = _SCALAR_CONSTRUCTORS[node.tag](self.constructor, node)
         except (ConstructorError, ValueError, OverflowError) as exc:
             what = "date" if node.tag.endswith("timestamp") else node.tag.rsplit(":", 1)[-1]
