@@ -1,7 +1,8 @@
-"""The service's application alone, without HTTP: ``POST /evaluate`` of the example as JSON,
-called as an ASGI application in this process (a record, then answers only), and the steps of
-a record POST timed alone, microseconds each (the mean of N, after 200 to warm up).
-``serve.py`` times the same through uvicorn and a client; the difference is the HTTP exchange.
+"""The service's application alone, without HTTP: ``POST /evaluate`` of the example as JSON
+(``serve.py``'s body), called as an ASGI application in this process (a record, then answers
+only, the mean of N after 200 to warm up), and the steps of a record POST timed alone
+(``stages.best``: the best of five passes of N), microseconds each. ``serve.py`` times the
+same through uvicorn and a client; the difference is the HTTP exchange.
 
 Usage: python benchmarks/app.py [N]   (N requests of each kind, 2,000 by default)
 """
@@ -9,30 +10,19 @@ Usage: python benchmarks/app.py [N]   (N requests of each kind, 2,000 by default
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 import attest_rules
 from attest_rules.engine.facts import case_from_json
 from attest_rules.engine.records import record_bytes
 from attest_rules.service.app import create_app
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quorate-session-2025.yaml"
-
-
-def _mean(func: Callable[[], object], count: int) -> float:
-    for _ in range(200):
-        func()
-    started = time.perf_counter()
-    for _ in range(count):
-        func()
-    return (time.perf_counter() - started) / count * 1e6
+sys.path.insert(0, str(Path(__file__).parent))
+from serve import EXAMPLE, example_bodies
+from stages import best
 
 
 async def _app_us(app: Any, body: bytes, query: bytes, count: int) -> float:
@@ -76,17 +66,17 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     reg = attest_rules.load()
     app = create_app(reg)
-    body = json.dumps(yaml.safe_load(EXAMPLE.read_text()), default=str).encode()
+    body = example_bodies()["json"][0]
     case = case_from_json(reg.facts, body, "the example")
     ev = reg.evaluate(case)
     figures = {
         "a record POST": asyncio.run(_app_us(app, body, b"", count)),
         "an answers-only POST": asyncio.run(_app_us(app, body, b"answers_only=true", count)),
-        "  its case read (JSON, the model)": _mean(
-            lambda: case_from_json(reg.facts, body, "b"), count
+        "  its case read (JSON, the model)": best(
+            lambda raw: case_from_json(reg.facts, raw, "b"), [body] * count
         ),
-        "  evaluated (traced)": _mean(lambda: reg.evaluate(case), count),
-        "  its record sealed and written": _mean(lambda: record_bytes(ev), count),
+        "  evaluated (traced)": best(reg.evaluate, [case] * count),
+        "  its record sealed and written": best(record_bytes, [ev] * count),
     }
     print(f"POST /evaluate of {EXAMPLE.name}, the application alone; microseconds:")
     for name, us in figures.items():

@@ -40,6 +40,15 @@ def _post(client: http.client.HTTPConnection, query: str, body: bytes, headers: 
         raise SystemExit(f"{reply.status}: {text[:500]!r}")
 
 
+def example_bodies() -> dict[str, tuple[bytes, dict[str, str]]]:
+    """The example as a request's body and headers: "json" (the case as JSON) and "yaml"."""
+    case = attest_rules.load_case(EXAMPLE).model_dump(mode="json", exclude_none=True)
+    return {
+        "json": (json.dumps(case).encode(), {"content-type": "application/json"}),
+        "yaml": (EXAMPLE.read_bytes(), {"content-type": "application/yaml"}),
+    }
+
+
 def measure(count: int) -> dict[str, dict[str, float]]:
     """Per kind ("json record", "yaml answers-only"...): requests a second, p50 and p99 in ms."""
     port = _free_port()
@@ -60,11 +69,7 @@ def measure(count: int) -> dict[str, dict[str, float]]:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the service did not start")
             time.sleep(0.1)
-        case = attest_rules.load_case(EXAMPLE).model_dump(mode="json", exclude_none=True)
-        bodies = {
-            "json": (json.dumps(case).encode(), {"content-type": "application/json"}),
-            "yaml": (EXAMPLE.read_bytes(), {"content-type": "application/yaml"}),
-        }
+        bodies = example_bodies()
         out: dict[str, dict[str, float]] = {}
         # the standard library's client, one connection kept alive: httpx's own time per
         # request (about a millisecond here) was more than the server's
