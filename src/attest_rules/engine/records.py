@@ -52,11 +52,16 @@ def canonical(data: Mapping[str, Any]) -> bytes:
     point), no insignificant space, UTF-8, the shortest escapes; written by orjson, or by the
     standard library where orjson cannot (an integer past 64 bits), byte for byte alike (a
     property test holds the two to each other)."""
-    body = {k: v for k, v in data.items() if k != INTEGRITY}
+    body = _body(data)
     try:
         return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
         return canonical_slow(body)
+
+
+def _body(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a record's digest is of: every field but its integrity."""
+    return {k: v for k, v in data.items() if k != INTEGRITY}
 
 
 def canonical_slow(body: Mapping[str, Any]) -> bytes:
@@ -165,8 +170,7 @@ def _sealed(
 def _canonical_viewed(data: Mapping[str, Any]) -> bytes:
     """``canonical`` of a record's JSON view (``json_view``): orjson refuses what the view
     leaves to it that pydantic would write otherwise."""
-    body = {k: v for k, v in data.items() if k != INTEGRITY}
-    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS | GUARD)
+    return orjson.dumps(_body(data), option=orjson.OPT_SORT_KEYS | GUARD)
 
 
 @functools.cache
