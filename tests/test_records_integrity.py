@@ -23,9 +23,12 @@ from attest_rules.engine.records import (
     as_record,
     canonical,
     canonical_slow,
+    record_bytes,
+    record_json,
     replay,
     seal,
     verify,
+    written,
 )
 
 pytest.importorskip("cryptography")
@@ -218,6 +221,51 @@ json_like = st.recursive(
 @given(st.dictionaries(st.text(), json_like, max_size=6))
 def test_the_fast_canonical_json_is_the_reference_byte_for_byte(data: dict[str, Any]) -> None:
     assert canonical(data) == canonical_slow({k: v for k, v in data.items() if k != "integrity"})
+
+
+@given(
+    st.dictionaries(st.text(), json_like, max_size=6),
+    st.dictionaries(st.sampled_from(["digest", "signature", "key_id"]), st.text(), max_size=3),
+)
+def test_a_record_is_written_as_its_canonical_json_then_its_integrity(
+    data: dict[str, Any], integrity: dict[str, str]
+) -> None:
+    """What ``written`` gives: the canonical JSON of every field but the integrity, the
+    integrity after it; the same fields whichever library writes them."""
+    data["integrity"] = integrity
+    raw = written(data)
+    read = json.loads(raw)
+    assert read == data
+    assert list(read)[-1] == "integrity"
+    assert raw == canonical(data)[:-1] + (b"," if len(data) > 1 else b"") + b'"integrity":' + (
+        json.dumps(integrity, ensure_ascii=False, separators=(",", ":")).encode() + b"}"
+    )
+
+
+def test_a_record_written_by_the_standard_library_is_the_same_record_in_ascii(
+    sealed: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(sealed)
+    data["answers"][0]["values"]["n"] = 10**30  # past orjson's 64 bits
+    data["answers"][0]["reasons"][0] = "\ud800 қ"  # a lone surrogate: an escape keeps it
+    raw = written(data)
+    assert raw.isascii()
+    read = json.loads(raw)
+    assert read == data and list(read)[-1] == "integrity"
+    assert list(read) == [*sorted(k for k in data if k != "integrity"), "integrity"]
+
+
+def test_the_digest_of_a_record_as_sent_is_of_its_bytes_before_its_integrity(
+    reg: Regulation,
+) -> None:
+    """An auditor checks a record as sent with no JSON library: the bytes before its
+    integrity, closed, are what its sha256 is of."""
+    ev = reg.evaluate(load_case(EXAMPLES / "window-2024-absence.yaml"), lang="kk")
+    for raw in (record_bytes(ev), record_json(ev).encode(), record_bytes(ev, None, "full")):
+        head, _, _ = raw.rpartition(b',"integrity":')
+        digest = json.loads(raw)["integrity"]["digest"]
+        assert digest == "sha256:" + hashlib.sha256(head + b"}").hexdigest()
+        assert verify(json.loads(raw)).ok
 
 
 def test_a_record_with_a_lone_surrogate_or_a_huge_number_is_verified_not_crashed(

@@ -143,7 +143,7 @@ def seal(
     """``ev`` as a record (a JSON object) carrying its digest, and its signature by
     ``signer`` where given: in format 2 (each cited clause once, cited by id), or with
     ``citations="full"`` in format 1 (each citation the clause itself)."""
-    return _sealed(ev.model_dump(mode="json"), signer, citations, canonical)
+    return _sealed(ev.model_dump(mode="json"), signer, citations, canonical)[0]
 
 
 def _sealed(
@@ -151,9 +151,9 @@ def _sealed(
     signer: Signer | None,
     citations: Citations,
     write_canonical: Callable[[Mapping[str, Any]], bytes],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], bytes]:
     """``seal`` of an evaluation dumped as ``data``, its canonical JSON by
-    ``write_canonical``."""
+    ``write_canonical``; with that canonical JSON (what the digest is of)."""
     if citations == "ids":
         compact(data)
     else:
@@ -164,7 +164,52 @@ def _sealed(
         integrity.update(signer.sign(body))
     # as the record's schema has it: every field, null where the record is not signed
     data[INTEGRITY] = Integrity(**integrity).model_dump(mode="json")
-    return data
+    return data, body
+
+
+def _with_integrity(body: bytes, integrity: bytes) -> bytes:
+    """A record's canonical JSON ``body`` with its ``integrity`` (JSON) as its last field."""
+    if body == b"{}":
+        return b'{"integrity":' + integrity + b"}"
+    return body[:-1] + b',"integrity":' + integrity + b"}"
+
+
+def written(data: Mapping[str, Any]) -> bytes:
+    """A sealed record (``seal``) as it is written for machines (``record_bytes``,
+    ``record_json``): its canonical JSON, the very bytes its digest is of, with its integrity
+    as the last field (``verify`` needs no more than that); written once, where a second
+    writing in the record's own order would cost as much again. Where orjson cannot write
+    it (an integer past 64 bits, a lone surrogate a JSON input may hold) the standard
+    library writes the same fields, in ASCII (``_written_slow``)."""
+    try:
+        return _written_fast(data)
+    except orjson.JSONEncodeError:
+        return _written_slow(data, ensure_ascii=True).encode("ascii")
+
+
+def _written_fast(data: Mapping[str, Any]) -> bytes:
+    """``written`` by orjson, in UTF-8; ``JSONEncodeError`` where it cannot."""
+    body = orjson.dumps(_body(data), option=orjson.OPT_SORT_KEYS)
+    return _with_integrity(body, orjson.dumps(data[INTEGRITY]))
+
+
+def _written_slow(data: Mapping[str, Any], *, ensure_ascii: bool) -> str:
+    """``written`` by the standard library: the same fields and order, escaped where
+    ``ensure_ascii``."""
+
+    def dumps(value: Any, sort_keys: bool) -> str:
+        return json.dumps(
+            value,
+            ensure_ascii=ensure_ascii,
+            sort_keys=sort_keys,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+
+    return _with_integrity(
+        dumps(_body(data), True).encode("utf-8", "surrogatepass"),
+        dumps(data[INTEGRITY], False).encode("utf-8", "surrogatepass"),
+    ).decode("utf-8", "surrogatepass")
 
 
 def _canonical_viewed(data: Mapping[str, Any]) -> bytes:
@@ -181,44 +226,41 @@ def _evaluation_view() -> View | None:
 def _viewed(ev: Evaluation, signer: Signer | None, citations: Citations) -> bytes | None:
     """``record_bytes`` of ``ev``, sealed from its JSON view (``json_view.viewer``) rather
     than pydantic's dump (about 50 µs less a record); None where the view is unsure of it or
-    orjson refuses a value it holds, for pydantic to dump. The same steps as ``seal`` after
-    the dump, so the same bytes (a property test holds the two equal)."""
+    orjson refuses a value it holds, for pydantic to dump. The same steps as ``seal`` then
+    ``written``, so the same bytes (a property test holds the two equal)."""
     view = _evaluation_view()
     if view is None:
         return None
     try:
-        data = _sealed(view(ev), signer, citations, _canonical_viewed)
-        return orjson.dumps(data, option=GUARD)
+        data, body = _sealed(view(ev), signer, citations, _canonical_viewed)
+        return _with_integrity(body, orjson.dumps(data[INTEGRITY], option=GUARD))
     except (Unsure, orjson.JSONEncodeError):
         return None
 
 
 def record_json(ev: Evaluation, signer: Signer | None = None, citations: Citations = "ids") -> str:
-    """``ev`` sealed (``seal``), as one line of JSON."""
+    """``ev`` sealed (``seal``) and ``written``, as one line of JSON: UTF-8 text, a lone
+    surrogate a JSON input may hold kept as it is."""
     viewed = _viewed(ev, signer, citations)
     if viewed is not None:
         return viewed.decode()
     data = seal(ev, signer, citations)
     try:
-        return orjson.dumps(data).decode()
+        return _written_fast(data).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False)
+        return _written_slow(data, ensure_ascii=False)
 
 
 def record_bytes(
     ev: Evaluation, signer: Signer | None = None, citations: Citations = "ids"
 ) -> bytes:
-    """``ev`` sealed (``seal``), as JSON bytes to send: UTF-8 by orjson, or ASCII by the
-    standard library where orjson cannot write it (an integer past 64 bits, a lone surrogate
-    a JSON input may hold, which only an escape keeps valid UTF-8)."""
+    """``ev`` sealed (``seal``) and ``written``, as JSON bytes to send: UTF-8 by orjson, or
+    ASCII by the standard library where orjson cannot write it (an integer past 64 bits, a
+    lone surrogate a JSON input may hold, which only an escape keeps valid UTF-8)."""
     viewed = _viewed(ev, signer, citations)
     if viewed is not None:
         return viewed
-    data = seal(ev, signer, citations)
-    try:
-        return orjson.dumps(data)
-    except orjson.JSONEncodeError:
-        return json.dumps(data).encode("ascii")
+    return written(seal(ev, signer, citations))
 
 
 @dataclass(frozen=True)
