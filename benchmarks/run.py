@@ -3,7 +3,7 @@ citations), a hand-written Python function answering the same questions, the dur
 engine, spec load + compile time, and end to end: a JSON-lines batch through the CLI (its rate
 with one worker and with two, its peak memory), the CLI's wall time for one case, and the
 service's rate and p99 latency for single-case POSTs (``serve.py``: the JSON record, the
-issue's ``serve_per_s``, and answers only).
+issue's ``serve_per_s``, and answers only; one request at a time, and under load).
 
 Usage: python benchmarks/run.py [--quick]
 
@@ -32,7 +32,7 @@ from attest_rules.engine.records import record_json
 
 sys.path.insert(0, str(Path(__file__).parent))
 import handwritten
-from serve import measure
+from serve import LOADED, measure
 
 from cases import drop_facts, make_case
 
@@ -208,6 +208,7 @@ def main() -> None:
     start_ms = cli_start_ms()
     kinds = measure(300 if args.quick else 2000)
     served, served_fast = kinds["json record"], kinds["json answers-only"]
+    loaded, loaded_fast = kinds["json record under load"], kinds["json answers-only under load"]
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, one core used")
     print(
@@ -253,6 +254,11 @@ def main() -> None:
         f"   (answers only: {served_fast['per_s']:.0f} /s  p99 {served_fast['p99_ms']:.1f} ms)"
     )
     print(
+        f"  the same under load ({LOADED} connections) {loaded['per_s']:7.0f} /s  "
+        f"p99 {loaded['p99_ms']:.1f} ms   (answers only: {loaded_fast['per_s']:.0f} /s  "
+        f"p99 {loaded_fast['p99_ms']:.1f} ms)"
+    )
+    print(
         json.dumps(
             {
                 "e2e_per_s": round(batch / batch_s),
@@ -263,6 +269,9 @@ def main() -> None:
                 "serve_p99_ms": round(served["p99_ms"], 1),
                 "serve_answers_only_per_s": round(served_fast["per_s"]),
                 "serve_answers_only_p99_ms": round(served_fast["p99_ms"], 1),
+                "serve_loaded_per_s": round(loaded["per_s"]),
+                "serve_loaded_p99_ms": round(loaded["p99_ms"], 1),
+                "serve_loaded_answers_only_per_s": round(loaded_fast["per_s"]),
                 "compiled_per_s": round(compiled),
                 "traced_per_s": round(traced),
                 "traced_partial_per_s": round(traced_partial),

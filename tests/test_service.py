@@ -489,22 +489,21 @@ def test_concurrent_requests_stay_correct(client: httpx.Client) -> None:
         assert all(pool.map(one, range(200)))
 
 
-def test_attest_rules_serve_starts_the_service() -> None:
+@pytest.mark.parametrize(
+    ("options", "logged"),
+    [(["--log-level", "error"], False), ([], True), (["--no-access-log"], False)],
+)
+def test_attest_rules_serve_starts_the_service(options: list[str], logged: bool) -> None:
+    """It serves; at the default log level each request is logged on standard output, unless
+    ``--no-access-log``."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "attest_rules",
-            "serve",
-            "--port",
-            str(port),
-            "--log-level",
-            "error",
-        ],
+        [sys.executable, "-m", "attest_rules", "serve", "--port", str(port), *options],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -519,4 +518,5 @@ def test_attest_rules_serve_starts_the_service() -> None:
         assert health.json()["spec_id"] == REG.id
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        out, _ = process.communicate(timeout=30)
+    assert (b'"GET /health HTTP/1.1" 200' in out) is logged

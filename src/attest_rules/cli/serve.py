@@ -38,10 +38,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             log_level=args.log_level,
+            access_log=args.access_log,
         )
         return 0
     app = create_app(load(args.spec, cached=False), limits)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log
+    )
     return 0
 
 
@@ -78,5 +81,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    p.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a line on standard output for each request, at --log-level info (on); a server "
+        "behind a proxy that logs requests itself can leave it off, about a fifth of an "
+        "answers-only request's time (docs/performance.md)",
     )
     p.set_defaults(func=cmd_serve)
