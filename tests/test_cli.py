@@ -311,3 +311,52 @@ def test_the_parser_of_the_named_command(argv: list[str], wanted: str | None) ->
         assert commands.keys() == _commands(build_parser()).keys()
     else:  # a word that is no command names a form
         assert list(commands) == [wanted]
+
+
+_PLUGIN = """
+import os
+import pathlib
+
+pathlib.Path(os.environ["PLUGIN_MARK"]).write_text("loaded")
+
+
+class _Plugin:
+    def new_schema_validator(self, *args, **kwargs):
+        return None, None, None
+
+
+plugin = _Plugin()
+"""
+
+
+@pytest.mark.parametrize(("setting", "loaded"), [(None, False), ("", True)])
+def test_a_command_loads_no_pydantic_plugin_unless_told_to(
+    tmp_path: Path, setting: str | None, loaded: bool
+) -> None:
+    """A command's start does not read every installed distribution for pydantic's plugins;
+    ``PYDANTIC_DISABLE_PLUGINS`` set (empty: none disabled) is pydantic's to read."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    (tmp_path / "mark_plugin.py").write_text(_PLUGIN)
+    info = tmp_path / "mark_plugin-0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: mark-plugin\nVersion: 0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nmark = mark_plugin:plugin\n")
+    mark = tmp_path / "mark"
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env.update(PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT / 'src'}", PLUGIN_MARK=str(mark))
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    done = subprocess.run(
+        [sys.executable, "-m", "attest_rules", "evaluate", "examples/quorate-session-2025.yaml"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert mark.exists() is loaded
