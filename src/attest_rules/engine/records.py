@@ -66,10 +66,19 @@ def _body(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def canonical_slow(body: Mapping[str, Any]) -> bytes:
     """``canonical`` by the standard library (the reference)."""
-    text = json.dumps(
-        body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
+    text = _compact(body, sort_keys=True, ensure_ascii=False)
     return text.encode("utf-8", "surrogatepass")  # a lone surrogate a JSON input may hold
+
+
+def _compact(value: Any, *, sort_keys: bool, ensure_ascii: bool) -> str:
+    """``value`` as JSON by the standard library: no insignificant space, no NaN."""
+    return json.dumps(
+        value,
+        ensure_ascii=ensure_ascii,
+        sort_keys=sort_keys,
+        separators=(",", ":"),
+        allow_nan=False,
+    )
 
 
 def clause_id(citation: Mapping[str, Any]) -> str:
@@ -196,19 +205,10 @@ def _written_fast(data: Mapping[str, Any]) -> bytes:
 def _written_slow(data: Mapping[str, Any], *, ensure_ascii: bool) -> str:
     """``written`` by the standard library: the same fields and order, escaped where
     ``ensure_ascii``."""
-
-    def dumps(value: Any, sort_keys: bool) -> str:
-        return json.dumps(
-            value,
-            ensure_ascii=ensure_ascii,
-            sort_keys=sort_keys,
-            separators=(",", ":"),
-            allow_nan=False,
-        )
-
+    body = _compact(_body(data), sort_keys=True, ensure_ascii=ensure_ascii)
+    integrity = _compact(data[INTEGRITY], sort_keys=False, ensure_ascii=ensure_ascii)
     return _with_integrity(
-        dumps(_body(data), True).encode("utf-8", "surrogatepass"),
-        dumps(data[INTEGRITY], False).encode("utf-8", "surrogatepass"),
+        body.encode("utf-8", "surrogatepass"), integrity.encode("utf-8", "surrogatepass")
     ).decode("utf-8", "surrogatepass")
 
 
