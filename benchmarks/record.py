@@ -1,7 +1,8 @@
 """Where a decision record's time goes: each step of evaluating a case and writing its record,
 timed alone on the same evaluations (the best of five passes), and the record as written
 against the record written from pydantic's dump (``seal``, the reference the JSON view is held
-to).
+to); then what a record's bytes are made of, part by part (each part's compact JSON, the mean
+over the records), beside the 8 KB target.
 
 Usage: python benchmarks/record.py [N]   (N generated cases, 500 by default)
 """
@@ -12,6 +13,7 @@ import hashlib
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -57,7 +59,55 @@ def main() -> None:
         print(f"  {name:42} {us:7.1f}")
     size = sum(len(record_bytes(ev)) for ev in evaluations) / len(evaluations) / 1000
     print(f"  a record as written: {size:.1f} KB")
+    parts = sizes([orjson.loads(record_bytes(ev)) for ev in evaluations])
+    print("  of which, bytes (compact JSON):")
+    for name, n in parts.items():
+        print(f"    {name:40} {n:7,.0f}")
     print(orjson.dumps({k: round(v, 1) for k, v in steps.items()}).decode())
+    print(orjson.dumps({k: round(v) for k, v in parts.items()}).decode())
+
+
+def _n(value: object) -> int:
+    return len(orjson.dumps(value))
+
+
+def sizes(records: list[dict[str, Any]]) -> dict[str, float]:
+    """The mean bytes of each part of ``records`` (as written, read back): the cited clauses,
+    their Kazakh text alone, the answers and what they hold, the inputs, the rest; and a
+    floor: what no record can leave out and still be read alone (each cited clause's text,
+    the case, each answer's question, status, outcome and citations), with none of its
+    explanation (titles, reasons, dates' steps) and no field name but those."""
+    total: dict[str, float] = {}
+    for r in records:
+        clauses = r["clauses"].values()
+        answers = r["answers"]
+        part = {
+            "the whole record": _n(r),
+            "clauses (each cited clause once)": _n(r["clauses"]),
+            "  their Kazakh text alone": sum(_n(c["text_kk"]) for c in clauses),
+            "answers": _n(answers),
+            "  their titles": sum(_n(a["title"]) for a in answers),
+            "  their dates with their steps": sum(_n(a["dates"]) for a in answers),
+            "  their reasons": sum(_n(a["reasons"]) for a in answers),
+            "  their choices (interpretations)": sum(_n(a["interpretations"]) for a in answers),
+            "  their citations (by id)": sum(_n(a["citations"]) for a in answers),
+            "inputs (the case as given)": _n(r["inputs"]),
+            "the choices in effect": _n(r["interpretations"]),
+            "integrity": _n(r["integrity"]),
+            "a floor: the texts, the case, bare answers": _n(
+                {
+                    "clauses": {k: c["text_kk"] for k, c in r["clauses"].items()},
+                    "inputs": r["inputs"],
+                    "answers": [
+                        {k: a[k] for k in ("question", "status", "outcome", "citations")}
+                        for a in answers
+                    ],
+                }
+            ),
+        }
+        for k, v in part.items():
+            total[k] = total.get(k, 0) + v
+    return {k: v / len(records) for k, v in total.items()}
 
 
 if __name__ == "__main__":
