@@ -11,6 +11,11 @@ its next request as soon as its answer has come (asyncio streams, uvloop), a JSO
 record or answers only: the server is never idle, so the rate is what one worker serves and
 the p99 is what a request waits among the others. ``run.py`` takes its figures from
 ``measure``.
+
+``--floor`` (first of the options) serves ``serve_floor.py`` instead, by uvicorn with its
+defaults as ``serve`` uses them: an application that only reads the body and answers ``{}``.
+Its rates are the HTTP exchange's and the client's own ceiling; one over the difference of the
+two readings is what the application itself takes.
 """
 
 from __future__ import annotations
@@ -97,13 +102,21 @@ def _figures(rate: float, latencies: list[float]) -> dict[str, float]:
 
 def measure(count: int, options: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
     """Per kind ("json record", "yaml answers-only", "json record under load"...): requests a
-    second, p50 and p99 in ms; ``options`` given to ``attest-rules serve``."""
+    second, p50 and p99 in ms; ``options`` given to ``attest-rules serve`` (``--floor`` first:
+    ``serve_floor.py``'s application instead, the others given to uvicorn)."""
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
+    if options[:1] == ("--floor",):
+        command = [
+            *(sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent)),
+            *("serve_floor:app", "--port", str(port), "--workers", "1", *options[1:]),
+        ]
+    else:
+        command = [
             *(sys.executable, "-m", "attest_rules", "serve"),
             *("--port", str(port), "--workers", "1", *options),
-        ],
+        ]
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
