@@ -14,8 +14,8 @@ the p99 is what a request waits among the others. ``run.py`` takes its figures f
 
 ``--floor`` (first of the options) serves ``serve_floor.py`` instead, by uvicorn with its
 defaults as ``serve`` uses them: an application that only reads the body and answers ``{}``.
-Its rates are the HTTP exchange's and the client's own ceiling; one over the difference of the
-two readings is what the application itself takes.
+Its rates are the HTTP exchange's and the client's own ceiling; the difference of a request's
+time (one over the rate) with ``serve`` and with the floor is what the application takes.
 """
 
 from __future__ import annotations
