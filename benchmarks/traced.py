@@ -9,9 +9,9 @@ day is not known; an effective-date window, where both versions answer; no rule 
 timed: the case's facts dumped from its model (``FactsModel.facts_of``), the answers
 (``_answers``), within them the traced answers (``_traced``) and their generated rules alone
 (``plan.run``, nothing around it), the window answers (``_on``) and the closures' (``_in_version``);
-a bare ``Answer``; and answers only (``decide_all``) for reference. The floor printed last is
-what no traced evaluation can leave out: the facts, the rules, the window answers and a bare
-``Answer`` for each question, with no glue at all.
+a bare ``Answer``; and answers only (``decide_all``) for reference. The floor, printed before
+the JSON line, is what no traced evaluation can leave out: the facts, the rules, the window
+answers and a bare ``Answer`` for each question, with no glue at all.
 
 Usage: python benchmarks/traced.py [N]   (N generated cases, 500 by default)
 """
